@@ -1,0 +1,3 @@
+from dereg.cli import main
+
+main()

@@ -1,0 +1,28 @@
+"""The one exception the core raises, and the exit statuses the CLI returns."""
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    DATA = 1  # the data said no: invalid value, unknown id, conflict
+    USAGE = 2  # the command line was wrong
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class DeregError(Exception):
+    """A problem the user can fix; its message is one line naming the value and where."""
+
+    exit_status = ExitStatus.DATA
+
+
+class InvalidValue(DeregError):
+    """A value that does not parse: an amount, a date, a region, an enum."""
+
+
+class NotFound(DeregError):
+    """An id or a name that is not in the database."""
+
+
+class Conflict(DeregError):
+    """A change that would contradict what is already recorded."""
