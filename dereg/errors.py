@@ -17,7 +17,14 @@ class DeregError(Exception):
 
 
 class InvalidValue(DeregError):
-    """A value that does not parse: an amount, a date, a region, an enum."""
+    """A value that does not parse: an amount, a date, a region, an enum.
+
+    `field` names the value's column or option, once a caller knows it.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class NotFound(DeregError):

@@ -1,0 +1,421 @@
+"""Districts, cases and appeals: add, edit, list, delete. Plain values in, rows out."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from dereg import regions
+from dereg.dates import parse_date
+from dereg.db import audit, search_text
+from dereg.errors import Conflict, InvalidValue, NotFound
+from dereg.money import parse_amount, parse_currency
+from dereg.text import clean_text, fold
+from dereg.values import (
+    CASE_OUTCOMES,
+    INSTANCES,
+    LEVELS,
+    OUTCOMES,
+    parse_choice,
+    parse_count,
+    parse_decision,
+)
+
+CASE_COLUMNS = (
+    "id", "election", "region", "district", "candidate", "nominated_by", "decision",
+    "decided_on", "reason", "discrepancy_amount", "currency", "appeal_outcome", "notes",
+)  # fmt: skip
+DISTRICT_COLUMNS = ("election", "region", "district", "seats", "candidates", "level")
+APPEAL_COLUMNS = (
+    "id", "case_id", "candidate", "court", "instance", "filed_on", "outcome", "decided_on", "notes",
+)  # fmt: skip
+CASE_FIELDS = (
+    "election", "region", "district", "candidate", "decision", "decided_on", "amount",
+    "currency", "nominated_by", "reason", "notes",
+)  # fmt: skip
+REQUIRED_CASE_FIELDS = ("election", "region", "district", "candidate", "decision", "decided_on")
+
+
+def with_field(field: str, parse: Callable, *args, **kwargs):
+    """Run a parser, naming the field in any error it raises."""
+    try:
+        return parse(*args, **kwargs)
+    except InvalidValue as exc:
+        exc.field = exc.field or field
+        raise
+
+
+def required_text(value: str | None, what: str) -> str:
+    text = clean_text(value or "", what)
+    if not text:
+        raise InvalidValue(f"{what} is empty")
+    return text
+
+
+def optional_text(value: str | None, what: str) -> str | None:
+    return clean_text(value, what, multiline=True) or None if value is not None else None
+
+
+# --- elections and districts -------------------------------------------------------------
+
+
+def election_id(conn: sqlite3.Connection, name: str, *, create: bool) -> int:
+    name = required_text(name, "election")
+    row = conn.execute("SELECT id FROM elections WHERE key = ?", (fold(name),)).fetchone()
+    if row:
+        return row[0]
+    if not create:
+        known = [n for (n,) in conn.execute("SELECT name FROM elections ORDER BY name LIMIT 6")]
+        hint = f"; known: {', '.join(known)}" if known else "; none is recorded yet"
+        raise InvalidValue(f"unknown election {name!r}{hint}", "election")
+    return conn.execute(
+        "INSERT INTO elections (name, key) VALUES (?, ?)", (name, fold(name))
+    ).lastrowid
+
+
+def district_id(
+    conn: sqlite3.Connection, election: str, region: str, district: str, *, create: bool
+) -> int | None:
+    """The district's id; with create, a district not yet known is made (figures unknown)."""
+    region_id = with_field("region", regions.resolve, conn, region)[0]
+    election = with_field("election", election_id, conn, election, create=create)
+    name = with_field("district", required_text, district, "district")
+    row = conn.execute(
+        "SELECT id FROM districts WHERE election_id = ? AND region_id = ? AND key = ?",
+        (election, region_id, fold(name)),
+    ).fetchone()
+    if row:
+        return row[0]
+    if not create:
+        return None
+    return conn.execute(
+        "INSERT INTO districts (election_id, region_id, name, key) VALUES (?, ?, ?, ?)",
+        (election, region_id, name, fold(name)),
+    ).lastrowid
+
+
+def district_row(conn: sqlite3.Connection, district: int) -> dict:
+    row = conn.execute(
+        "SELECT e.name, r.name, d.name, d.seats, d.candidates, d.level FROM districts d "
+        "JOIN elections e ON e.id = d.election_id JOIN regions r ON r.id = d.region_id "
+        "WHERE d.id = ?",
+        (district,),
+    ).fetchone()
+    return dict(zip(DISTRICT_COLUMNS, row))
+
+
+def set_district(
+    conn: sqlite3.Connection,
+    actor: str,
+    command: str,
+    *,
+    election: str,
+    region: str,
+    district: str,
+    seats: str | int | None = None,
+    candidates: str | int | None = None,
+    level: str | None = None,
+) -> tuple[int, bool]:
+    """Add a district or update the figures given; returns (id, whether anything changed)."""
+    changes = {}
+    if seats is not None:
+        changes["seats"] = with_field("seats", parse_count, seats, "seats", 1)
+    if candidates is not None:
+        changes["candidates"] = with_field("candidates", parse_count, candidates, "candidates", 0)
+    if level is not None and level.strip():
+        changes["level"] = with_field("level", parse_choice, level, "level", LEVELS)
+    existing = district_id(conn, election, region, district, create=False)
+    ident = existing or district_id(conn, election, region, district, create=True)
+    before = district_row(conn, ident) if existing else None
+    if changes:
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        conn.execute(f"UPDATE districts SET {assignments} WHERE id = ?", (*changes.values(), ident))
+    after = district_row(conn, ident)
+    if before != after:
+        audit(conn, actor, command, "district", ident, before, after)
+    return ident, before != after
+
+
+def list_districts(
+    conn: sqlite3.Connection, election: str | None = None, region: str | None = None
+) -> list[dict]:
+    where, params = _scope_clause(conn, election, region)
+    rows = conn.execute(
+        "SELECT e.name, r.name, d.name, d.seats, d.candidates, d.level FROM districts d "
+        "JOIN elections e ON e.id = d.election_id JOIN regions r ON r.id = d.region_id "
+        f"WHERE {where} ORDER BY e.name, r.name, d.name",
+        params,
+    ).fetchall()
+    return [dict(zip(DISTRICT_COLUMNS, row)) for row in rows]
+
+
+def scope(
+    conn: sqlite3.Connection, election: str | None, region: str | None
+) -> tuple[int | None, int | None]:
+    """The ids the --election and --region filters name; unknown names are errors."""
+    return (
+        None if election is None else election_id(conn, election, create=False),
+        None if region is None else with_field("region", regions.resolve, conn, region)[0],
+    )
+
+
+def _scope_clause(conn: sqlite3.Connection, election: str | None, region: str | None) -> tuple[str, list]:
+    clauses, params = ["1"], []
+    for column, ident in zip(("d.election_id", "d.region_id"), scope(conn, election, region)):
+        if ident is not None:
+            clauses.append(f"{column} = ?")
+            params.append(ident)
+    return " AND ".join(clauses), params
+
+
+# --- cases -------------------------------------------------------------------------------
+
+
+def parse_case(conn: sqlite3.Connection, raw: dict[str, str | None]) -> dict:
+    """Check and normalise the case fields present in raw (strings as typed)."""
+    values: dict = {}
+    for field in ("candidate", "election", "district"):
+        if field in raw:
+            values[field] = with_field(field, required_text, raw[field], field)
+    if "region" in raw:
+        values["region"] = with_field("region", regions.resolve, conn, raw["region"] or "")[1]
+    if "decision" in raw:
+        values["decision"] = with_field("decision", parse_decision, raw["decision"] or "")
+    if "decided_on" in raw:
+        values["decided_on"] = with_field("decided_on", parse_date, raw["decided_on"] or "")
+    if raw.get("currency") is not None:
+        values["currency"] = with_field("currency", parse_currency, raw["currency"])
+    if "amount" in raw:
+        amount = (raw["amount"] or "").strip()
+        currency = values.get("currency") or raw.get("_current_currency") or "KZT"
+        values["amount"] = with_field("amount", parse_amount, amount, currency) if amount else None
+    for field in ("nominated_by", "reason", "notes"):
+        if field in raw:
+            values[field] = with_field(field, optional_text, raw[field], field)
+    return values
+
+
+def add_case(conn: sqlite3.Connection, actor: str, raw: dict[str, str | None]) -> int:
+    missing = [field for field in REQUIRED_CASE_FIELDS if not (raw.get(field) or "").strip()]
+    if missing:
+        raise InvalidValue(f"{missing[0]} is required", missing[0])
+    values = parse_case(conn, raw)
+    district = district_id(
+        conn, values["election"], values["region"], values["district"], create=True
+    )
+    _refuse_duplicate(conn, district, values["candidate"])
+    case = conn.execute(
+        "INSERT INTO cases (district_id, candidate, candidate_key, nominated_by, decision, "
+        "decided_on, reason, amount_minor, currency, notes, search) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            district, values["candidate"], fold(values["candidate"]), values.get("nominated_by"),
+            values["decision"], values["decided_on"], values.get("reason"), values.get("amount"),
+            values.get("currency") or "KZT", values.get("notes"),
+            search_text(values["candidate"], values.get("nominated_by"), values.get("reason"),
+                        values.get("notes"), values["district"]),
+        ),
+    ).lastrowid  # fmt: skip
+    audit(conn, actor, "case add", "case", case, None, get_case(conn, case))
+    return case
+
+
+def _refuse_duplicate(
+    conn: sqlite3.Connection, district: int, candidate: str, case: int | None = None
+) -> None:
+    row = conn.execute(
+        "SELECT id FROM cases WHERE district_id = ? AND candidate_key = ? AND id IS NOT ?",
+        (district, fold(candidate), case),
+    ).fetchone()
+    if row:
+        raise Conflict(f"candidate {candidate!r} already has case {row[0]} in this district")
+
+
+def get_case(conn: sqlite3.Connection, case: int) -> dict:
+    row = conn.execute("SELECT * FROM case_overview WHERE id = ?", (case,)).fetchone()
+    if row is None:
+        raise NotFound(f"no case with id {case}")
+    return dict(zip(CASE_COLUMNS, row))
+
+
+def edit_case(conn: sqlite3.Connection, actor: str, case: int, raw: dict[str, str | None]) -> dict:
+    """Change the given fields of a case; returns the case as it now stands."""
+    before = get_case(conn, case)
+    current = conn.execute(
+        "SELECT currency, amount_minor FROM cases WHERE id = ?", (case,)
+    ).fetchone()
+    if "currency" in raw and "amount" not in raw and current[1] is not None:
+        # The stored minor units mean something else in another currency: re-read the amount.
+        raw = {**raw, "amount": before["discrepancy_amount"]}
+    values = parse_case(conn, {**raw, "_current_currency": current[0]})
+    place = {field: values.get(field, before[field]) for field in ("election", "region", "district")}
+    district = district_id(conn, place["election"], place["region"], place["district"], create=True)
+    candidate = values.get("candidate", before["candidate"])
+    _refuse_duplicate(conn, district, candidate, case)
+    columns = {"district_id": district, "candidate": candidate, "candidate_key": fold(candidate)}
+    for field in ("nominated_by", "decision", "decided_on", "reason", "currency", "notes"):
+        if field in values:
+            columns[field] = values[field]
+    if "amount" in values:
+        columns["amount_minor"] = values["amount"]
+    merged = {**before, **values}
+    columns["search"] = search_text(
+        candidate, merged["nominated_by"], merged["reason"], merged["notes"], place["district"]
+    )
+    assignments = ", ".join(f"{column} = ?" for column in columns)
+    conn.execute(f"UPDATE cases SET {assignments} WHERE id = ?", (*columns.values(), case))
+    after = get_case(conn, case)
+    if after != before:
+        audit(conn, actor, "case edit", "case", case, before, after)
+    return after
+
+
+def delete_case(conn: sqlite3.Connection, actor: str, case: int) -> dict:
+    before = get_case(conn, case)
+    appeals = list_appeals(conn, case)
+    conn.execute("DELETE FROM cases WHERE id = ?", (case,))  # its appeals go with it
+    audit(conn, actor, "case delete", "case", case, {**before, "appeals": appeals}, None)
+    return before
+
+
+def list_cases(
+    conn: sqlite3.Connection,
+    *,
+    election: str | None = None,
+    region: str | None = None,
+    district: str | None = None,
+    outcome: str | None = None,
+    min_amount: str | None = None,
+    max_amount: str | None = None,
+    search: str | None = None,
+    limit: int | None = None,
+) -> list[dict]:
+    where, params = _scope_clause(conn, election, region)
+    if district is not None:
+        where += " AND d.key = ?"
+        params.append(fold(district))
+    if outcome is not None:
+        where += " AND o.appeal_outcome = ?"
+        params.append(with_field("outcome", parse_choice, outcome, "outcome", CASE_OUTCOMES))
+    # Amount bounds are in tenge: comparing minor units across currencies would mean nothing.
+    for bound, operator, field in ((min_amount, ">=", "min_amount"), (max_amount, "<=", "max_amount")):
+        if bound is not None:
+            where += f" AND c.currency = 'KZT' AND c.amount_minor {operator} ?"
+            params.append(with_field(field, parse_amount, bound, "KZT"))
+    if search is not None and fold(search):
+        where += " AND instr(c.search, ?) > 0"
+        params.append(fold(search))
+    sql = (
+        "SELECT o.* FROM cases c JOIN districts d ON d.id = c.district_id "
+        f"JOIN case_overview o ON o.id = c.id WHERE {where} ORDER BY c.id"
+    )
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [dict(zip(CASE_COLUMNS, row)) for row in conn.execute(sql, params)]
+
+
+def case_history(conn: sqlite3.Connection, case: int) -> list[dict]:
+    """Every recorded change to a case and its appeals, newest first; kept after a delete."""
+    rows = conn.execute(
+        "SELECT at, actor, command, before, after FROM audit_log "
+        "WHERE (entity = 'case' AND entity_id = ?) OR (entity = 'appeal' AND ? IN "
+        "(json_extract(before, '$.case_id'), json_extract(after, '$.case_id'))) "
+        "ORDER BY id DESC",
+        (case, case),
+    ).fetchall()
+    if not rows:
+        raise NotFound(f"no case with id {case} has ever been recorded")
+    return [dict(zip(("at", "actor", "command", "before", "after"), row)) for row in rows]
+
+
+# --- appeals -----------------------------------------------------------------------------
+
+
+def parse_appeal(raw: dict[str, str | None]) -> dict:
+    values: dict = {}
+    if "court" in raw:
+        values["court"] = with_field("court", required_text, raw["court"], "court")
+    if raw.get("instance") is not None:
+        values["instance"] = with_field("instance", parse_choice, raw["instance"], "instance", INSTANCES)
+    if raw.get("outcome") is not None:
+        values["outcome"] = with_field("outcome", parse_choice, raw["outcome"], "outcome", OUTCOMES)
+    for field in ("filed_on", "decided_on"):
+        if raw.get(field) is not None:
+            values[field] = with_field(field, parse_date, raw[field])
+    if "notes" in raw:
+        values["notes"] = with_field("notes", optional_text, raw["notes"], "notes")
+    filed, decided = values.get("filed_on"), values.get("decided_on")
+    if filed and decided and decided < filed:
+        raise InvalidValue(f"appeal decided on {decided}, before it was filed on {filed}", "decided_on")
+    return values
+
+
+def add_appeal(conn: sqlite3.Connection, actor: str, case: int, raw: dict[str, str | None]) -> int:
+    get_case(conn, case)
+    values = {"instance": "first", "outcome": "pending", **parse_appeal(raw)}
+    existing = conn.execute(
+        "SELECT id FROM appeals WHERE case_id = ? AND instance = ?", (case, values["instance"])
+    ).fetchone()
+    if existing:
+        raise Conflict(
+            f"case {case} already has a {values['instance']}-instance appeal "
+            f"(appeal {existing[0]}); change it with 'dereg appeal edit {existing[0]}'"
+        )
+    columns = ", ".join(values)
+    appeal = conn.execute(
+        f"INSERT INTO appeals (case_id, {columns}) VALUES (?{', ?' * len(values)})",
+        (case, *values.values()),
+    ).lastrowid
+    audit(conn, actor, "appeal add", "appeal", appeal, None, get_appeal(conn, appeal))
+    return appeal
+
+
+def get_appeal(conn: sqlite3.Connection, appeal: int) -> dict:
+    rows = _appeal_rows(conn, "a.id = ?", (appeal,))
+    if not rows:
+        raise NotFound(f"no appeal with id {appeal}")
+    return rows[0]
+
+
+def edit_appeal(conn: sqlite3.Connection, actor: str, appeal: int, raw: dict[str, str | None]) -> dict:
+    before = get_appeal(conn, appeal)
+    values = parse_appeal(raw)
+    merged = {**before, **values}
+    if merged["filed_on"] and merged["decided_on"] and merged["decided_on"] < merged["filed_on"]:
+        raise InvalidValue(
+            f"appeal decided on {merged['decided_on']}, before it was filed on "
+            f"{merged['filed_on']}", "decided_on",
+        )  # fmt: skip
+    if values.get("instance", before["instance"]) != before["instance"]:
+        clash = conn.execute(
+            "SELECT id FROM appeals WHERE case_id = ? AND instance = ?",
+            (before["case_id"], values["instance"]),
+        ).fetchone()
+        if clash:
+            raise Conflict(f"case {before['case_id']} already has a {values['instance']}-instance appeal (appeal {clash[0]})")
+    if values:
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        conn.execute(f"UPDATE appeals SET {assignments} WHERE id = ?", (*values.values(), appeal))
+    after = get_appeal(conn, appeal)
+    if after != before:
+        audit(conn, actor, "appeal edit", "appeal", appeal, before, after)
+    return after
+
+
+def list_appeals(conn: sqlite3.Connection, case: int | None = None) -> list[dict]:
+    if case is not None:
+        get_case(conn, case)
+        return _appeal_rows(conn, "a.case_id = ?", (case,))
+    return _appeal_rows(conn, "1", ())
+
+
+def _appeal_rows(conn: sqlite3.Connection, where: str, params: tuple) -> list[dict]:
+    rows = conn.execute(
+        "SELECT a.id, a.case_id, c.candidate, a.court, a.instance, a.filed_on, a.outcome, "
+        "a.decided_on, a.notes FROM appeals a JOIN cases c ON c.id = a.case_id "
+        f"WHERE {where} ORDER BY a.case_id, "
+        "CASE a.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END, a.id",
+        params,
+    ).fetchall()
+    return [dict(zip(APPEAL_COLUMNS, row)) for row in rows]

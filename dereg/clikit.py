@@ -1,0 +1,87 @@
+"""What every dereg command shares: settings, error handling, the database, output."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dereg.errors import DeregError, ExitStatus
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class SummaryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+class By(str, Enum):
+    district = "district"
+    region = "region"
+    election = "election"
+
+
+@dataclass
+class Settings:
+    db: Path
+    actor: str
+
+
+def handles_errors(command):
+    """Turn the core's errors into one line on stderr and the contract's exit status."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except DeregError as exc:
+            fail(exc)
+        except sqlite3.Error as exc:
+            from dereg.db import describe
+
+            fail(DeregError(describe(exc, typer.get_current_context().obj.db)))
+        except OSError as exc:
+            fail(DeregError(f"{exc.filename or 'file'}: {exc.strerror or exc}"))
+        except KeyboardInterrupt:
+            typer.echo("interrupted: nothing was written", err=True)
+            raise typer.Exit(ExitStatus.INTERRUPTED)
+
+    return wrapper
+
+
+def fail(exc: DeregError) -> None:
+    field = getattr(exc, "field", None)
+    where = f"--{field.replace('_', '-')}: " if field else ""
+    typer.echo(f"Error: {where}{exc}", err=True)
+    raise typer.Exit(exc.exit_status)
+
+
+def connect(ctx: typer.Context) -> sqlite3.Connection:
+    from dereg.db import connect as open_database
+
+    return open_database(ctx.obj.db)
+
+
+def echo_rows(rows, columns, fmt: Enum, **options) -> None:
+    from dereg.output import render
+
+    typer.echo(render(rows, columns, fmt.value, **options), nl=False)
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+LimitOption = Annotated[
+    Optional[int], typer.Option(min=1, help="Print at most N rows (default: all).")
+]
+ElectionFilter = Annotated[Optional[str], typer.Option(help="Only this election.")]
+RegionFilter = Annotated[Optional[str], typer.Option(help="Only this region (any spelling).")]

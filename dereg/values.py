@@ -1,0 +1,52 @@
+"""The enumerated values of the domain and their accepted spellings."""
+
+from __future__ import annotations
+
+from dereg.errors import InvalidValue
+
+# Staff write a removal several ways; the contract maps them onto the two decisions.
+DECISIONS = {
+    "refused": "refused",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "withdrawn": "cancelled",
+    "deregistered": "cancelled",
+}
+OUTCOMES = ("pending", "upheld", "reinstated", "not_heard")
+CASE_OUTCOMES = (*OUTCOMES, "not_filed")
+INSTANCES = ("first", "appeal", "cassation")
+LEVELS = ("mazhilis", "oblast", "city", "district")
+
+
+def _word(text: str) -> str:
+    return "_".join(text.strip().casefold().replace("-", " ").split())
+
+
+def parse_choice(text: str, what: str, choices: tuple[str, ...]) -> str:
+    word = _word(text)
+    if word in choices:
+        return word
+    raise InvalidValue(f"{what} {text!r} is not one of: {', '.join(choices)}")
+
+
+def parse_decision(text: str) -> str:
+    word = _word(text)
+    if word in DECISIONS:
+        return DECISIONS[word]
+    raise InvalidValue(
+        f"decision {text!r} is not refused or cancelled (withdrawn and deregistered "
+        "count as cancelled)"
+    )
+
+
+def parse_count(text: str | int, what: str, minimum: int) -> int:
+    if isinstance(text, int):
+        number = text
+    else:
+        digits = text.strip().replace("\u00a0", "").replace(" ", "")
+        if not digits.isascii() or not digits.isdigit():
+            raise InvalidValue(f"{what} {text!r} is not a whole number")
+        number = int(digits)
+    if number < minimum:
+        raise InvalidValue(f"{what} {text!r} must be at least {minimum}")
+    return number
