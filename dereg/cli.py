@@ -26,7 +26,7 @@ from dereg.clikit import (
     echo_rows,
     handles_errors,
 )
-from dereg.errors import DeregError, InvalidValue
+from dereg.errors import DeregError, UsageError
 
 app = typer.Typer(
     help="Track candidates removed from Kazakhstan's elections and what it cost competition.",
@@ -213,7 +213,8 @@ def case_add(
     missing = [field for field in REQUIRED_CASE_FIELDS if field not in raw]
     conn = connect(ctx)
     if missing and (no_input or not sys.stdin.isatty()):
-        raise InvalidValue(f"{missing[0]} is required (missing: {', '.join(missing)})", missing[0])
+        options = ", ".join(f"--{field.replace('_', '-')}" for field in missing)
+        raise UsageError(f"missing option(s) {options} (no terminal to ask in)")
     prompted = bool(missing)
     if prompted and amount is None:
         missing.append("amount")
@@ -341,7 +342,7 @@ def case_edit(
     }  # fmt: skip
     raw = {field: value for field, value in given.items() if value is not None}
     if not raw:
-        raise InvalidValue("nothing to change: give at least one --<field> VALUE")
+        raise UsageError("nothing to change: give at least one --<field> VALUE")
     conn = connect(ctx)
     with transaction(conn):
         edit_case(conn, ctx.obj.actor, case_id, raw)
@@ -360,7 +361,7 @@ def case_delete(
     from dereg.db import transaction
 
     if not yes:
-        raise InvalidValue(f"deleting case {case_id} needs --yes", "yes")
+        raise UsageError(f"deleting case {case_id} needs --yes")
     conn = connect(ctx)
     with transaction(conn):
         case = delete_case(conn, ctx.obj.actor, case_id)
@@ -433,7 +434,7 @@ def appeal_edit(
              "decided_on": decided_on, "notes": notes}  # fmt: skip
     raw = {field: value for field, value in given.items() if value is not None}
     if not raw:
-        raise InvalidValue("nothing to change: give at least one --<field> VALUE")
+        raise UsageError("nothing to change: give at least one --<field> VALUE")
     conn = connect(ctx)
     with transaction(conn):
         appeal = edit_appeal(conn, ctx.obj.actor, appeal_id, raw)

@@ -33,3 +33,9 @@ class NotFound(DeregError):
 
 class Conflict(DeregError):
     """A change that would contradict what is already recorded."""
+
+
+class UsageError(DeregError):
+    """The command line was wrong: a required option missing, options that do not go together."""
+
+    exit_status = ExitStatus.USAGE
