@@ -479,15 +479,12 @@ def summary(
             rows = [_fixed_decimals(row, figures.DECIMALS) for row in rows]
         echo_rows(rows, columns, fmt)
         return
-    total = figures.total(rows, by.value)
+    total = _fixed_decimals(figures.total(rows, by.value), figures.DECIMALS)
     shown = [_fixed_decimals(row, figures.DECIMALS) for row in rows]
-    total = _fixed_decimals(total, figures.DECIMALS)
-    if fmt is SummaryFormat.table and by is By.district:
-        _print_district_table(shown, total, columns, figures)
-        return
-    headings = columns if fmt is SummaryFormat.markdown else [figures.SHORT_HEADINGS.get(c, c) for c in columns]
-    renamed = [dict(zip(headings, (row.get(c) for c in columns))) for row in shown]
-    echo_rows(renamed, headings, fmt, total=dict(zip(headings, (total.get(c) for c in columns))))
+    if fmt is SummaryFormat.markdown:
+        echo_rows(shown, columns, fmt, total=total)
+    else:
+        _print_table(shown, total, columns, figures)
 
 
 def _fixed_decimals(row: dict, decimals: dict[str, int]) -> dict:
@@ -498,38 +495,37 @@ def _fixed_decimals(row: dict, decimals: dict[str, int]) -> dict:
     }
 
 
-def _print_district_table(rows, total, columns, figures) -> None:
-    """The district table for a terminal: one election per block, short headings, a legend."""
-    from tabulate import tabulate
+def _print_table(rows, total, columns, figures) -> None:
+    """A summary for the terminal: a block per election, wrapped to the screen's width."""
+    import shutil
 
-    numeric = [c for c in columns if c not in ("election", "region", "district")]
-    headings = ["region", "district", *(figures.SHORT_HEADINGS.get(c, c) for c in numeric)]
-    elections = list(dict.fromkeys(row["election"] for row in rows))
+    from dereg.output import narrow_table
+
     if not rows:
         typer.echo("(no districts)")
         return
+    width = max(80, shutil.get_terminal_size((80, 24)).columns)
+    if "region" not in columns:  # one row per election: nothing to group
+        body = [[row.get(c) for c in columns] for row in [*rows, total]]
+        headings = [figures.TABLE_HEADINGS.get(c, c) for c in columns]
+        typer.echo(narrow_table(body, headings, width=width, text_columns=1, total=True))
+        return
+    shown = [c for c in columns if c != "election"]
+    headings = [figures.TABLE_HEADINGS.get(c, c) for c in shown]
+    keys = 2 if "district" in columns else 1
+    elections = list(dict.fromkeys(row["election"] for row in rows))
     for election in elections:
         block = [row for row in rows if row["election"] == election]
-        body = [[row["region"], row["district"], *(_cell(row[c]) for c in numeric)] for row in block]
         if len(elections) == 1:
-            body.append(["total", total["district"], *(_cell(total[c]) for c in numeric)])
-        typer.echo(f"{election}")
-        typer.echo(tabulate(body, headers=headings, tablefmt="simple", disable_numparse=True,
-                            maxcolwidths=[16, 16, *[None] * len(numeric)],
-                            colalign=("left", "left", *["right"] * len(numeric))))  # fmt: skip
+            block.append({**total, "region": "total"})
+        body = [[row.get(c) for c in shown] for row in block]
+        typer.echo(election)
+        typer.echo(narrow_table(body, headings, width=width, text_columns=keys, total=len(elections) == 1))
         typer.echo("")
     if len(elections) > 1:
-        typer.echo(f"total: {total['district']}, {total['deregistered']} removed, "
-                   f"{total['reinstated']} reinstated, {total['uncontested']} uncontested")  # fmt: skip
-    typer.echo(figures.LEGEND, nl=False)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+        typer.echo(f"total: {total['deregistered']} removed, {total['reinstated']} reinstated")
+    if "district" in columns:
+        typer.echo(figures.LEGEND, nl=False)
 
 
 def main() -> None:

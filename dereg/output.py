@@ -12,7 +12,7 @@ SUMMARY_FORMATS = ("table", "csv", "json", "markdown")
 
 
 def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, total: dict | None = None) -> str:
-    """Draw rows; total (a last row of sums) shows in table and markdown only."""
+    """Draw rows; total (a last row of sums) shows in markdown only."""
     if fmt == "json":
         return json.dumps([_json_row(row, columns) for row in rows], ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
@@ -30,10 +30,6 @@ def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, total: dict |
     if not body:
         return "(none)\n" if fmt == "table" else tabulate([], headers=list(columns), tablefmt=style) + "\n"
     text = tabulate(body, headers=list(columns), tablefmt=style, disable_numparse=True)
-    if total is not None and rows and fmt == "table":
-        lines = text.split("\n")
-        lines.insert(len(lines) - 1, lines[1])  # a rule above the total, like the header's
-        text = "\n".join(lines)
     return text + "\n"
 
 
@@ -57,3 +53,57 @@ def _table_cell(value) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
+
+
+def narrow_table(
+    body: list[list], headings: list[str], *, width: int, text_columns: int, total: bool
+) -> str:
+    """A table with one-space gaps whose first text_columns wrap to fit width characters.
+
+    The numbers keep their full width and align right; a rule sets off a total last row.
+    """
+    import tabulate as tabulation
+
+    cells = [[_table_cell(value) for value in row] for row in body]
+    numeric_widths = [
+        max([len(line) for line in headings[i].split("\n")] + [len(row[i]) for row in cells])
+        for i in range(text_columns, len(headings))
+    ]
+    room = width - sum(numeric_widths) - (len(headings) - 1)
+    natural = [max(len(row[i]) for row in [headings, *cells]) for i in range(text_columns)]
+    if sum(natural) > room:  # wrap the text columns, each in proportion to its longest value
+        natural = [max(room * n // sum(natural), 6) for n in natural]
+    if "narrow" not in tabulation.multiline_formats:
+        rows = tabulation.DataRow("", " ", "")
+        tabulation._table_formats["narrow"] = tabulation.TableFormat(
+            lineabove=None, linebelowheader=tabulation.Line("", "-", " ", ""),
+            linebetweenrows=None, linebelow=None, headerrow=rows, datarow=rows,
+            padding=0, with_header_hide=None,
+        )  # fmt: skip
+        tabulation.multiline_formats["narrow"] = "narrow"
+    padding, tabulation.MIN_PADDING = tabulation.MIN_PADDING, 0  # headings need no extra room
+    try:
+        text = tabulation.tabulate(
+            cells, headers=headings, tablefmt="narrow", disable_numparse=True,
+            maxcolwidths=natural + [None] * len(numeric_widths),
+            colalign=["left"] * text_columns + ["right"] * len(numeric_widths),
+        )  # fmt: skip
+    finally:
+        tabulation.MIN_PADDING = padding
+    if total:
+        lines = text.split("\n")
+        rule = next(line for line in lines if line and set(line) <= {"-", " "})
+        last_row_lines = max(len(cell.split("\n")) for cell in _wrapped(cells[-1], natural))
+        lines.insert(len(lines) - last_row_lines, rule)
+        text = "\n".join(lines)
+    return text
+
+
+def _wrapped(row: list[str], widths: list[int]) -> list[str]:
+    """The cells as tabulate wraps them: the first len(widths) to those widths."""
+    import textwrap
+
+    return [
+        "\n".join(textwrap.wrap(cell, widths[i])) or cell if i < len(widths) else cell
+        for i, cell in enumerate(row)
+    ]

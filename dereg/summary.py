@@ -27,24 +27,26 @@ VIEWS = {
 }
 BOOLEAN_COLUMNS = {"uncontested"}
 DECIMALS = {"per_seat_before": 2, "per_seat_after": 2, "reduction_pct": 1}
-# Short headings so the district table fits an 80-column terminal; the legend explains them.
-SHORT_HEADINGS = {
-    "deregistered": "removed",
-    "reinstated": "back",
-    "remaining": "left",
+# Short headings (two lines where a word is long) so the district table fits 80 columns.
+TABLE_HEADINGS = {
+    "seats": "seats",
     "candidates": "cands",
-    "per_seat_before": "per seat",
+    "deregistered": "re-\nmoved",
+    "reinstated": "rein-\nstated",
+    "remaining": "left",
+    "per_seat_before": "per\nseat",
     "per_seat_after": "after",
-    "reduction_pct": "cut %",
+    "reduction_pct": "cut\n%",
     "uncontested": "alone",
     "uncontested_districts": "alone",
-    "median_discrepancy_kzt": "median ₸",
-    "districts": "distr",
+    "median_discrepancy_kzt": "median\nKZT",
+    "districts": "dis-\ntricts",
+    "appeals": "ap-\npeals",
 }
 LEGEND = (
-    "cands: candidates who stood; removed: refused or cancelled; back: reinstated by a court;\n"
-    "left: remaining; per seat: candidates per seat before, after: per seat after;\n"
-    "cut %: reduction of competition; alone: uncontested (no more candidates than seats)\n"
+    "cands: candidates who stood; removed: refused or cancelled; reinstated: by a court\n"
+    "left: remaining; per seat: candidates per seat before removals; after: after them\n"
+    "cut %: how much competition fell; alone: uncontested (candidates <= seats)\n"
 )
 
 
