@@ -235,8 +235,9 @@ def _ask(conn: sqlite3.Connection, field: str, raw: dict) -> str:
     from dereg.cases import parse_case
 
     while True:
+        # Prompts go to stderr, so `id=$(dereg case add)` captures only the id.
         answer = typer.prompt(PROMPTS[field], default="" if field == "amount" else None,
-                              show_default=False)  # fmt: skip
+                              show_default=False, err=True)  # fmt: skip
         try:
             parsed = parse_case(conn, {field: answer, "currency": raw.get("currency")})
         except DeregError as exc:

@@ -24,30 +24,25 @@ def resolve(conn: sqlite3.Connection, name: str) -> tuple[int, str]:
 
 
 def _suggestion(conn: sqlite3.Connection, name: str) -> str:
-    spellings = {
-        key: (alias, region)
-        for key, alias, region in conn.execute(
-            "SELECT a.key, a.alias, r.name FROM region_aliases a "
-            "JOIN regions r ON r.id = a.region_id"
-        )
-    }
-    close = difflib.get_close_matches(fold_region(name), spellings, n=6, cutoff=0.5)
-    names: list[str] = []
-    for key in close:
-        alias, region = spellings[key]
-        shown = region if alias == region else f"{alias} ({region})"
-        if shown not in names:
-            names.append(shown)
+    """The regions whose spellings come closest to name, nearest first."""
+    spellings = dict(
+        conn.execute(
+            "SELECT a.key, r.name FROM region_aliases a JOIN regions r ON r.id = a.region_id"
+        ).fetchall()
+    )
+    close = difflib.get_close_matches(fold_region(name), spellings, n=12, cutoff=0.5)
+    names = list(dict.fromkeys(spellings[key] for key in close))[:3]
     if not names:
         return "; see 'dereg region list'"
-    return "; did you mean " + ", ".join(names[:3]) + "?"
+    return "; did you mean " + ", ".join(names) + "?"
 
 
 def list_regions(conn: sqlite3.Connection) -> list[dict]:
     rows = conn.execute(
-        "SELECT r.name, r.kind, group_concat(a.alias, ' | ') FROM regions r "
-        "LEFT JOIN region_aliases a ON a.region_id = r.id AND a.alias <> r.name "
-        "GROUP BY r.id ORDER BY r.kind DESC, r.name"
+        "SELECT r.name, r.kind, (SELECT group_concat(alias, ' | ') FROM "
+        "  (SELECT alias FROM region_aliases WHERE region_id = r.id AND alias <> r.name "
+        "   ORDER BY rowid)) "
+        "FROM regions r ORDER BY r.kind DESC, r.name"
     ).fetchall()
     return [{"region": name, "kind": kind, "aliases": aliases or ""} for name, kind, aliases in rows]
 

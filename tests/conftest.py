@@ -1,0 +1,73 @@
+"""Shared fixtures: every test gets its own database file; nothing touches real data."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from dereg.cli import app
+
+
+@pytest.fixture(autouse=True)
+def private_database(tmp_path, monkeypatch):
+    """Point DEREG_DB at a fresh file so no test can reach ./cases.db."""
+    path = tmp_path / "cases.db"
+    monkeypatch.setenv("DEREG_DB", str(path))
+    monkeypatch.setenv("DEREG_ACTOR", "tester")
+    return path
+
+
+@pytest.fixture
+def db_path(private_database):
+    return private_database
+
+
+class Run:
+    """run(*args, input=...) -> Result with .exit_code, .stdout, .stderr."""
+
+    def __init__(self, terminal: bool = False):
+        self.runner = CliRunner()
+        self.terminal = terminal
+
+    def __call__(self, *args: str, input: str | None = None):
+        if not self.terminal:
+            return self.runner.invoke(app, list(args), input=input)
+        with pytest.MonkeyPatch.context() as patch:
+            # The runner's stdin is a pipe; a terminal user's is a tty: say so for prompts.
+            original = self.runner.isolation
+
+            def isolation(*a, **k):
+                manager = original(*a, **k)
+
+                class Terminal:
+                    def __enter__(self_inner):
+                        streams = manager.__enter__()
+                        sys.stdin.isatty = lambda: True
+                        return streams
+
+                    def __exit__(self_inner, *exc):
+                        return manager.__exit__(*exc)
+
+                return Terminal()
+
+            patch.setattr(self.runner, "isolation", isolation)
+            return self.runner.invoke(app, list(args), input=input)
+
+
+@pytest.fixture
+def run():
+    return Run()
+
+
+@pytest.fixture
+def run_in_terminal():
+    return Run(terminal=True)
+
+
+NISTOLY = (
+    "case", "add", "--election", "2016 maslikhat", "--region", "North-Kazakhstan oblast",
+    "--district", "oblast maslikhat", "--candidate", "Nistoly Marina", "--decision", "refused",
+    "--decided-on", "20.03.2016", "--amount", "83", "--nominated-by", "self",
+)  # fmt: skip

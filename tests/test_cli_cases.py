@@ -1,0 +1,299 @@
+"""The tracker end to end through the CLI: districts, cases, appeals, regions, errors."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from conftest import NISTOLY
+
+
+def dump(db_path) -> list:
+    """Everything a command could have written, audit log included."""
+    conn = sqlite3.connect(db_path)
+    try:
+        return [
+            (table, conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall())
+            for table in ("elections", "districts", "cases", "appeals", "regions",
+                          "region_aliases", "audit_log")
+        ]  # fmt: skip
+    finally:
+        conn.close()
+
+
+def case_json(run, case_id: int) -> dict:
+    result = run("case", "show", str(case_id), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_case_add_prints_the_new_id_and_normalises_every_value(run):
+    result = run(*NISTOLY)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "1\n", "")
+    case = case_json(run, 1)
+    assert case == {
+        "id": 1, "election": "2016 maslikhat", "region": "North Kazakhstan",
+        "district": "oblast maslikhat", "candidate": "Nistoly Marina", "nominated_by": "self",
+        "decision": "refused", "decided_on": "2016-03-20", "reason": None,
+        "discrepancy_amount": "83.00", "currency": "KZT", "appeal_outcome": "not_filed",
+        "notes": None, "appeals": [],
+    }  # fmt: skip
+
+
+def test_kazakh_names_keep_every_letter_and_search_folds_cyrillic_case(run):
+    name = "Қасымова Әсел Ұлықбекқызы"
+    assert run("case", "add", "--election", "2016 маслихат", "--region", "СКО", "--district",
+               "№ 7", "--candidate", name, "--decision", "Withdrawn", "--decided-on",
+               "2016-02-29", "--amount", "0,78").exit_code == 0  # fmt: skip
+    assert run(*NISTOLY).exit_code == 0
+    listed = json.loads(run("case", "list", "--search", "ҚАСЫМОВА", "-f", "json").stdout)
+    assert [(case["candidate"], case["decision"], case["region"]) for case in listed] == [
+        (name, "cancelled", "North Kazakhstan")
+    ]
+    assert json.loads(run("case", "list", "--search", "nistoly", "-f", "json").stdout)[0]["id"] == 2
+    assert run("case", "list", "--search", "nobody", "-f", "json").stdout == "[]\n"
+
+
+@pytest.mark.parametrize(
+    ("spelling", "region"),
+    [
+        ("NKO", "North Kazakhstan"), ("СКО", "North Kazakhstan"), ("north  kazakhstan", "North Kazakhstan"),
+        ("SKO", "South Kazakhstan"), ("ЮКО", "South Kazakhstan"), ("Almaty", "Almaty"),
+        ("Almaty oblast", "Almaty oblast"), ("алматы", "Almaty"), ("East-Kazakhstan  Oblast", "East Kazakhstan"),
+    ],
+)  # fmt: skip
+def test_region_spellings_name_one_region(run, spelling, region):
+    args = [*NISTOLY]
+    args[args.index("--region") + 1] = spelling
+    assert run(*args).exit_code == 0
+    assert case_json(run, 1)["region"] == region
+
+
+def test_the_same_candidate_twice_is_a_conflict_and_writes_nothing(run, db_path):
+    run(*NISTOLY)
+    before = dump(db_path)
+    again = [*NISTOLY]
+    again[again.index("Nistoly Marina")] = "  NISTOLY   marina "
+    again[again.index("North-Kazakhstan oblast")] = "СКО"
+    result = run(*again)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "Error: candidate 'NISTOLY   marina' already has case 1 in this district\n"
+    assert dump(db_path) == before
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--amount", "0.785", "Error: --amount: amount '0.785' has more decimals than KZT allows (2)"),
+        ("--amount", "-83", "Error: --amount: "),
+        ("--decided-on", "31.02.2016", "Error: --decided-on: date '31.02.2016' is not a real date"),
+        ("--decision", "rejected", "Error: --decision: decision 'rejected' is not refused or cancelled"),
+        ("--region", "Nort Kazakstan", "Error: --region: unknown region 'Nort Kazakstan'; did you mean North Kazakhstan"),
+        ("--currency", "TENGE", "Error: --currency: currency 'TENGE' is not an ISO 4217 code"),
+        ("--candidate", "  ", "Error: --candidate: candidate is required"),
+        ("--candidate", "Nis\x00toly", "Error: --candidate: candidate 'Nis\\x00toly' holds a control character"),
+    ],
+)  # fmt: skip
+def test_every_bad_value_is_one_line_exit_1_and_nothing_written(run, db_path, option, value, message):
+    run("init")
+    before = dump(db_path)
+    args = [*NISTOLY]
+    if option in args:
+        args[args.index(option) + 1] = value
+    else:
+        args += [option, value]
+    result = run(*args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert dump(db_path) == before
+
+
+def test_missing_options_without_a_terminal_are_a_usage_error(run, db_path):
+    result = run("case", "add", "--election", "2016", "--candidate", "X", "--no-input")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: missing option(s) --region, --district, --decision, --decided-on "
+        "(no terminal to ask in)\n"
+    )
+
+
+def test_case_list_filters(run):
+    run(*NISTOLY)
+    run("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--district",
+        "city maslikhat", "--candidate", "Tulesova Asya", "--decision", "cancelled",
+        "--decided-on", "2016-03-20", "--amount", "0.78")  # fmt: skip
+    run("case", "add", "--election", "2016 maslikhat", "--region", "EKO", "--district",
+        "Semei city maslikhat", "--candidate", "Yersyn Kidiyarov", "--decision", "cancelled",
+        "--decided-on", "2016-03-20", "--amount", "500")  # fmt: skip
+    run("appeal", "add", "1", "--court", "oblast court", "--outcome", "upheld")
+    run("appeal", "add", "3", "--court", "Semei court", "--outcome", "not_heard")
+
+    def ids(*filters):
+        result = run("case", "list", *filters, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        return [case["id"] for case in json.loads(result.stdout)]
+
+    assert ids() == [1, 2, 3]
+    assert ids("--region", "ВКО") == [3]
+    assert ids("--district", "CITY  Maslikhat") == [2]
+    assert ids("--outcome", "upheld") == [1]
+    assert ids("--outcome", "not_filed") == [2]
+    assert ids("--outcome", "not-heard") == [3]
+    assert ids("--min-amount", "83") == [1, 3]
+    assert ids("--max-amount", "83,00") == [1, 2]
+    assert ids("--min-amount", "1", "--max-amount", "100") == [1]
+    assert ids("--election", "2016 MASLIKHAT", "--limit", "2") == [1, 2]
+    assert run("case", "list", "--election", "2017").stderr == (
+        "Error: --election: unknown election '2017'; known: 2016 maslikhat\n"
+    )
+    assert run("case", "list", "--outcome", "won").exit_code == 1
+
+
+def test_case_list_csv_and_table(run):
+    run(*NISTOLY)
+    csv_out = run("case", "list", "--format", "csv").stdout
+    assert csv_out == (
+        "id,election,region,district,candidate,nominated_by,decision,decided_on,reason,"
+        "discrepancy_amount,currency,appeal_outcome,notes\n"
+        "1,2016 maslikhat,North Kazakhstan,oblast maslikhat,Nistoly Marina,self,refused,"
+        "2016-03-20,,83.00,KZT,not_filed,\n"
+    )
+    table = run("case", "list").stdout
+    assert "Nistoly Marina" in table and "None" not in table
+
+
+def test_case_edit_changes_fields_moves_districts_and_keeps_the_key_unique(run, db_path):
+    run(*NISTOLY)
+    result = run("case", "edit", "1", "--amount", "83,50", "--notes", "child-benefit accounts",
+                 "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["discrepancy_amount"] == "83.50"
+    assert case_json(run, 1)["notes"] == "child-benefit accounts"
+    assert run("case", "edit", "1", "--notes", "").exit_code == 0
+    assert case_json(run, 1)["notes"] is None
+    # Switching currency re-reads the amount in the new currency's minor unit.
+    assert run("case", "edit", "1", "--currency", "usd").exit_code == 0
+    assert (case_json(run, 1)["discrepancy_amount"], case_json(run, 1)["currency"]) == ("83.50", "USD")
+    assert run("case", "edit", "1", "--currency", "JPY").stderr == (
+        "Error: --amount: amount '83.50' has more decimals than JPY allows (0)\n"
+    )
+    assert run("case", "edit", "1", "--district", "No 5").exit_code == 0
+    assert case_json(run, 1)["district"] == "No 5"
+    run("case", "add", "--election", "2016 maslikhat", "--region", "NKO", "--district", "No 6",
+        "--candidate", "Other", "--decision", "refused", "--decided-on", "2016-03-01")  # fmt: skip
+    before = dump(db_path)
+    clash = run("case", "edit", "2", "--district", "no  5", "--candidate", "nistoly marina")
+    assert (clash.exit_code, clash.stderr) == (
+        1, "Error: candidate 'nistoly marina' already has case 1 in this district\n"
+    )
+    assert dump(db_path) == before
+    assert run("case", "edit", "1").exit_code == 2
+    assert run("case", "edit", "9", "--notes", "x").stderr == "Error: no case with id 9\n"
+
+
+def test_case_delete_needs_yes_and_takes_the_appeals(run, db_path):
+    run(*NISTOLY)
+    run("appeal", "add", "1", "--court", "court")
+    refused = run("case", "delete", "1")
+    assert (refused.exit_code, refused.stderr) == (2, "Error: deleting case 1 needs --yes\n")
+    result = run("case", "delete", "1", "--yes")
+    assert (result.exit_code, result.stdout) == (0, "deleted case 1 (Nistoly Marina)\n")
+    assert run("case", "show", "1").stderr == "Error: no case with id 1\n"
+    assert run("appeal", "list", "--format", "json").stdout == "[]\n"
+    assert run("case", "delete", "1", "--yes").exit_code == 1
+
+
+def test_appeals_set_the_case_outcome_by_the_highest_instance(run):
+    run(*NISTOLY)
+    assert run("appeal", "add", "1", "--court", "SKO court", "--filed-on", "25.03.2016",
+               "--outcome", "upheld", "--decided-on", "2016-04-01").stdout == "1\n"  # fmt: skip
+    assert case_json(run, 1)["appeal_outcome"] == "upheld"
+    assert run("appeal", "add", "1", "--court", "Supreme Court", "--instance", "cassation",
+               "--outcome", "reinstated").stdout == "2\n"  # fmt: skip
+    assert run("appeal", "add", "1", "--court", "oblast court", "--instance", "appeal",
+               "--outcome", "upheld").stdout == "3\n"  # fmt: skip
+    assert case_json(run, 1)["appeal_outcome"] == "reinstated"
+    duplicate = run("appeal", "add", "1", "--court", "again")
+    assert duplicate.exit_code == 1
+    assert duplicate.stderr == (
+        "Error: case 1 already has a first-instance appeal (appeal 1); "
+        "change it with 'dereg appeal edit 1'\n"
+    )
+    assert run("appeal", "edit", "2", "--outcome", "pending").exit_code == 0
+    assert case_json(run, 1)["appeal_outcome"] == "pending"
+    listed = json.loads(run("appeal", "list", "1", "-f", "json").stdout)
+    assert [(a["instance"], a["outcome"]) for a in listed] == [
+        ("first", "upheld"), ("appeal", "upheld"), ("cassation", "pending"),
+    ]
+    backwards = run("appeal", "add", "1", "--court", "x", "--instance", "first",
+                    "--filed-on", "2016-04-02", "--decided-on", "2016-04-01")  # fmt: skip
+    assert backwards.exit_code == 1
+    assert run("appeal", "add", "7", "--court", "x").stderr == "Error: no case with id 7\n"
+    assert run("appeal", "add", "1", "--court", "x", "--outcome", "won").stderr.startswith(
+        "Error: --outcome: outcome 'won' is not one of: pending, upheld, reinstated, not_heard"
+    )
+
+
+def test_district_add_creates_then_updates_and_cases_create_unknown_districts(run):
+    run(*NISTOLY)
+    listed = json.loads(run("district", "list", "-f", "json").stdout)
+    assert listed == [{"election": "2016 maslikhat", "region": "North Kazakhstan",
+                       "district": "oblast maslikhat", "seats": None, "candidates": None,
+                       "level": None}]  # fmt: skip
+    result = run("district", "add", "--election", "2016 Maslikhat", "--region", "СКО",
+                 "--district", "Oblast Maslikhat", "--seats", "1", "--candidates", "4",
+                 "--level", "oblast")  # fmt: skip
+    assert (result.exit_code, result.stdout) == (0, "district 1: saved\n")
+    assert json.loads(run("district", "list", "-f", "json").stdout)[0] | {} == {
+        "election": "2016 maslikhat", "region": "North Kazakhstan", "district": "oblast maslikhat",
+        "seats": 1, "candidates": 4, "level": "oblast",
+    }  # fmt: skip
+    assert run("district", "add", "--election", "2016 maslikhat", "--region", "NKO", "--district",
+               "oblast maslikhat", "--seats", "1").stdout == "district 1: unchanged\n"  # fmt: skip
+    assert run("district", "add", "--election", "e", "--region", "NKO", "--district", "d",
+               "--seats", "0").stderr == "Error: --seats: seats '0' must be at least 1\n"  # fmt: skip
+    assert run("district", "add", "--election", "e", "--region", "NKO", "--district", "d",
+               "--seats", "two").stderr == "Error: --seats: seats 'two' is not a whole number\n"  # fmt: skip
+    assert run("district", "list", "--region", "Almaty", "-f", "json").stdout == "[]\n"
+
+
+def test_region_add_extends_the_table(run):
+    result = run("region", "add", "Abai", "--alias", "Абай облысы", "--alias", "Abai oblast")
+    assert (result.exit_code, result.stdout) == (0, "region Abai: 2 alias(es) added\n")
+    args = [*NISTOLY]
+    args[args.index("North-Kazakhstan oblast")] = "абай ОБЛЫСЫ"
+    assert run(*args).exit_code == 0
+    assert case_json(run, 1)["region"] == "Abai"
+    clash = run("region", "add", "Abai", "--alias", "SKO")
+    assert (clash.exit_code, clash.stderr) == (
+        1, "Error: alias 'SKO' already names region 'South Kazakhstan'\n"
+    )
+    listed = json.loads(run("region", "list", "-f", "json").stdout)
+    assert len(listed) == 17
+    assert {"region": "Abai", "kind": "oblast", "aliases": "Абай облысы | Abai oblast"} in listed
+
+
+def test_case_history_shows_every_change_newest_first_even_after_delete(run):
+    run(*NISTOLY)
+    run("--actor", "aigerim", "case", "edit", "1", "--amount", "84")
+    run("appeal", "add", "1", "--court", "c")
+    run("case", "delete", "1", "--yes")
+    history = json.loads(run("case", "history", "1", "-f", "json").stdout)
+    assert [(h["command"], h["actor"]) for h in history] == [
+        ("case delete", "tester"), ("appeal add", "tester"), ("case edit", "aigerim"),
+        ("case add", "tester"),
+    ]  # fmt: skip
+    assert json.loads(history[2]["before"])["discrepancy_amount"] == "83.00"
+    assert json.loads(history[2]["after"])["discrepancy_amount"] == "84.00"
+
+
+def test_the_audit_log_cannot_be_changed(run, db_path):
+    run(*NISTOLY)
+    conn = sqlite3.connect(db_path)
+    for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(statement)
