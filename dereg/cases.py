@@ -78,8 +78,13 @@ def district_id(
 ) -> int | None:
     """The district's id; with create, a district not yet known is made (figures unknown)."""
     region_id = with_field("region", regions.resolve, conn, region)[0]
-    election = with_field("election", election_id, conn, election, create=create)
     name = with_field("district", required_text, district, "district")
+    try:
+        election = with_field("election", election_id, conn, election, create=create)
+    except InvalidValue:
+        if create or not (election or "").strip():
+            raise
+        return None  # an election not recorded yet has no districts
     row = conn.execute(
         "SELECT id FROM districts WHERE election_id = ? AND region_id = ? AND key = ?",
         (election, region_id, fold(name)),

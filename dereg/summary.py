@@ -44,8 +44,8 @@ TABLE_HEADINGS = {
     "appeals": "ap-\npeals",
 }
 LEGEND = (
-    "cands: candidates who stood; removed: refused or cancelled; reinstated: by a court\n"
-    "left: remaining; per seat: candidates per seat before removals; after: after them\n"
+    "cands: candidates who stood; removed: refused or cancelled; left: remaining\n"
+    "reinstated: by a court; per seat: candidates per seat before removals, and after\n"
     "cut %: how much competition fell; alone: uncontested (candidates <= seats)\n"
 )
 

@@ -1,0 +1,192 @@
+"""The summary equals a computation written here, independently, from the raw data."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import statistics
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import pytest
+
+from dereg import cases, db, summary
+from dereg.summary import COLUMNS
+
+REGIONS = ["Akmola", "Aktobe", "Almaty oblast", "Atyrau", "East Kazakhstan", "Zhambyl",
+           "West Kazakhstan", "Karaganda", "Kostanai", "Kyzylorda", "Mangistau", "Pavlodar",
+           "North Kazakhstan", "South Kazakhstan", "Almaty", "Astana"]  # fmt: skip
+INSTANCE_RANK = {"first": 1, "appeal": 2, "cassation": 3}
+
+
+def half_up(value: Fraction, decimals: int) -> float:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def generate(conn: sqlite3.Connection, seed: int = 2016) -> tuple[dict, list]:
+    """Districts and cases written through the core; returns what was written, as plain data."""
+    rng = random.Random(seed)
+    districts: dict[tuple, dict] = {}
+    written_cases = []
+    with db.transaction(conn):
+        for election in ("2016 maslikhat", "2012 maslikhat", "2016 mazhilis"):
+            for number in range(rng.randint(50, 60)):
+                region = rng.choice(REGIONS)
+                name = f"okrug {number}"
+                seats = rng.choice([None, 1, 1, 1, 2, 3])
+                candidates = rng.choice([None, 0, 1, 2, 3, 4, 5, 6, 9]) if seats else rng.choice([None, 3])
+                key = (election, region, name)
+                if key in districts:
+                    continue
+                districts[key] = {"seats": seats, "candidates": candidates}
+                cases.set_district(conn, "test", "district add", election=election, region=region,
+                                   district=name, seats=seats, candidates=candidates)  # fmt: skip
+        for index in range(400):
+            election, region, name = rng.choice(list(districts))
+            amount = rng.choice([None, "0.78", "83", "500", "1 234,56", "0,01", "18.73", "7"])
+            currency = rng.choice(["KZT"] * 6 + ["USD"])
+            case_id = cases.add_case(conn, "test", {
+                "election": election, "region": region, "district": name,
+                "candidate": f"Кандидат {index}", "decision": rng.choice(["refused", "cancelled"]),
+                "decided_on": f"2016-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}",
+                "amount": amount, "currency": currency,
+            })  # fmt: skip
+            appeals = []
+            for instance in rng.sample(list(INSTANCE_RANK), rng.choice([0, 0, 1, 1, 2, 3])):
+                outcome = rng.choice(["pending", "upheld", "reinstated", "not_heard"])
+                cases.add_appeal(conn, "test", case_id, {"court": "c", "instance": instance,
+                                                         "outcome": outcome})  # fmt: skip
+                appeals.append((instance, outcome))
+            outcome = max(appeals, key=lambda a: INSTANCE_RANK[a[0]])[1] if appeals else "not_filed"
+            minor = None if amount is None else _minor(amount)
+            written_cases.append({"key": (election, region, name), "outcome": outcome,
+                                  "appeals": len(appeals), "kzt": minor if currency == "KZT" else None})  # fmt: skip
+    return districts, written_cases
+
+
+def _minor(amount: str) -> int:
+    return int(Decimal(amount.replace(" ", "").replace(",", ".")) * 100)
+
+
+def expected_districts(districts: dict, written: list) -> list[dict]:
+    rows = []
+    for (election, region, name), figures in districts.items():
+        mine = [case for case in written if case["key"] == (election, region, name)]
+        seats, candidates = figures["seats"], figures["candidates"]
+        removed = len(mine)
+        back = sum(case["outcome"] == "reinstated" for case in mine)
+        remaining = None if candidates is None else candidates - (removed - back)
+        rows.append({
+            "election": election, "region": region, "district": name, "seats": seats,
+            "candidates": candidates, "deregistered": removed, "reinstated": back,
+            "remaining": remaining,
+            "per_seat_before": None if None in (seats, candidates) else half_up(Fraction(candidates, seats), 2),
+            "per_seat_after": None if seats is None or remaining is None or remaining < 0
+            else half_up(Fraction(remaining, seats), 2),
+            "reduction_pct": half_up(Fraction(100 * (removed - back), candidates), 1) if candidates else None,
+            "uncontested": None if None in (seats, remaining) else remaining <= seats,
+        })  # fmt: skip
+    return sorted(rows, key=lambda r: (r["election"], r["region"], r["district"]))
+
+
+def expected_rollup(districts: dict, written: list, keys: tuple[str, ...]) -> list[dict]:
+    by_district = expected_districts(districts, written)
+    groups: dict[tuple, list] = {}
+    for row in by_district:
+        groups.setdefault(tuple(row[k] for k in keys), []).append(row)
+    out = []
+    for group, rows in sorted(groups.items()):
+        known = [r for r in rows if r["candidates"] is not None]
+        mine = [c for c in written if tuple(dict(zip(("election", "region"), c["key"]))[k]
+                                             for k in keys) == group]  # fmt: skip
+        amounts = sorted(c["kzt"] for c in mine if c["kzt"] is not None)
+        candidates = sum(r["candidates"] for r in known) if known else None
+        removed = sum(r["deregistered"] - r["reinstated"] for r in known)
+        median = None
+        if amounts:
+            middle = Fraction(statistics.median(amounts)) / 100  # exact: ints or a half
+            median = str(Decimal(middle.numerator) / Decimal(middle.denominator)
+                         .quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))  # fmt: skip
+            median = str((Decimal(middle.numerator) / Decimal(middle.denominator))
+                         .quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))  # fmt: skip
+        seats = [r["seats"] for r in rows if r["seats"] is not None]
+        out.append({
+            **dict(zip(keys, group)), "districts": len(rows), "seats": sum(seats) if seats else None,
+            "candidates": candidates, "deregistered": sum(r["deregistered"] for r in rows),
+            "reinstated": sum(r["reinstated"] for r in rows),
+            "remaining": sum(r["remaining"] for r in known) if known else None,
+            "reduction_pct": half_up(Fraction(100 * removed, candidates), 1) if candidates else None,
+            "uncontested_districts": sum(1 for r in known if r["uncontested"]),
+            "appeals": sum(c["appeals"] for c in mine), "median_discrepancy_kzt": median,
+        })  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    path = tmp_path_factory.mktemp("summary") / "cases.db"
+    conn = db.connect(path)
+    districts, written = generate(conn)
+    assert len(districts) >= 150 and len(written) >= 100
+    return conn, path, districts, written
+
+
+def test_district_summary_and_view_equal_the_independent_computation(data):
+    conn, _, districts, written = data
+    expected = expected_districts(districts, written)
+    assert summary.summary(conn, "district") == expected
+    view = conn.execute(f"SELECT {', '.join(COLUMNS['district'])} FROM district_competition "
+                        "ORDER BY election, region, district").fetchall()  # fmt: skip
+    as_view = [tuple(int(v) if isinstance(v, bool) else v for v in row.values()) for row in expected]
+    assert view == as_view
+
+
+@pytest.mark.parametrize("by", ["region", "election"])
+def test_rollups_equal_the_independent_computation(data, by):
+    conn, _, districts, written = data
+    keys = ("election", "region") if by == "region" else ("election",)
+    assert summary.summary(conn, by) == expected_rollup(districts, written, keys)
+
+
+def test_the_cli_json_is_the_summary_and_filters_by_any_region_spelling(data, run):
+    conn, path, districts, written = data
+    result = run("--db", str(path), "summary", "--by", "region", "--region", "СКО", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    expected = [row for row in expected_rollup(districts, written, ("election", "region"))
+                if row["region"] == "North Kazakhstan"]  # fmt: skip
+    assert json.loads(result.stdout) == expected
+    result = run("--db", str(path), "summary", "--election", "2012 MASLIKHAT", "-f", "csv")
+    lines = result.stdout.splitlines()
+    assert lines[0] == ",".join(COLUMNS["district"])
+    assert len(lines) - 1 == sum(1 for key in districts if key[0] == "2012 maslikhat")
+
+
+def test_the_table_fits_80_columns_shows_blanks_and_ends_with_a_total(data, run):
+    _, path, _, _ = data
+    for by in ("district", "region", "election"):
+        result = run("--db", str(path), "summary", "--by", by, "--election", "2016 maslikhat")
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert max(len(line) for line in lines) <= 80, by
+        assert "None" not in result.stdout
+        assert any(line.startswith("total") for line in lines)
+
+
+def test_markdown_has_every_column(data, run):
+    _, path, _, _ = data
+    result = run("--db", str(path), "summary", "--by", "region", "--format", "markdown")
+    header = result.stdout.splitlines()[0]
+    assert [cell.strip() for cell in header.strip("|").split("|")] == list(COLUMNS["region"])
+
+
+def test_unknown_candidates_give_nulls_never_guesses(run):
+    run("case", "add", "--election", "e", "--region", "NKO", "--district", "d", "--candidate",
+        "c", "--decision", "refused", "--decided-on", "2016-01-01")  # fmt: skip
+    [row] = json.loads(run("summary", "-f", "json").stdout)
+    assert row == {"election": "e", "region": "North Kazakhstan", "district": "d", "seats": None,
+                   "candidates": None, "deregistered": 1, "reinstated": 0, "remaining": None,
+                   "per_seat_before": None, "per_seat_after": None, "reduction_pct": None,
+                   "uncontested": None}  # fmt: skip
+    assert run("summary", "--by", "election", "--region", "NKO").exit_code == 1
