@@ -43,6 +43,8 @@ app.add_typer(district_app, name="district")
 app.add_typer(case_app, name="case")
 app.add_typer(appeal_app, name="appeal")
 app.add_typer(region_app, name="region")
+from dereg.cli_report import report  # noqa: E402
+app.command()(report)
 
 
 def _version(value: bool) -> None:
@@ -235,9 +237,13 @@ def _ask(conn: sqlite3.Connection, field: str, raw: dict) -> str:
     from dereg.cases import parse_case
 
     while True:
-        # Prompts go to stderr, so `id=$(dereg case add)` captures only the id.
-        answer = typer.prompt(PROMPTS[field], default="" if field == "amount" else None,
-                              show_default=False, err=True)  # fmt: skip
+        # The question goes to stderr (click's prompt leaks a space to stdout), so that
+        # `id=$(dereg case add)` captures the id alone.
+        typer.echo(f"{PROMPTS[field]}: ", nl=False, err=True)
+        try:
+            answer = input()
+        except EOFError:
+            raise typer.Abort() from None
         try:
             parsed = parse_case(conn, {field: answer, "currency": raw.get("currency")})
         except DeregError as exc:

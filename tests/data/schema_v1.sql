@@ -1,0 +1,242 @@
+-- dereg schema version 1, frozen: the layout before the search column and the audit log.
+-- tests/test_schema.py migrates a database of this version to the current one.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS currencies (
+    code     TEXT PRIMARY KEY CHECK (length(code) = 3 AND code = upper(code)),
+    exponent INTEGER NOT NULL CHECK (exponent BETWEEN 0 AND 4)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS regions (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE CHECK (trim(name) <> ''),
+    kind TEXT NOT NULL CHECK (kind IN ('oblast', 'city'))
+) STRICT;
+
+-- Every spelling staff use for a region, its own name included, keyed by the folded form
+-- (casefold, hyphens and runs of spaces read as one space): one lookup finds the region.
+CREATE TABLE IF NOT EXISTS region_aliases (
+    key       TEXT PRIMARY KEY,
+    alias     TEXT NOT NULL,
+    region_id INTEGER NOT NULL REFERENCES regions (id)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS elections (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (trim(name) <> ''),
+    key  TEXT NOT NULL UNIQUE
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS districts (
+    id          INTEGER PRIMARY KEY,
+    election_id INTEGER NOT NULL REFERENCES elections (id),
+    region_id   INTEGER NOT NULL REFERENCES regions (id),
+    name        TEXT NOT NULL CHECK (trim(name) <> ''),
+    key         TEXT NOT NULL,
+    seats       INTEGER CHECK (seats >= 1),          -- NULL: not known yet
+    candidates  INTEGER CHECK (candidates >= 0),     -- NULL: not known yet
+    level       TEXT CHECK (level IN ('mazhilis', 'oblast', 'city', 'district')),
+    UNIQUE (election_id, region_id, key)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS cases (
+    id            INTEGER PRIMARY KEY,
+    district_id   INTEGER NOT NULL REFERENCES districts (id),
+    candidate     TEXT NOT NULL CHECK (trim(candidate) <> ''),
+    candidate_key TEXT NOT NULL,
+    nominated_by  TEXT,
+    decision      TEXT NOT NULL CHECK (decision IN ('refused', 'cancelled')),
+    decided_on    TEXT NOT NULL CHECK (decided_on = date(decided_on)),
+    reason        TEXT,
+    amount_minor  INTEGER CHECK (amount_minor >= 0), -- exact, in the currency's minor unit
+    currency      TEXT NOT NULL DEFAULT 'KZT' REFERENCES currencies (code),
+    notes         TEXT,
+    UNIQUE (district_id, candidate_key)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS appeals (
+    id         INTEGER PRIMARY KEY,
+    case_id    INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    court      TEXT NOT NULL CHECK (trim(court) <> ''),
+    instance   TEXT NOT NULL DEFAULT 'first'
+               CHECK (instance IN ('first', 'appeal', 'cassation')),
+    filed_on   TEXT CHECK (filed_on = date(filed_on)),
+    outcome    TEXT NOT NULL DEFAULT 'pending'
+               CHECK (outcome IN ('pending', 'upheld', 'reinstated', 'not_heard')),
+    decided_on TEXT CHECK (decided_on = date(decided_on)),
+    notes      TEXT,
+    UNIQUE (case_id, instance)
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS districts_region ON districts (region_id, election_id);
+CREATE INDEX IF NOT EXISTS cases_district ON cases (district_id, amount_minor);
+CREATE INDEX IF NOT EXISTS appeals_case ON appeals (case_id);
+
+-- A case's outcome is that of its latest appeal: the highest instance, then the latest date.
+CREATE VIEW IF NOT EXISTS case_outcome AS
+SELECT c.id AS case_id,
+       coalesce((SELECT a.outcome FROM appeals a
+                 WHERE a.case_id = c.id
+                 ORDER BY CASE a.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END DESC,
+                          coalesce(a.decided_on, a.filed_on) DESC, a.id DESC
+                 LIMIT 1), 'not_filed') AS outcome
+FROM cases c;
+
+CREATE VIEW IF NOT EXISTS case_overview AS
+SELECT c.id,
+       e.name AS election,
+       r.name AS region,
+       d.name AS district,
+       c.candidate,
+       c.nominated_by,
+       c.decision,
+       c.decided_on,
+       c.reason,
+       CASE
+           WHEN c.amount_minor IS NULL THEN NULL
+           WHEN cur.exponent = 0 THEN printf('%d', c.amount_minor)
+           ELSE printf('%d.%0' || cur.exponent || 'd',
+                       c.amount_minor / (CASE cur.exponent WHEN 1 THEN 10 WHEN 2 THEN 100
+                                                           WHEN 3 THEN 1000 ELSE 10000 END),
+                       c.amount_minor % (CASE cur.exponent WHEN 1 THEN 10 WHEN 2 THEN 100
+                                                           WHEN 3 THEN 1000 ELSE 10000 END))
+       END AS discrepancy_amount,
+       c.currency,
+       o.outcome AS appeal_outcome,
+       c.notes
+FROM cases c
+JOIN districts d ON d.id = c.district_id
+JOIN elections e ON e.id = d.election_id
+JOIN regions r ON r.id = d.region_id
+JOIN currencies cur ON cur.code = c.currency
+JOIN case_outcome o ON o.case_id = c.id;
+
+-- Per district: how many were removed, how many the courts restored, how many remain.
+-- Ratios are rounded half up in integer arithmetic, so every reader gets the same figure.
+CREATE VIEW IF NOT EXISTS district_removals AS
+SELECT d.id AS district_id,
+       d.election_id,
+       d.region_id,
+       d.seats,
+       d.candidates,
+       count(c.id) AS deregistered,
+       coalesce(sum(o.outcome = 'reinstated'), 0) AS reinstated,
+       (SELECT count(*) FROM appeals a JOIN cases ca ON ca.id = a.case_id
+        WHERE ca.district_id = d.id) AS appeals
+FROM districts d
+LEFT JOIN cases c ON c.district_id = d.id
+LEFT JOIN case_outcome o ON o.case_id = c.id
+GROUP BY d.id;
+
+CREATE VIEW IF NOT EXISTS district_competition AS
+WITH x AS (
+    SELECT dr.*, dr.candidates - (dr.deregistered - dr.reinstated) AS remaining
+    FROM district_removals dr
+)
+SELECT e.name AS election,
+       r.name AS region,
+       d.name AS district,
+       x.seats,
+       x.candidates,
+       x.deregistered,
+       x.reinstated,
+       x.remaining,
+       (x.candidates * 200 + x.seats) / (2 * x.seats) / 100.0 AS per_seat_before,
+       CASE WHEN x.remaining >= 0
+            THEN (x.remaining * 200 + x.seats) / (2 * x.seats) / 100.0 END AS per_seat_after,
+       CASE WHEN x.candidates > 0
+            THEN ((x.deregistered - x.reinstated) * 2000 + x.candidates)
+                 / (2 * x.candidates) / 10.0 END AS reduction_pct,
+       CASE WHEN x.remaining IS NOT NULL AND x.seats IS NOT NULL
+            THEN x.remaining <= x.seats END AS uncontested
+FROM x
+JOIN districts d ON d.id = x.district_id
+JOIN elections e ON e.id = x.election_id
+JOIN regions r ON r.id = x.region_id;
+
+-- The median KZT discrepancy of each (election, region); a half tiyn rounds up.
+CREATE VIEW IF NOT EXISTS region_median_kzt AS
+WITH ranked AS (
+    SELECT d.election_id, d.region_id, c.amount_minor AS amount,
+           row_number() OVER w AS n, count(*) OVER (PARTITION BY d.election_id, d.region_id) AS total
+    FROM cases c JOIN districts d ON d.id = c.district_id
+    WHERE c.currency = 'KZT' AND c.amount_minor IS NOT NULL
+    WINDOW w AS (PARTITION BY d.election_id, d.region_id ORDER BY c.amount_minor)
+)
+SELECT election_id, region_id, (2 * sum(amount) / count(*) + 1) / 2 AS median_minor
+FROM ranked
+WHERE n IN ((total + 1) / 2, (total + 2) / 2)
+GROUP BY election_id, region_id;
+
+CREATE VIEW IF NOT EXISTS election_median_kzt AS
+WITH ranked AS (
+    SELECT d.election_id, c.amount_minor AS amount,
+           row_number() OVER w AS n, count(*) OVER (PARTITION BY d.election_id) AS total
+    FROM cases c JOIN districts d ON d.id = c.district_id
+    WHERE c.currency = 'KZT' AND c.amount_minor IS NOT NULL
+    WINDOW w AS (PARTITION BY d.election_id ORDER BY c.amount_minor)
+)
+SELECT election_id, (2 * sum(amount) / count(*) + 1) / 2 AS median_minor
+FROM ranked
+WHERE n IN ((total + 1) / 2, (total + 2) / 2)
+GROUP BY election_id;
+
+-- Figures of one district ready to be added up: the "known" columns count only districts
+-- whose candidates are known, as the region and election roll-ups require.
+CREATE VIEW IF NOT EXISTS district_rollup AS
+SELECT dr.district_id, dr.election_id, dr.region_id, dr.seats, dr.deregistered,
+       dr.reinstated, dr.appeals,
+       dr.candidates,
+       dr.candidates - (dr.deregistered - dr.reinstated) AS remaining,
+       CASE WHEN dr.candidates IS NOT NULL THEN dr.deregistered - dr.reinstated END AS removed_known,
+       CASE WHEN dr.candidates IS NOT NULL AND dr.seats IS NOT NULL
+            THEN dr.candidates - (dr.deregistered - dr.reinstated) <= dr.seats END AS uncontested
+FROM district_removals dr;
+
+CREATE VIEW IF NOT EXISTS region_competition AS
+SELECT e.name AS election,
+       r.name AS region,
+       count(*) AS districts,
+       sum(x.seats) AS seats,
+       sum(x.candidates) AS candidates,
+       sum(x.deregistered) AS deregistered,
+       sum(x.reinstated) AS reinstated,
+       sum(x.remaining) AS remaining,
+       CASE WHEN sum(x.candidates) > 0
+            THEN (sum(x.removed_known) * 2000 + sum(x.candidates))
+                 / (2 * sum(x.candidates)) / 10.0 END AS reduction_pct,
+       coalesce(sum(x.uncontested), 0) AS uncontested_districts,
+       sum(x.appeals) AS appeals,
+       CASE WHEN m.median_minor IS NOT NULL
+            THEN printf('%d.%02d', m.median_minor / 100, m.median_minor % 100) END
+           AS median_discrepancy_kzt
+FROM district_rollup x
+JOIN elections e ON e.id = x.election_id
+JOIN regions r ON r.id = x.region_id
+LEFT JOIN region_median_kzt m ON m.election_id = x.election_id AND m.region_id = x.region_id
+GROUP BY x.election_id, x.region_id;
+
+CREATE VIEW IF NOT EXISTS election_competition AS
+SELECT e.name AS election,
+       count(*) AS districts,
+       sum(x.seats) AS seats,
+       sum(x.candidates) AS candidates,
+       sum(x.deregistered) AS deregistered,
+       sum(x.reinstated) AS reinstated,
+       sum(x.remaining) AS remaining,
+       CASE WHEN sum(x.candidates) > 0
+            THEN (sum(x.removed_known) * 2000 + sum(x.candidates))
+                 / (2 * sum(x.candidates)) / 10.0 END AS reduction_pct,
+       coalesce(sum(x.uncontested), 0) AS uncontested_districts,
+       sum(x.appeals) AS appeals,
+       CASE WHEN m.median_minor IS NOT NULL
+            THEN printf('%d.%02d', m.median_minor / 100, m.median_minor % 100) END
+           AS median_discrepancy_kzt
+FROM district_rollup x
+JOIN elections e ON e.id = x.election_id
+LEFT JOIN election_median_kzt m ON m.election_id = x.election_id
+GROUP BY x.election_id;

@@ -1,0 +1,138 @@
+"""The schema: one source, recorded versions, migrations that keep every row, packaging."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from dereg import db
+from dereg.cases import CASE_COLUMNS
+from dereg.summary import COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def columns(conn: sqlite3.Connection, table: str) -> list[tuple]:
+    return [row[1:] for row in conn.execute(f"PRAGMA table_xinfo({table})")]
+
+
+def layout(conn: sqlite3.Connection) -> dict:
+    """Tables by their columns, and indexes, views and triggers by name: the schema's shape."""
+    names = conn.execute("SELECT type, name FROM sqlite_master ORDER BY type, name").fetchall()
+    return {
+        (kind, name): columns(conn, name) if kind in ("table", "view") else None
+        for kind, name in names
+    }
+
+
+def test_views_have_exactly_the_contract_columns(db_path):
+    conn = db.connect(db_path)
+    assert [c[0] for c in columns(conn, "case_overview")] == list(CASE_COLUMNS)
+    assert [c[0] for c in columns(conn, "district_competition")] == list(COLUMNS["district"])
+    assert [c[0] for c in columns(conn, "region_competition")] == list(COLUMNS["region"])
+    assert [c[0] for c in columns(conn, "election_competition")] == list(COLUMNS["election"])
+
+
+def test_init_records_the_version_and_is_idempotent(run, db_path):
+    first = run("init")
+    assert (first.exit_code, first.stdout) == (0, f"{db_path}: ready (schema version 2)\n")
+    conn = sqlite3.connect(db_path)
+    before = layout(conn), conn.execute("SELECT count(*) FROM region_aliases").fetchone()
+    assert run("init").exit_code == 0
+    assert (layout(conn), conn.execute("SELECT count(*) FROM region_aliases").fetchone()) == before
+    assert conn.execute("PRAGMA user_version").fetchone() == (db.SCHEMA_VERSION,)
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert conn.execute("SELECT count(*) FROM regions").fetchone() == (16,)
+
+
+def test_a_version_1_database_with_data_migrates_row_for_row(tmp_path):
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old)
+    conn.executescript((ROOT / "tests" / "data" / "schema_v1.sql").read_text(encoding="utf-8"))
+    conn.executescript(
+        """
+        INSERT INTO currencies VALUES ('KZT', 2), ('USD', 2);
+        INSERT INTO regions VALUES (1, 'North Kazakhstan', 'oblast'), (2, 'Almaty', 'city');
+        INSERT INTO region_aliases VALUES ('north kazakhstan', 'North Kazakhstan', 1),
+                                          ('almaty', 'Almaty', 2);
+        INSERT INTO elections VALUES (1, '2016 maslikhat', '2016 maslikhat');
+        INSERT INTO districts VALUES (1, 1, 1, 'oblast maslikhat', 'oblast maslikhat', 1, 3, 'oblast'),
+                                     (2, 1, 2, 'city maslikhat', 'city maslikhat', NULL, NULL, NULL);
+        INSERT INTO cases VALUES
+            (1, 1, 'Nistoly Marina', 'nistoly marina', 'self', 'refused', '2016-03-20',
+             'child-benefit accounts', 8300, 'KZT', NULL),
+            (2, 2, 'Тулесова Асья', 'тулесова асья', 'self', 'cancelled', '2016-03-20',
+             'rounding', 78, 'KZT', 'USD 18.73 dismissed');
+        INSERT INTO appeals VALUES (1, 1, 'SKO court', 'first', NULL, 'upheld', NULL, NULL);
+        PRAGMA application_id = 1684370023;
+        PRAGMA user_version = 1;
+        """
+    )
+    tables = ("elections", "districts", "appeals", "regions")
+    before = {table: conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall() for table in tables}
+    old_cases = conn.execute("SELECT * FROM cases ORDER BY id").fetchall()
+    conn.close()
+
+    migrated = db.connect(old)
+    assert migrated.execute("PRAGMA user_version").fetchone() == (db.SCHEMA_VERSION,)
+    for table in tables:  # regions gain the rest of the shipped table, ids kept
+        after = migrated.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+        assert after[: len(before[table])] == before[table]
+    rows = migrated.execute(
+        "SELECT id, district_id, candidate, candidate_key, nominated_by, decision, decided_on, "
+        "reason, amount_minor, currency, notes FROM cases ORDER BY id"
+    ).fetchall()
+    assert rows == old_cases
+    # The new column is filled, so --search finds the old cases, Cyrillic included.
+    assert migrated.execute("SELECT id FROM cases WHERE instr(search, 'тулесова')").fetchall() == [(2,)]
+    fresh = db.connect(tmp_path / "fresh.db")
+    assert layout(migrated) == layout(fresh)
+    assert migrated.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_every_migration_step_is_numbered_up_to_the_current_version():
+    assert sorted(db.MIGRATIONS) == list(range(2, db.SCHEMA_VERSION + 1))
+
+
+def test_schema_sql_in_the_package_is_the_repository_one():
+    assert db.schema_sql() == (ROOT / "schema.sql").read_text(encoding="utf-8")
+
+
+def test_python_dash_m_dereg_is_the_same_program(tmp_path):
+    env = {**os.environ, "DEREG_DB": str(tmp_path / "x.db")}
+    version = subprocess.run([sys.executable, "-m", "dereg", "--version"], capture_output=True,
+                             text=True, env=env, check=True)  # fmt: skip
+    assert version.stdout.startswith("dereg ")
+    result = subprocess.run([sys.executable, "-m", "dereg", "case", "show", "5"],
+                            capture_output=True, text=True, env=env)  # fmt: skip
+    assert (result.returncode, result.stderr) == (1, "Error: no case with id 5\n")
+
+
+@pytest.mark.slow
+def test_a_non_editable_install_carries_the_schema_and_regions(tmp_path):
+    """Build the wheel, install it apart from the source tree, and run it from elsewhere."""
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                    "-q", "-w", str(tmp_path / "wheel"), str(ROOT)], check=True)  # fmt: skip
+    [wheel] = (tmp_path / "wheel").glob("dereg-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read("dereg/schema.sql").decode() == (ROOT / "schema.sql").read_text(encoding="utf-8")
+        assert archive.read("dereg/regions.csv")
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
+                    str(target), str(wheel)], check=True)  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(target), "DEREG_DB": str(tmp_path / "w.db")}
+    where = subprocess.run([sys.executable, "-c", "import dereg; print(dereg.__file__)"],
+                           capture_output=True, text=True, env=env, cwd=tmp_path, check=True)  # fmt: skip
+    assert where.stdout.startswith(str(target))
+    init = subprocess.run([sys.executable, "-m", "dereg", "init"], capture_output=True, text=True,
+                          env=env, cwd=tmp_path)  # fmt: skip
+    assert init.returncode == 0, init.stderr
+    region = subprocess.run([sys.executable, "-m", "dereg", "region", "list", "-f", "csv"],
+                            capture_output=True, text=True, env=env, cwd=tmp_path)  # fmt: skip
+    assert "North Kazakhstan" in region.stdout
