@@ -1,0 +1,289 @@
+"""The report: the summary's figures, charts and tables as one HTML page or Markdown text.
+
+Every figure comes from dereg.summary (the views in schema.sql) or from case_overview, so a
+report and `dereg summary` agree by construction. Nothing here prints or writes a file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from dereg import summary as figures
+from dereg.cases import list_cases, scope
+from dereg.money import parse_amount
+
+FORMATS = ("html", "markdown")
+CUT_THRESHOLD = 25.0  # "in some districts such failures have reduced competition by 25-30%"
+OUTCOME_LABELS = {
+    "not_filed": "not appealed",
+    "pending": "appeal pending",
+    "upheld": "court upheld removal",
+    "not_heard": "appeal not heard",
+    "reinstated": "reinstated by a court",
+}
+DECISION_LABELS = {"refused": "registration refused", "cancelled": "registration cancelled"}
+
+
+@dataclass
+class ElectionReport:
+    """One election's figures: the rows of the three summaries and its cases."""
+
+    election: str
+    totals: dict  # the election_competition row
+    regions: list[dict]
+    region_total: dict
+    districts: list[dict]
+    district_total: dict
+    cases: list[dict]
+    appeals_won: int  # appeals (any instance) whose court restored the candidate
+    outcomes: Counter = field(default_factory=Counter)
+
+    @property
+    def districts_cut(self) -> list[dict]:
+        """Districts that lost CUT_THRESHOLD percent or more of their candidates."""
+        return [d for d in self.districts if (d["reduction_pct"] or 0) >= CUT_THRESHOLD]
+
+    @property
+    def known_districts(self) -> int:
+        return sum(1 for d in self.districts if d["candidates"] is not None)
+
+    @property
+    def appealed_cases(self) -> int:
+        return sum(n for outcome, n in self.outcomes.items() if outcome != "not_filed")
+
+    @property
+    def made_uncontested(self) -> int:
+        """Uncontested districts that had a contest before the removals."""
+        return sum(
+            1 for d in self.districts
+            if d["uncontested"] and d["seats"] is not None and d["candidates"] > d["seats"]
+        )  # fmt: skip
+
+    @property
+    def kzt_amounts(self) -> list[int]:
+        """The KZT discrepancies in tiyn, exact."""
+        return [
+            parse_amount(case["discrepancy_amount"], "KZT")
+            for case in self.cases
+            if case["currency"] == "KZT" and case["discrepancy_amount"] is not None
+        ]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline figure: key (a summary column where there is one), value, label, note."""
+
+    key: str
+    value: object
+    shown: str
+    label: str
+    note: str
+
+
+def gather(conn: sqlite3.Connection, election: str | None = None) -> list[ElectionReport]:
+    """The figures of each election (or of the one named), read from the summary views."""
+    reports = []
+    for totals in figures.summary(conn, "election", election):
+        name = totals["election"]
+        regions = figures.summary(conn, "region", name)
+        districts = figures.summary(conn, "district", name)
+        cases = list_cases(conn, election=name)
+        election_id = scope(conn, name, None)[0]
+        won = conn.execute(
+            "SELECT count(*) FROM appeals a JOIN cases c ON c.id = a.case_id "
+            "JOIN districts d ON d.id = c.district_id "
+            "WHERE d.election_id = ? AND a.outcome = 'reinstated'",
+            (election_id,),
+        ).fetchone()[0]
+        reports.append(
+            ElectionReport(
+                election=name,
+                totals=totals,
+                regions=regions,
+                region_total=figures.total(regions, "region"),
+                districts=districts,
+                district_total=figures.total(districts, "district"),
+                cases=cases,
+                appeals_won=won,
+                outcomes=Counter(case["appeal_outcome"] for case in cases),
+            )
+        )
+    return reports
+
+
+def headline(report: ElectionReport) -> list[Figure]:
+    t = report.totals
+    known = report.known_districts
+    where = (
+        f"of the {number(t['candidates'])} who stood"
+        if known == t["districts"]
+        else f"in the {known} of {t['districts']} districts whose candidate count is known"
+    )
+    amounts = len(report.kzt_amounts)
+    uncontested_note = "no more candidates left than seats"
+    if report.made_uncontested != t["uncontested_districts"]:
+        uncontested_note += f"; {report.made_uncontested} of them made so by removals"
+    return [
+        Figure("deregistered", t["deregistered"], number(t["deregistered"]),
+               "candidates removed", "registration refused or cancelled"),
+        Figure("reduction_pct", t["reduction_pct"], percent(t["reduction_pct"]),
+               "of candidates lost", f"net of reinstatements, {where}"),
+        Figure("appeals", t["appeals"], number(t["appeals"]),
+               "appeals filed", f"by {plural(report.appealed_cases, 'candidate')}"),
+        Figure("appeals_won", report.appeals_won, number(report.appeals_won),
+               "appeals won", "a court restored the candidate"),
+        Figure("reinstated", t["reinstated"], number(t["reinstated"]),
+               "candidates reinstated", "by the last ruling in their case"),
+        Figure("median_discrepancy_kzt", t["median_discrepancy_kzt"],
+               money(t["median_discrepancy_kzt"], "₸"), "median discrepancy",
+               f"in tenge, over {plural(amounts, 'case')} with an amount"),
+        Figure("uncontested_districts", t["uncontested_districts"],
+               number(t["uncontested_districts"]), "districts uncontested", uncontested_note),
+        Figure("districts_cut_25", len(report.districts_cut), number(len(report.districts_cut)),
+               "districts lost 25% or more", f"of their candidates, of {plural(t['districts'], 'district')}"),
+    ]  # fmt: skip
+
+
+def lead(report: ElectionReport) -> str:
+    """The story in two sentences, for a reader who reads nothing else."""
+    t = report.totals
+    parts = [
+        f"{plural(t['deregistered'], 'candidate')} {'was' if t['deregistered'] == 1 else 'were'} "
+        "refused registration or struck off the ballot over discrepancies in their income "
+        "and property declarations"
+    ]
+    if t["median_discrepancy_kzt"] is not None:
+        parts[0] += f"; the median discrepancy was {money(t['median_discrepancy_kzt'], 'tenge')}"
+    smallest = min(report.kzt_amounts, default=None)
+    if smallest is not None:
+        parts[0] += f", the smallest {money(_minor_text(smallest), 'tenge')}"
+    parts[0] += "."
+    parts.append(
+        f"{plural(t['appeals'], 'appeal')} went to court and "
+        f"{plural(t['reinstated'], 'candidate')} {'was' if t['reinstated'] == 1 else 'were'} "
+        "reinstated."
+    )
+    cut, uncontested = len(report.districts_cut), t["uncontested_districts"]
+    if cut or uncontested:
+        parts.append(
+            f"Removals cut the field by a quarter or more in {plural(cut, 'district')}; "
+            f"{plural(uncontested, 'district')} {'was' if uncontested == 1 else 'were'} "
+            "left with no more candidates than seats."
+        )
+    return " ".join(parts)
+
+
+# --- columns shown in the tables, with their headings --------------------------------------
+
+REGION_COLUMNS = (
+    ("region", "Region"), ("districts", "Districts"), ("seats", "Seats"),
+    ("candidates", "Candidates"), ("deregistered", "Removed"), ("reinstated", "Reinstated"),
+    ("remaining", "Remaining"), ("reduction_pct", "Cut %"),
+    ("uncontested_districts", "Uncontested"), ("appeals", "Appeals"),
+    ("median_discrepancy_kzt", "Median ₸"),
+)  # fmt: skip
+DISTRICT_COLUMNS = (
+    ("region", "Region"), ("district", "District"), ("seats", "Seats"),
+    ("candidates", "Candidates"), ("deregistered", "Removed"), ("reinstated", "Reinstated"),
+    ("remaining", "Remaining"), ("per_seat_before", "Per seat"),
+    ("per_seat_after", "After"), ("reduction_pct", "Cut %"), ("uncontested", "Uncontested"),
+)  # fmt: skip
+
+
+def case_columns(redact: bool) -> tuple[tuple[str, str], ...]:
+    columns = (
+        ("id", "#"), ("region", "Region"), ("district", "District"),
+        ("candidate", "Candidate"), ("nominated_by", "Nominated by"), ("decision", "Decision"),
+        ("decided_on", "Date"), ("discrepancy_amount", "Discrepancy"),
+        ("reason", "Reason given"), ("appeal_outcome", "Appeal"),
+    )  # fmt: skip
+    return tuple(c for c in columns if not (redact and c[0] == "candidate"))
+
+
+def cases_smallest_first(cases: list[dict]) -> list[dict]:
+    """KZT amounts smallest first (the story is how small), then other currencies, then none."""
+
+    def key(case):
+        amount = case["discrepancy_amount"]
+        if amount is None:
+            return (2, 0, case["id"])
+        if case["currency"] != "KZT":
+            return (1, 0, case["id"])
+        return (0, parse_amount(amount, "KZT"), case["id"])
+
+    return sorted(cases, key=key)
+
+
+def cell_text(column: str, row: dict) -> str:
+    """A value as a reader sees it (the exact value goes in data attributes or JSON)."""
+    value = row.get(column)
+    if column == "discrepancy_amount":
+        return "" if value is None else money(value, "₸" if row["currency"] == "KZT" else row["currency"])
+    if column == "median_discrepancy_kzt":
+        return money(value, "")
+    if column == "decision":
+        return DECISION_LABELS.get(value, value or "")
+    if column == "appeal_outcome":
+        return OUTCOME_LABELS.get(value, value or "")
+    if column in ("uncontested",) and isinstance(value, bool):
+        return "yes" if value else "no"
+    if column in figures.DECIMALS and isinstance(value, float):
+        return f"{value:.{figures.DECIMALS[column]}f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
+    return "" if value is None else str(value)
+
+
+# --- numbers as text -------------------------------------------------------------------------
+
+
+def number(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}%"
+
+
+def money(amount: str | None, unit: str) -> str:
+    """'1234.56' -> '1,234.56 ₸': thousands grouped, the exact decimals kept."""
+    if amount is None:
+        return "–"
+    whole, _, fraction = amount.partition(".")
+    grouped = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+    return f"{grouped} {unit}".strip()
+
+
+def _minor_text(minor: int) -> str:
+    return f"{minor // 100}.{minor % 100:02d}"
+
+
+def plural(count: int | None, noun: str) -> str:
+    count = count or 0
+    return f"{number(count)} {noun}{'' if count == 1 else 's'}"
+
+
+# --- the two formats -----------------------------------------------------------------------
+
+
+def build(
+    conn: sqlite3.Connection,
+    election: str | None = None,
+    fmt: str = "html",
+    *,
+    redact: bool = False,
+    today: date | None = None,
+) -> str:
+    """The report as text: HTML (one self-contained page) or Markdown."""
+    reports = gather(conn, election)
+    today = today or date.today()
+    if fmt == "markdown":
+        from dereg.report_markdown import render
+
+        return render(reports, redact=redact, today=today)
+    from dereg.report_html import render
+
+    return render(reports, redact=redact, today=today)

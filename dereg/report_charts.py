@@ -1,0 +1,219 @@
+"""Charts as inline SVG, drawn from the report's figures: no script, no font, no network.
+
+Every string that reaches the SVG goes through html.escape; numbers are formatted here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from html import escape
+
+from dereg.report import CUT_THRESHOLD, OUTCOME_LABELS
+
+MAX_BARS = 40  # a chart longer than this is a table; the table follows anyway
+WIDTH = 720
+RED, ORANGE, GREY, INK, MUTED, RULE = "#b3261e", "#e8833a", "#8a97a8", "#1d2433", "#5b6475", "#d5d9e0"
+OUTCOME_COLOURS = {
+    "reinstated": "#2e7d4f",
+    "upheld": RED,
+    "not_heard": "#7a1f1a",
+    "pending": ORANGE,
+    "not_filed": "#c4cad3",
+}
+
+
+def severity(pct: float | None) -> str:
+    if pct is None:
+        return GREY
+    return RED if pct >= CUT_THRESHOLD else ORANGE if pct >= 10 else GREY
+
+
+def worst_first(districts: list[dict], limit: int = MAX_BARS) -> tuple[list[dict], int]:
+    """Districts that lost candidates, worst first; and how many more there were."""
+    hit = [d for d in districts if d["reduction_pct"]]
+    hit.sort(key=lambda d: (-d["reduction_pct"], -(d["deregistered"] - d["reinstated"]),
+                            d["region"], d["district"]))  # fmt: skip
+    return hit[:limit], max(0, len(hit) - limit)
+
+
+def _svg(height: float, title: str, body: list[str], chart: str) -> str:
+    return (
+        f'<svg class="chart" data-chart="{chart}" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {WIDTH} {height:.0f}" width="100%" role="img" '
+        f'preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "start", size: float = 11,
+          fill: str = INK, weight: str = "normal", cls: str = "") -> str:  # fmt: skip
+    extra = f' class="{cls}"' if cls else ""
+    bold = f' font-weight="{weight}"' if weight != "normal" else ""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
+        f'fill="{fill}"{bold}{extra}>{escape(text)}</text>'
+    )
+
+
+def _fit(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+
+
+def reduction_chart(rows: list[dict], *, label_keys: tuple[str, ...], chart: str, title: str) -> str:
+    """Horizontal bars of reduction_pct, one per row as given (sort before), 25% marked."""
+    label_w, right_w, row_h, top = 250, 118, 19, 34
+    x0, x1 = label_w, WIDTH - right_w
+    peak = max((r["reduction_pct"] or 0) for r in rows) if rows else 0
+    scale = min(100, max(40, math.ceil(peak / 10) * 10))
+    step = 10 if scale <= 60 else 20
+    px = lambda pct: x0 + (x1 - x0) * pct / scale  # noqa: E731
+    height = top + row_h * len(rows) + 12
+    body = [_text(x0, 12, "share of the district's candidates removed, net of reinstatements",
+                  size=10, fill=MUTED)]  # fmt: skip
+    for tick in range(0, scale + 1, step):
+        body.append(f'<line x1="{px(tick):.1f}" y1="{top - 8}" x2="{px(tick):.1f}" '
+                    f'y2="{height - 8}" stroke="{RULE}" stroke-width="1"/>')  # fmt: skip
+        body.append(_text(px(tick), top - 12, f"{tick}%", anchor="middle", size=10, fill=MUTED))
+    for i, row in enumerate(rows):
+        y = top + i * row_h
+        pct = row["reduction_pct"] or 0
+        primary = str(row[label_keys[0]])
+        secondary = " · ".join(str(row[k]) for k in label_keys[1:])
+        name = _fit(primary, 36 - min(len(secondary), 14) if secondary else 38)
+        room = 37 - len(name)
+        place = _fit(secondary, room) if secondary and room >= 6 else ""
+        body.append(f"<g><title>{escape(primary)}{' · ' + escape(secondary) if secondary else ''}: "
+                    f"{pct:.1f}%</title>")  # fmt: skip
+        body.append(
+            f'<text x="{x0 - 8}" y="{y + 12.5}" text-anchor="end" font-size="11.5" fill="{INK}">'
+            + (f'<tspan fill="{MUTED}" font-size="10">{escape(place)}  </tspan>' if place else "")
+            + f"{escape(name)}</text>"
+        )
+        body.append(f'<rect x="{x0}" y="{y + 3}" width="{max(px(pct) - x0, 1.5):.1f}" height="12" '
+                    f'fill="{severity(pct)}" rx="1.5"/>')  # fmt: skip
+        removed = row["deregistered"] - row["reinstated"]
+        detail = f"{pct:.1f}%  {removed} of {row['candidates']}"
+        if row.get("uncontested") or row.get("uncontested_districts"):
+            detail += "  uncontested" if "uncontested" in row else f"  ({row['uncontested_districts']} unc.)"
+        body.append(_text(px(pct) + 5, y + 12.5, detail, size=10.5, fill=INK))
+        body.append("</g>")
+    marker = px(CUT_THRESHOLD)
+    body.append(f'<line x1="{marker:.1f}" y1="{top - 8}" x2="{marker:.1f}" y2="{height - 8}" '
+                f'stroke="{RED}" stroke-width="1.2" stroke-dasharray="4 3"/>')  # fmt: skip
+    return _svg(height, title, body, chart)
+
+
+# --- discrepancy amounts on a log scale ----------------------------------------------------
+
+BINS_PER_DECADE = 4
+TRIVIAL_TIYN = 100_000  # 1,000 tenge
+
+
+def _tenge_label(value: float) -> str:
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:g} million"
+    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+
+
+def amount_bins(amounts_tiyn: list[int]) -> list[tuple[str, int]]:
+    """Counts per decade of tenge (for the Markdown report's table)."""
+    counts = Counter(_decade(a) for a in amounts_tiyn)
+    rows = []
+    for decade in sorted(counts):
+        if decade is None:
+            rows.append(("0 (no difference in tenge)", counts[decade]))
+            continue
+        low, high = 10.0**decade, 10.0 ** (decade + 1)
+        rows.append((f"{_tenge_label(low)} to under {_tenge_label(high)}", counts[decade]))
+    return rows
+
+
+def _decade(tiyn: int) -> int | None:
+    return None if tiyn <= 0 else math.floor(math.log10(tiyn / 100) + 1e-9)
+
+
+def amounts_chart(amounts_tiyn: list[int], *, title: str) -> str:
+    """Each case a dot (or, when many, a bar) on a log axis of tenge, the trivial end shaded."""
+    positive = sorted(a for a in amounts_tiyn if a > 0)
+    lo = min(-1, math.floor(math.log10(positive[0] / 100))) if positive else -1
+    hi = max(6, math.ceil(math.log10(positive[-1] / 100) + 1e-9)) if positive else 6
+    x0, x1, base, top = 24, WIDTH - 24, 196, 52
+    px = lambda tenge: x0 + (x1 - x0) * (math.log10(tenge) - lo) / (hi - lo)  # noqa: E731
+    bins = Counter(math.floor(math.log10(a / 100) * BINS_PER_DECADE + 1e-9) for a in positive)
+    bin_w = (x1 - x0) / ((hi - lo) * BINS_PER_DECADE)
+    tallest = max(bins.values(), default=0)
+    dots = tallest <= 11
+    unit = (base - top - 8) / max(tallest, 1) if not dots else 12.0
+
+    trivial = sum(1 for a in positive if a < TRIVIAL_TIYN)
+    body = [
+        f'<rect x="{x0}" y="{top - 22}" width="{px(1000) - x0:.1f}" height="{base - top + 22}" '
+        f'fill="#fbe9e7"/>',
+        _text(x0 + 6, top - 8, f"under 1,000 tenge: {trivial} of {len(positive)} cases", size=11,
+              fill=RED, weight="bold"),
+    ]  # fmt: skip
+    for decade in range(lo, hi + 1):
+        x = px(10.0**decade)
+        body.append(f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 5}" stroke="{MUTED}"/>')
+        body.append(_text(x, base + 18, _tenge_label(10.0**decade), anchor="middle", size=10.5,
+                          fill=MUTED))  # fmt: skip
+    body.append(f'<line x1="{x0}" y1="{base}" x2="{x1}" y2="{base}" stroke="{INK}" stroke-width="1.2"/>')
+    body.append(_text((x0 + x1) / 2, base + 36, "discrepancy in tenge (log scale: each mark is ten "
+                      "times the one before)", anchor="middle", size=10.5, fill=MUTED))  # fmt: skip
+    for index, count in sorted(bins.items()):
+        left = x0 + (index - lo * BINS_PER_DECADE) * bin_w
+        colour = RED if 10 ** ((index + 1) / BINS_PER_DECADE) <= 1000 + 1e-6 else GREY
+        if dots:
+            for k in range(count):
+                cy = base - 7 - k * unit
+                body.append(f'<circle cx="{left + bin_w / 2:.1f}" cy="{cy:.1f}" r="5" '
+                            f'fill="{colour}" stroke="#fff" stroke-width="1"/>')  # fmt: skip
+        else:
+            h = count * unit
+            body.append(f'<rect x="{left + 1:.1f}" y="{base - h:.1f}" width="{bin_w - 2:.1f}" '
+                        f'height="{h:.1f}" fill="{colour}"/>')  # fmt: skip
+            body.append(_text(left + bin_w / 2, base - h - 3, str(count), anchor="middle", size=9.5,
+                              fill=MUTED))  # fmt: skip
+    # Name the smallest amounts outright: they are the story.
+    for n, tiyn in enumerate(sorted(set(positive))[:3]):
+        x = px(tiyn / 100)
+        index = math.floor(math.log10(tiyn / 100) * BINS_PER_DECADE + 1e-9)
+        stack = bins[index] * (unit if not dots else 12) + (4 if dots else 14)
+        y = base - stack - 10 - 15 * (n % 2)
+        body.append(_text(x, y, f"{_amount(tiyn)} ₸", anchor="middle", size=12.5, fill=RED,
+                          weight="bold", cls="callout"))  # fmt: skip
+    return _svg(base + 46, title, body, "discrepancies")
+
+
+def _amount(tiyn: int) -> str:
+    whole, rest = divmod(tiyn, 100)
+    return f"{whole:,}" if not rest else f"{whole:,}.{rest:02d}"
+
+
+# --- what became of the cases --------------------------------------------------------------
+
+
+def outcomes_chart(outcomes: Counter, *, title: str) -> str:
+    """One bar split by the cases' appeal outcomes, with a legend that names the counts."""
+    total = sum(outcomes.values())
+    x0, x1, y = 0, WIDTH, 6
+    body, x = [], float(x0)
+    order = [o for o in ("not_filed", "pending", "not_heard", "upheld", "reinstated") if outcomes[o]]
+    for outcome in order:
+        w = (x1 - x0) * outcomes[outcome] / total
+        body.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="22" '
+                    f'fill="{OUTCOME_COLOURS[outcome]}" stroke="#fff"/>')  # fmt: skip
+        x += w
+    lx, ly = 0.0, y + 44
+    for outcome in ("not_filed", "pending", "not_heard", "upheld", "reinstated"):
+        label = f"{OUTCOME_LABELS[outcome]}: {outcomes[outcome]}"
+        width = 26 + 6.4 * len(label)
+        if lx + width > WIDTH:
+            lx, ly = 0.0, ly + 18
+        body.append(f'<rect x="{lx:.1f}" y="{ly - 10}" width="11" height="11" '
+                    f'fill="{OUTCOME_COLOURS[outcome]}"/>')  # fmt: skip
+        body.append(_text(lx + 16, ly, label, size=11.5))
+        lx += width
+    return _svg(ly + 8, title, body, "outcomes")

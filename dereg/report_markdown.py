@@ -1,0 +1,105 @@
+"""The report as Markdown: the HTML page's figures and tables, for pasting into a document."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from dereg import __version__
+from dereg.report import (
+    CUT_THRESHOLD,
+    DISTRICT_COLUMNS,
+    REGION_COLUMNS,
+    ElectionReport,
+    case_columns,
+    cases_smallest_first,
+    cell_text,
+    headline,
+    lead,
+    percent,
+)
+from dereg.report_charts import amount_bins, worst_first
+
+# CommonMark lets any ASCII punctuation be escaped; these are the ones that could turn a name
+# into markup, a link, raw HTML or a new table cell.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~&])")
+
+
+def escape(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def render(reports: list[ElectionReport], *, redact: bool, today: date) -> str:
+    out = ["# Candidates removed over declaration discrepancies", ""]
+    if not reports:
+        out += ["No election is recorded yet: add districts and cases first.", ""]
+    for report in reports:
+        out += _election(report, redact)
+    out.append(
+        f"_Made with dereg {__version__} on {today.isoformat()}. Figures are those of "
+        "`dereg summary` for the same database._"
+    )
+    return "\n".join(out) + "\n"
+
+
+def _election(report: ElectionReport, redact: bool) -> list[str]:
+    out = [f"## {escape(report.election)}", "", escape(lead(report)), ""]
+    out += ["| Figure | Value | Note |", "|---|--:|---|"]
+    for figure in headline(report):
+        out.append(f"| {escape(figure.label)} | {escape(figure.shown)} | {escape(figure.note)} |")
+    out.append("")
+
+    worst, hidden = worst_first(report.districts)
+    out += [f"### Districts where removals cut competition most", ""]
+    if worst:
+        out += ["| Region | District | Cut % | Removed | Candidates | Uncontested |",
+                "|---|---|--:|--:|--:|---|"]  # fmt: skip
+        for d in worst:
+            out.append(
+                f"| {escape(d['region'])} | {escape(d['district'])} | {percent(d['reduction_pct'])} "
+                f"| {d['deregistered'] - d['reinstated']} | {d['candidates']} "
+                f"| {'yes' if d['uncontested'] else 'no'} |"
+            )
+        if hidden:
+            out.append(f"\n{hidden} more districts lost candidates; all are in the district table.")
+    else:
+        out.append("No district with a known number of candidates lost any.")
+    out.append(f"\nDistricts that lost {CUT_THRESHOLD:.0f}% or more: {len(report.districts_cut)}.\n")
+
+    out += ["### Discrepancy amounts", ""]
+    bins = amount_bins(report.kzt_amounts)
+    if bins:
+        out += ["| Amount in tenge | Cases |", "|---|--:|"]
+        out += [f"| {escape(label)} | {count} |" for label, count in bins]
+    else:
+        out.append("No case has a discrepancy amount in tenge.")
+    out.append("")
+
+    out += ["### By region", ""] + _table(report.regions, REGION_COLUMNS, report.region_total)
+    out += ["### By district", ""] + _table(report.districts, DISTRICT_COLUMNS, report.district_total)
+    out += [f"### Cases ({len(report.cases)}), smallest discrepancy first", ""]
+    if redact:
+        out += ["Candidates' names are left out of this copy.", ""]
+    out += _table(cases_smallest_first(report.cases), case_columns(redact), None)
+    return out
+
+
+def _table(rows: list[dict], columns, total: dict | None) -> list[str]:
+    if not rows:
+        return ["(none)", ""]
+    keys = [key for key, _ in columns]
+    out = [
+        "| " + " | ".join(escape(heading) for _, heading in columns) + " |",
+        "|" + "|".join("---" if _is_text(key) else "--:" for key in keys) + "|",
+    ]
+    for row in rows:
+        out.append("| " + " | ".join(escape(cell_text(key, row)) for key in keys) + " |")
+    if total is not None:
+        cells = ["**total**"] + [escape(cell_text(key, total)) for key in keys[1:]]
+        out.append("| " + " | ".join(cells) + " |")
+    return out + [""]
+
+
+def _is_text(key: str) -> bool:
+    return key in ("region", "district", "candidate", "nominated_by", "decision", "decided_on",
+                   "reason", "appeal_outcome", "uncontested")  # fmt: skip
