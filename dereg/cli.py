@@ -181,37 +181,55 @@ PROMPTS = {
 }
 
 
+# The case fields, as options of both `case add` and `case edit`.
+ElectionOption = Annotated[Optional[str], typer.Option(help="The election, e.g. '2016 maslikhat'.")]
+RegionOption = Annotated[Optional[str], typer.Option(help="The region, any known spelling.")]
+DistrictOption = Annotated[Optional[str], typer.Option(help="The district's name or number.")]
+CandidateOption = Annotated[Optional[str], typer.Option(help="The candidate's full name.")]
+DecisionOption = Annotated[Optional[str], typer.Option(help="refused or cancelled.")]
+DateOption = Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")]
+AmountOption = Annotated[
+    Optional[str], typer.Option(help="The discrepancy, e.g. 0.78, 83, '1 234,56'.")
+]
+CurrencyOption = Annotated[Optional[str], typer.Option(help="ISO 4217 code (default KZT).")]
+NominatedOption = Annotated[Optional[str], typer.Option(help="self, a party or an NGO.")]
+ReasonOption = Annotated[Optional[str], typer.Option(help="What the commission gave as reason.")]
+NotesOption = Annotated[Optional[str], typer.Option(help="Anything else worth keeping.")]
+
+
+def _given(**options: str | None) -> dict[str, str]:
+    """The options the user gave (an empty string is given: it clears a field in edit)."""
+    return {field: value for field, value in options.items() if value is not None}
+
+
 @case_app.command("add")
 @handles_errors
 def case_add(
     ctx: typer.Context,
-    election: Annotated[Optional[str], typer.Option(help="The election, e.g. '2016 maslikhat'.")] = None,
-    region: Annotated[Optional[str], typer.Option(help="The region, any known spelling.")] = None,
-    district: Annotated[Optional[str], typer.Option(help="The district's name or number.")] = None,
-    candidate: Annotated[Optional[str], typer.Option(help="The candidate's full name.")] = None,
-    decision: Annotated[Optional[str], typer.Option(help="refused or cancelled.")] = None,
-    decided_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    amount: Annotated[
-        Optional[str], typer.Option(help="The discrepancy, e.g. 0.78, 83, '1 234,56'.")
-    ] = None,
-    currency: Annotated[Optional[str], typer.Option(help="ISO 4217 code (default KZT).")] = None,
-    nominated_by: Annotated[Optional[str], typer.Option(help="self, a party or an NGO.")] = None,
-    reason: Annotated[Optional[str], typer.Option(help="What the commission gave as reason.")] = None,
-    notes: Annotated[Optional[str], typer.Option(help="Anything else worth keeping.")] = None,
+    election: ElectionOption = None,
+    region: RegionOption = None,
+    district: DistrictOption = None,
+    candidate: CandidateOption = None,
+    decision: DecisionOption = None,
+    decided_on: DateOption = None,
+    amount: AmountOption = None,
+    currency: CurrencyOption = None,
+    nominated_by: NominatedOption = None,
+    reason: ReasonOption = None,
+    notes: NotesOption = None,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never ask: a missing option is an error.")
     ] = False,
 ) -> None:
     """Record a candidate's removal; asks for what is missing; prints the new case id."""
-    from dereg.cases import REQUIRED_CASE_FIELDS, add_case, parse_case
+    from dereg.cases import REQUIRED_CASE_FIELDS, add_case
     from dereg.db import transaction
 
-    given = {
-        "election": election, "region": region, "district": district, "candidate": candidate,
-        "decision": decision, "decided_on": decided_on, "amount": amount, "currency": currency,
-        "nominated_by": nominated_by, "reason": reason, "notes": notes,
-    }  # fmt: skip
-    raw = {field: value for field, value in given.items() if value is not None}
+    raw = _given(
+        election=election, region=region, district=district, candidate=candidate,
+        decision=decision, decided_on=decided_on, amount=amount, currency=currency,
+        nominated_by=nominated_by, reason=reason, notes=notes,
+    )  # fmt: skip
     missing = [field for field in REQUIRED_CASE_FIELDS if field not in raw]
     conn = connect(ctx)
     if missing and (no_input or not sys.stdin.isatty()):
@@ -325,29 +343,28 @@ def _print_case(conn: sqlite3.Connection, case_id: int, fmt: Format) -> None:
 def case_edit(
     ctx: typer.Context,
     case_id: Annotated[int, typer.Argument(metavar="ID", help="The case's id.")],
-    election: Annotated[Optional[str], typer.Option(help="Move to this election.")] = None,
-    region: Annotated[Optional[str], typer.Option(help="Move to this region.")] = None,
-    district: Annotated[Optional[str], typer.Option(help="Move to this district.")] = None,
-    candidate: Annotated[Optional[str], typer.Option(help="Correct the name.")] = None,
-    decision: Annotated[Optional[str], typer.Option(help="refused or cancelled.")] = None,
-    decided_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    amount: Annotated[Optional[str], typer.Option(help="The discrepancy ('' clears it).")] = None,
-    currency: Annotated[Optional[str], typer.Option(help="ISO 4217 code.")] = None,
-    nominated_by: Annotated[Optional[str], typer.Option(help="'' clears it.")] = None,
-    reason: Annotated[Optional[str], typer.Option(help="'' clears it.")] = None,
-    notes: Annotated[Optional[str], typer.Option(help="'' clears it.")] = None,
+    election: ElectionOption = None,
+    region: RegionOption = None,
+    district: DistrictOption = None,
+    candidate: CandidateOption = None,
+    decision: DecisionOption = None,
+    decided_on: DateOption = None,
+    amount: AmountOption = None,
+    currency: CurrencyOption = None,
+    nominated_by: NominatedOption = None,
+    reason: ReasonOption = None,
+    notes: NotesOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Change fields of a case; prints the case as it now stands."""
+    """Change fields of a case ('' clears an optional one); prints the case as it now stands."""
     from dereg.cases import edit_case
     from dereg.db import transaction
 
-    given = {
-        "election": election, "region": region, "district": district, "candidate": candidate,
-        "decision": decision, "decided_on": decided_on, "amount": amount, "currency": currency,
-        "nominated_by": nominated_by, "reason": reason, "notes": notes,
-    }  # fmt: skip
-    raw = {field: value for field, value in given.items() if value is not None}
+    raw = _given(
+        election=election, region=region, district=district, candidate=candidate,
+        decision=decision, decided_on=decided_on, amount=amount, currency=currency,
+        nominated_by=nominated_by, reason=reason, notes=notes,
+    )  # fmt: skip
     if not raw:
         raise UsageError("nothing to change: give at least one --<field> VALUE")
     conn = connect(ctx)
@@ -437,9 +454,8 @@ def appeal_edit(
     from dereg.cases import APPEAL_COLUMNS, edit_appeal
     from dereg.db import transaction
 
-    given = {"court": court, "instance": instance, "filed_on": filed_on, "outcome": outcome,
-             "decided_on": decided_on, "notes": notes}  # fmt: skip
-    raw = {field: value for field, value in given.items() if value is not None}
+    raw = _given(court=court, instance=instance, filed_on=filed_on, outcome=outcome,
+                 decided_on=decided_on, notes=notes)  # fmt: skip
     if not raw:
         raise UsageError("nothing to change: give at least one --<field> VALUE")
     conn = connect(ctx)
@@ -519,6 +535,12 @@ def _print_table(rows, total, columns, figures) -> None:
         return
     shown = [c for c in columns if c != "election"]
     headings = [figures.TABLE_HEADINGS.get(c, c) for c in shown]
+    if "district" in columns and sys.stdout.isatty():  # a bar beside the cut, on a screen only
+        at = shown.index("reduction_pct") + 1
+        shown.insert(at, "cut_bar")
+        headings.insert(at, "")
+        rows = [{**row, "cut_bar": _cut_bar(row["reduction_pct"])} for row in rows]
+        total = {**total, "cut_bar": _cut_bar(total["reduction_pct"])}
     keys = 2 if "district" in columns else 1
     elections = list(dict.fromkeys(row["election"] for row in rows))
     for election in elections:
@@ -533,6 +555,22 @@ def _print_table(rows, total, columns, figures) -> None:
         typer.echo(f"total: {total['deregistered']} removed, {total['reinstated']} reinstated")
     if "district" in columns:
         typer.echo(figures.LEGEND, nl=False)
+
+
+def _cut_bar(pct: str | None, width: int = 5) -> str:
+    """The cut drawn in text, 0 to 100% across width characters, in eighths of a character."""
+    if pct is None:
+        return ""
+    full, track = "\u2588", "\u00b7"
+    try:
+        (full + track + "\u258f").encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):  # a terminal that cannot show blocks gets ASCII
+        cells = round(min(float(pct), 100.0) * width / 100)
+        return "#" * cells + "." * (width - cells)
+    eighths = round(min(float(pct), 100.0) * width * 8 / 100)  # a cut over 100% is bad data
+    partial = " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"[eighths % 8].strip()
+    bar = full * (eighths // 8) + partial
+    return bar + track * (width - len(bar))
 
 
 def main() -> None:
