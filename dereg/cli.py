@@ -535,7 +535,9 @@ def _print_table(rows, total, columns, figures) -> None:
         return
     shown = [c for c in columns if c != "election"]
     headings = [figures.TABLE_HEADINGS.get(c, c) for c in shown]
-    if "district" in columns and sys.stdout.isatty():  # a bar beside the cut, on a screen only
+    # A bar beside the cut on a screen, when it has room for it beyond the 80 columns the
+    # table is made for (in 80 the region and district names would lose the room).
+    if "district" in columns and sys.stdout.isatty() and width >= 80 + CUT_BAR_WIDTH + 1:
         at = shown.index("reduction_pct") + 1
         shown.insert(at, "cut_bar")
         headings.insert(at, "")
@@ -557,7 +559,10 @@ def _print_table(rows, total, columns, figures) -> None:
         typer.echo(figures.LEGEND, nl=False)
 
 
-def _cut_bar(pct: str | None, width: int = 5) -> str:
+CUT_BAR_WIDTH = 6
+
+
+def _cut_bar(pct: str | None, width: int = CUT_BAR_WIDTH) -> str:
     """The cut drawn in text, 0 to 100% across width characters, in eighths of a character."""
     if pct is None:
         return ""
