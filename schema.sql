@@ -105,6 +105,13 @@ BEGIN
     SELECT raise(ABORT, 'the audit log is append-only');
 END;
 
+-- INSERT OR REPLACE deletes the row it replaces without firing a delete trigger: refuse it.
+CREATE TRIGGER IF NOT EXISTS audit_log_no_replace BEFORE INSERT ON audit_log
+WHEN NEW.id > 0 AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+BEGIN
+    SELECT raise(ABORT, 'the audit log is append-only');
+END;
+
 -- A case's outcome is that of its latest appeal: the highest instance, then the latest date.
 CREATE VIEW IF NOT EXISTS case_outcome AS
 SELECT c.id AS case_id,

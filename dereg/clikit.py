@@ -53,8 +53,13 @@ def handles_errors(command):
             fail(DeregError(describe(exc, typer.get_current_context().obj.db)))
         except OSError as exc:
             fail(DeregError(f"{exc.filename or 'file'}: {exc.strerror or exc}"))
-        except KeyboardInterrupt:
-            typer.echo("interrupted: nothing was written", err=True)
+        except KeyboardInterrupt as exc:
+            from dereg.db import InterruptedWrite
+
+            if isinstance(exc, InterruptedWrite):
+                typer.echo("interrupted: the change was rolled back, nothing of it was written", err=True)
+            else:
+                typer.echo("interrupted", err=True)
             raise typer.Exit(ExitStatus.INTERRUPTED)
 
     return wrapper

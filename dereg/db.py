@@ -7,6 +7,7 @@ import json
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -16,9 +17,28 @@ from pathlib import Path
 from dereg.errors import DeregError
 from dereg.text import fold, fold_region
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x64657267  # 'derg': tells a dereg database from any other SQLite file
-BUSY_TIMEOUT_SECONDS = 30.0
+BUSY_TIMEOUT_SECONDS = 30.0  # how long to wait for another writer; $DEREG_BUSY_TIMEOUT overrides
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class InterruptedWrite(KeyboardInterrupt):
+    """Ctrl-C inside a transaction: it has been rolled back, nothing of it was written."""
+
+
+def busy_timeout() -> float:
+    """Seconds to wait for another process's write lock: $DEREG_BUSY_TIMEOUT, else 30."""
+    text = os.environ.get("DEREG_BUSY_TIMEOUT", "").strip()
+    if not text:
+        return BUSY_TIMEOUT_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 <= seconds <= 24 * 3600:
+        raise DeregError(f"DEREG_BUSY_TIMEOUT must be a number of seconds (0 to 86400), not {text!r}")
+    return seconds
 
 
 def schema_sql() -> str:
@@ -40,20 +60,23 @@ def schema_statements() -> Iterator[str]:
 def connect(path: str | os.PathLike) -> sqlite3.Connection:
     """Open (creating if need be) the database at path, migrated to SCHEMA_VERSION."""
     path = Path(path)
+    timeout = busy_timeout()
     if path.is_dir():
         raise DeregError(f"database '{path}' is a folder, not a file")
     if not path.exists():
         _create_private_file(path)
     else:
+        _refuse_other_files(path)
         _make_private(path)
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     except sqlite3.Error as exc:
         raise DeregError(describe(exc, path)) from exc
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = FULL")
         _ensure_schema(conn, path)
+        _use_wal(conn)
     except sqlite3.Error as exc:
         conn.close()
         raise DeregError(describe(exc, path)) from exc
@@ -76,18 +99,46 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)  # whatever the umask
 
 
-def _make_private(path: Path) -> None:
-    """Tighten an existing database we own to 0600; SQLite gives -wal and -shm its mode."""
+def _refuse_other_files(path: Path) -> None:
+    """A file that is not SQLite at all (a CSV given as --db, say) is left untouched."""
     try:
-        st = path.stat()
-        if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) & 0o077:
-            os.chmod(path, stat.S_IMODE(st.st_mode) & 0o700)
+        with open(path, "rb") as file:
+            head = file.read(len(SQLITE_HEADER))
     except OSError:
-        pass  # a read-only file system: reading still works, and writing will say why
+        return  # SQLite will fail to open it too, and describe() says why
+    if head and head != SQLITE_HEADER:
+        raise DeregError(f"'{path}' is not an SQLite database: check --db or $DEREG_DB")
+
+
+def _make_private(path: Path) -> None:
+    """Tighten an existing database we own, and its -wal and -shm, to 0600.
+
+    SQLite gives the -wal and -shm files it creates the database's mode, so those follow.
+    """
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            st = file.stat()
+            if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) & 0o077:
+                os.chmod(file, stat.S_IMODE(st.st_mode) & 0o700)
+        except OSError:
+            pass  # absent, or a read-only file system: reading still works, writing says why
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """WAL lets readers and backups run while one process writes; a restored copy gets it back."""
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as exc:
+        if not _error_name(exc).startswith("SQLITE_READONLY"):
+            raise  # a read-only copy can still be read: writing will say why it cannot
 
 
 def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version and conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise DeregError(f"'{path}' is an SQLite database, but not a dereg one")
     if version == SCHEMA_VERSION:
         return
     if version > SCHEMA_VERSION:
@@ -163,8 +214,12 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_to_3(conn: sqlite3.Connection) -> None:
+    """Version 3 only adds a trigger (schema.sql): INSERT OR REPLACE cannot overwrite an audit row."""
+
+
 # MIGRATIONS[n] turns a database of version n - 1 into version n, in place.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_to_2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_to_2, 3: _migrate_to_3}
 
 
 def search_text(*values: str | None) -> str:
@@ -174,14 +229,47 @@ def search_text(*values: str | None) -> str:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A write transaction we own: the write lock is taken at BEGIN, so it never deadlocks."""
-    conn.execute("BEGIN IMMEDIATE")
+    """A write transaction we own: the write lock is taken at BEGIN, so it never deadlocks.
+
+    Whatever ends it early (an error, a full disk, Ctrl-C) rolls it back: all or nothing.
+    """
+    _begin_immediate(conn)
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        # Ctrl-C landing just after COMMIT finds no open transaction: that change was written.
+        if _rollback(conn) and isinstance(exc, KeyboardInterrupt):
+            raise InterruptedWrite() from exc
         raise
-    conn.execute("COMMIT")
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """Wait for the write lock in short slices, so that Ctrl-C is heard while waiting."""
+    total_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    deadline = time.monotonic() + total_ms / 1000
+    conn.execute(f"PRAGMA busy_timeout = {min(total_ms, 100)}")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _error_name(exc).startswith("SQLITE_BUSY") or time.monotonic() >= deadline:
+                    raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {total_ms}")
+
+
+def _rollback(conn: sqlite3.Connection) -> bool:
+    """Roll back if a transaction is open (SQLite ends some itself on a full disk); say if one was."""
+    if not conn.in_transaction:
+        return False
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass  # the first error says more; an unfinished transaction never survives the close
+    return True
 
 
 def audit(
@@ -208,20 +296,49 @@ def audit(
     )
 
 
+def _error_name(exc: sqlite3.Error) -> str:
+    return getattr(exc, "sqlite_errorname", None) or ""
+
+
 def describe(exc: sqlite3.Error, path: str | os.PathLike) -> str:
     """One line for an SQLite failure, saying what the user can do about it."""
-    text = str(exc)
-    if "locked" in text or "busy" in text:
+    name, text = _error_name(exc), str(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        try:
+            seconds = f"{busy_timeout():g}"
+        except DeregError:
+            seconds = f"{BUSY_TIMEOUT_SECONDS:g}"
         return (
-            f"database '{path}' is busy: another dereg kept it locked for over "
-            f"{BUSY_TIMEOUT_SECONDS:.0f} s; try again"
+            f"database '{path}' is busy: another program kept it locked for over {seconds} s; "
+            "nothing was written; try again (DEREG_BUSY_TIMEOUT sets the wait)"
         )
-    if "readonly" in text or "read-only" in text:
-        return f"database '{path}' is read-only: check the file's and its folder's permissions"
-    if "full" in text:
-        return f"the disk holding '{path}' is full: nothing was written; free space and retry"
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return f"'{path}' is not a dereg database or is damaged ({text}); restore it from a backup"
-    if "unable to open" in text:
-        return f"database '{path}' cannot be opened: check the path and its permissions"
+    if name.startswith("SQLITE_READONLY") or "readonly" in text:
+        return (
+            f"database '{path}' is read-only (the file, its folder or the disk): nothing was "
+            "written; check the permissions, or work on a copy in a writable folder"
+        )
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return f"the disk holding '{path}' is full: nothing was written; free some space and retry"
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "malformed" in text:
+        return (
+            f"database '{path}' is damaged ({text}): restore it from a backup "
+            "(README: When things go wrong)"
+        )
+    if name.startswith("SQLITE_IOERR"):
+        return f"database '{path}': disk error ({text}); the change was rolled back; run 'dereg check'"
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return _cannot_open(Path(path))
     return f"database '{path}': {text}"
+
+
+def _cannot_open(path: Path) -> str:
+    folder = path.parent
+    if path.exists() and not os.access(path, os.R_OK):
+        return f"database '{path}' cannot be read: you lack permission to read it"
+    if path.exists() and not os.access(folder, os.W_OK):
+        # WAL needs its -wal and -shm files beside the database, even to read it.
+        return (
+            f"database '{path}' is in a read-only folder: dereg needs to write beside it, even "
+            "to read; copy it to a writable folder"
+        )
+    return f"database '{path}' cannot be opened: check the path and its permissions"

@@ -41,7 +41,7 @@ def test_views_have_exactly_the_contract_columns(db_path):
 
 def test_init_records_the_version_and_is_idempotent(run, db_path):
     first = run("init")
-    assert (first.exit_code, first.stdout) == (0, f"{db_path}: ready (schema version 2)\n")
+    assert (first.exit_code, first.stdout) == (0, f"{db_path}: ready (schema version {db.SCHEMA_VERSION})\n")
     conn = sqlite3.connect(db_path)
     before = layout(conn), conn.execute("SELECT count(*) FROM region_aliases").fetchone()
     assert run("init").exit_code == 0
