@@ -43,6 +43,9 @@ app.add_typer(district_app, name="district")
 app.add_typer(case_app, name="case")
 app.add_typer(appeal_app, name="appeal")
 app.add_typer(region_app, name="region")
+from dereg.cli_admin import backup, check  # noqa: E402
+app.command()(check)
+app.command()(backup)
 from dereg.cli_report import report  # noqa: E402
 app.command()(report)
 

@@ -1,0 +1,133 @@
+"""`dereg backup`: a consistent, verified, private copy of the database, safe while others write."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from dereg.errors import Conflict, DeregError
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    cases: int
+    appeals: int
+    size: int  # bytes
+
+
+def backup(conn: sqlite3.Connection, source: Path, target: Path, *, force: bool = False) -> Backup:
+    """Copy the database behind conn to target, as it stood at one moment.
+
+    SQLite's online backup copies every page in one step under one read snapshot, so writers
+    carry on (WAL) and the copy holds each transaction whole or not at all. The copy goes to a
+    hidden file beside target, created 0600, is checked with integrity_check, and only then
+    takes target's name: a failed backup never leaves a half-written file under that name,
+    and never replaces an older good backup. Without force, an existing target is refused.
+    """
+    target = Path(target)
+    if target.is_dir():
+        raise DeregError(f"backup '{target}' is a folder: name a file to write")
+    if target.exists():
+        if _same_file(source, target):
+            raise DeregError(f"backup '{target}' is the database itself: name another file")
+        if not force:
+            raise Conflict(f"backup '{target}' exists: name another file, or add --force to replace it")
+    folder = target.parent
+    if not folder.is_dir():
+        raise DeregError(f"backup '{target}': folder '{folder}' does not exist")
+    partial = folder / f".{target.name}.{os.getpid()}.partial"
+    try:
+        partial.unlink(missing_ok=True)  # left by a crashed backup that had our process id
+        _create_private_file(partial)
+        cases, appeals = _copy(conn, partial)
+        _fsync(partial)
+        _install(partial, target, force)
+    except OSError as exc:
+        raise DeregError(f"backup '{target}' cannot be written: {exc.strerror or exc}; no backup was written") from exc
+    except sqlite3.Error as exc:
+        raise DeregError(_describe(exc, source, target)) from exc
+    finally:
+        partial.unlink(missing_ok=True)
+        for extra in ("-journal", "-wal", "-shm"):
+            Path(f"{partial}{extra}").unlink(missing_ok=True)
+    _fsync(folder)
+    return Backup(target, cases, appeals, target.stat().st_size)
+
+
+def _copy(conn: sqlite3.Connection, partial: Path) -> tuple[int, int]:
+    copy = sqlite3.connect(partial, isolation_level=None)
+    try:
+        conn.backup(copy)  # all pages in one step: one snapshot of the source
+        # One self-contained file to carry around; dereg turns WAL back on when it opens it.
+        copy.execute("PRAGMA journal_mode = DELETE")
+        damage = [message for (message,) in copy.execute("PRAGMA integrity_check") if message != "ok"]
+        if damage:
+            raise DeregError(
+                f"the copy fails SQLite's integrity check ({damage[0]}): the database itself is "
+                "damaged; no backup was written; run 'dereg check'"
+            )
+        return (
+            copy.execute("SELECT count(*) FROM cases").fetchone()[0],
+            copy.execute("SELECT count(*) FROM appeals").fetchone()[0],
+        )
+    finally:
+        copy.close()
+
+
+def _describe(exc: sqlite3.Error, source: Path, target: Path) -> str:
+    """An SQLite error while copying: the source is damaged, or the target cannot take the copy."""
+    from dereg.db import describe
+
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return describe(exc, source)
+    if name == "SQLITE_FULL":
+        return f"backup '{target}': the disk is full; no backup was written; free some space and retry"
+    return f"backup '{target}' cannot be written ({exc}); no backup was written"
+
+
+def _same_file(source: Path, target: Path) -> bool:
+    try:
+        return os.path.samefile(source, target)
+    except OSError:
+        return False
+
+
+def _create_private_file(path: Path) -> None:
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # whatever the umask
+    finally:
+        os.close(fd)
+
+
+def _install(partial: Path, target: Path, force: bool) -> None:
+    """Give the finished copy its name; without force, never over a file that appeared meanwhile."""
+    if force:
+        os.replace(partial, target)
+        return
+    try:
+        os.link(partial, target)  # fails if target exists, atomically
+    except FileExistsError:
+        raise Conflict(f"backup '{target}' exists: name another file, or add --force to replace it") from None
+    except OSError:  # a file system without hard links (FAT, some network shares)
+        if target.exists():
+            raise Conflict(f"backup '{target}' exists: name another file, or add --force to replace it") from None
+        os.replace(partial, target)
+
+
+def _fsync(path: Path) -> None:
+    """Make the copy (or its name, for a folder) survive a power cut right after we report success."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder
+    finally:
+        os.close(fd)

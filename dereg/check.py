@@ -1,0 +1,282 @@
+"""`dereg check`: the database's integrity and the cases' own consistency, as a list of problems.
+
+Nothing here prints or writes. Each check reads one snapshot of the database, so a check run
+while others write sees the cases as they stood at one moment. Several checks look for what
+the tool itself never writes: they catch changes made outside dereg (sqlite3, a spreadsheet
+tool, a restored or damaged file).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from dereg.db import schema_statements, search_text
+from dereg.money import CURRENCY_EXPONENTS
+from dereg.text import fold
+
+INSTANCE_RANK = "CASE {0}.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END"
+
+
+@dataclass(frozen=True)
+class Problem:
+    subject: str  # what is wrong, by name: "case 12 (Nistoly Marina)", "district ..."
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.message}"
+
+
+def check_database(conn: sqlite3.Connection, today: date | None = None) -> list[Problem]:
+    """Every problem found, the database's own checks first; an empty list means none."""
+    today = today or date.today()
+    problems: list[Problem] = []
+    conn.execute("BEGIN")  # one read snapshot for every check; writers go on meanwhile (WAL)
+    try:
+        for check in CHECKS:
+            try:
+                problems.extend(check(conn, today))
+            except sqlite3.DatabaseError as exc:  # a damaged page, a dropped view
+                problems.append(Problem("database", f"{check.__doc__.splitlines()[0]} could not run: {exc}"))
+    finally:
+        conn.execute("ROLLBACK")
+    return problems
+
+
+# --- names for what a problem is about -----------------------------------------------------
+
+
+def _case(conn: sqlite3.Connection, case_id: int) -> str:
+    row = conn.execute("SELECT candidate FROM cases WHERE id = ?", (case_id,)).fetchone()
+    return f"case {case_id} ({row[0]})" if row else f"case {case_id}"
+
+
+def _appeal(instance: str, appeal_id: int) -> str:
+    return f"{instance}-instance appeal {appeal_id}"
+
+
+def _district(conn: sqlite3.Connection, district_id: int) -> str:
+    row = conn.execute(
+        "SELECT d.name, e.name, r.name FROM districts d LEFT JOIN elections e ON e.id = d.election_id "
+        "LEFT JOIN regions r ON r.id = d.region_id WHERE d.id = ?",
+        (district_id,),
+    ).fetchone()
+    if not row:
+        return f"district {district_id}"
+    place = ", ".join(part for part in row[1:] if part)
+    return f"district {row[0]!r} ({place})" if place else f"district {row[0]!r}"
+
+
+# --- the checks, in the order their problems are listed --------------------------------------
+
+
+def integrity(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
+    """SQLite's integrity check"""
+    for (message,) in conn.execute("PRAGMA integrity_check"):
+        if message != "ok":
+            yield Problem("database", f"integrity check: {message}")
+
+
+def foreign_keys(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
+    """The foreign key check"""
+    subjects: dict[str, Callable[[int], str]] = {
+        "cases": lambda rowid: _case(conn, rowid),
+        "districts": lambda rowid: _district(conn, rowid),
+        "appeals": lambda rowid: f"appeal {rowid}",
+    }
+    for table, rowid, parent, fkid in conn.execute("PRAGMA foreign_key_check").fetchall():
+        column = next(
+            key[3] for key in conn.execute(f'PRAGMA foreign_key_list("{table}")') if key[0] == fkid
+        )
+        (value,) = conn.execute(f'SELECT "{column}" FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
+        subject = subjects.get(table, lambda rowid: f"{table} row {rowid}")(rowid)
+        yield Problem(subject, f"its {column} {value!r} is not in {parent} (changed outside dereg?)")
+
+
+# Rows that break the schema's CHECK constraints (written with ignore_check_constraints, or by
+# a tool that skips them): integrity_check names only the table, these name the row.
+_ROW_RULES = (
+    ("cases", "decided_on IS NOT date(decided_on)", "decided_on", "is not a date"),
+    ("cases", "decision NOT IN ('refused', 'cancelled')", "decision", "is not refused or cancelled"),
+    ("cases", "amount_minor < 0", "amount_minor", "is negative"),
+    ("cases", "trim(candidate) = ''", "candidate", "is empty"),
+    ("appeals", "filed_on IS NOT date(filed_on)", "filed_on", "is not a date"),
+    ("appeals", "decided_on IS NOT date(decided_on)", "decided_on", "is not a date"),
+    ("appeals", "outcome NOT IN ('pending', 'upheld', 'reinstated', 'not_heard')", "outcome",
+     "is not pending, upheld, reinstated or not_heard"),
+    ("appeals", "instance NOT IN ('first', 'appeal', 'cassation')", "instance",
+     "is not first, appeal or cassation"),
+    ("districts", "seats < 1", "seats", "is less than 1"),
+    ("districts", "candidates < 0", "candidates", "is negative"),
+)  # fmt: skip
+
+
+def row_values(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
+    """The check of each row's values"""
+    for table, broken, column, message in _ROW_RULES:
+        for rowid, value, case_id in conn.execute(
+            f"SELECT id, {column}, {'case_id' if table == 'appeals' else 'NULL'} FROM {table} "
+            f"WHERE {broken} ORDER BY id"
+        ).fetchall():
+            if table == "cases":
+                subject = _case(conn, rowid)
+            elif table == "districts":
+                subject = _district(conn, rowid)
+            else:
+                subject = f"{_case(conn, case_id)}, appeal {rowid}"
+            yield Problem(subject, f"{column} {value!r} {message}")
+
+
+def removals(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
+    """The check of removals against candidates"""
+    for district_id, candidates, deregistered, reinstated in conn.execute(
+        "SELECT district_id, candidates, deregistered, reinstated FROM district_removals "
+        "WHERE candidates IS NOT NULL AND deregistered - reinstated > candidates ORDER BY district_id"
+    ).fetchall():
+        removed = deregistered - reinstated
+        yield Problem(
+            _district(conn, district_id),
+            f"{removed} candidates removed ({deregistered} deregistered, {reinstated} reinstated) "
+            f"but only {candidates} stood",
+        )
+
+
+def appeal_dates(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
+    """The check of appeal dates"""
+    rows = conn.execute(
+        "SELECT a.id, a.case_id, a.instance, a.filed_on, a.decided_on, a.outcome, c.decided_on "
+        "FROM appeals a JOIN cases c ON c.id = a.case_id ORDER BY a.case_id, "
+        f"{INSTANCE_RANK.format('a')}"
+    ).fetchall()
+    for appeal_id, case_id, instance, filed, decided, outcome, commission in rows:
+        subject = f"{_case(conn, case_id)}, {_appeal(instance, appeal_id)}"
+        if filed and decided and decided < filed:
+            yield Problem(subject, f"decided on {decided}, before it was filed on {filed}")
+        if filed and filed < commission:
+            yield Problem(subject, f"filed on {filed}, before the commission's decision of {commission}")
+        elif not filed and decided and decided < commission:
+            yield Problem(subject, f"decided on {decided}, before the commission's decision of {commission}")
+        if outcome == "pending" and decided:
+            yield Problem(subject, f"is pending, yet has a decision date ({decided})")
+
+
+def appeal_order(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
+    """The check of each case's appeals against one another"""
+    appeals: dict[int, list[tuple]] = {}
+    for row in conn.execute(
+        # The order the case_overview view takes its outcome from: instance, then date.
+        "SELECT case_id, id, instance, filed_on, decided_on, outcome FROM appeals a "
+        f"ORDER BY case_id, {INSTANCE_RANK.format('a')}, coalesce(decided_on, filed_on), id"
+    ):
+        appeals.setdefault(row[0], []).append(row[1:])
+    for case_id, chain in appeals.items():
+        for i, (lower_id, lower, _, lower_decided, lower_outcome) in enumerate(chain):
+            for higher_id, higher, higher_filed, higher_decided, higher_outcome in chain[i + 1 :]:
+                subject = f"{_case(conn, case_id)}, {_appeal(higher, higher_id)}"
+                if lower_outcome == "reinstated" and higher_outcome == "upheld":
+                    yield Problem(
+                        _case(conn, case_id),
+                        f"reinstated by the {_appeal(lower, lower_id)}, then upheld by the later "
+                        f"{_appeal(higher, higher_id)}: the case counts as upheld; check which is final",
+                    )
+                if lower == higher or not lower_decided:
+                    continue
+                if higher_filed and higher_filed < lower_decided:
+                    yield Problem(subject, f"filed on {higher_filed}, before the {lower}-instance "
+                                           f"decision of {lower_decided}")  # fmt: skip
+                elif higher_decided and higher_decided < lower_decided:
+                    yield Problem(subject, f"decided on {higher_decided}, before the {lower}-instance "
+                                           f"decision of {lower_decided}")  # fmt: skip
+
+
+def future_dates(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
+    """The check for dates in the future"""
+    now = today.isoformat()
+    for case_id, decided in conn.execute(
+        "SELECT id, decided_on FROM cases WHERE decided_on > ? ORDER BY id", (now,)
+    ).fetchall():
+        yield Problem(_case(conn, case_id), f"decided on {decided}, which is in the future")
+    for appeal_id, case_id, instance, column, value in conn.execute(
+        "SELECT id, case_id, instance, 'filed', filed_on FROM appeals WHERE filed_on > ?1 "
+        "UNION ALL SELECT id, case_id, instance, 'decided', decided_on FROM appeals "
+        "WHERE decided_on > ?1 ORDER BY 2, 1, 4 DESC",
+        (now,),
+    ).fetchall():
+        yield Problem(f"{_case(conn, case_id)}, {_appeal(instance, appeal_id)}",
+                      f"{column} on {value}, which is in the future")  # fmt: skip
+
+
+def amounts(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
+    """The check of amounts against their currencies"""
+    recorded = dict(conn.execute("SELECT code, exponent FROM currencies").fetchall())
+    for code, exponent in sorted(recorded.items()):
+        if code not in CURRENCY_EXPONENTS:
+            yield Problem(f"currency {code}", "is not an ISO 4217 code that dereg knows")
+        elif exponent != CURRENCY_EXPONENTS[code]:
+            yield Problem(
+                f"currency {code}",
+                f"is recorded with {exponent} decimals, but ISO 4217 gives it "
+                f"{CURRENCY_EXPONENTS[code]}: its amounts read wrongly",
+            )
+    for case_id, minor, code in conn.execute(
+        "SELECT id, amount_minor, currency FROM cases WHERE amount_minor IS NOT NULL ORDER BY id"
+    ).fetchall():
+        exponent, allowed = recorded.get(code), CURRENCY_EXPONENTS.get(code)
+        if exponent is None or allowed is None or not isinstance(minor, int) or exponent <= allowed:
+            continue  # an unknown currency is a foreign-key problem, reported there
+        if minor % 10 ** (exponent - allowed):
+            whole, part = divmod(abs(minor), 10**exponent)
+            yield Problem(
+                _case(conn, case_id),
+                f"amount {whole}.{part:0{exponent}d} {code} has more decimals than {code} "
+                f"allows ({allowed})",
+            )
+
+
+def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
+    """The check of matching keys and search text"""
+    for table in ("elections", "districts"):
+        for row_id, name, key in conn.execute(f"SELECT id, name, key FROM {table} ORDER BY id").fetchall():
+            if key != fold(name):
+                subject = _district(conn, row_id) if table == "districts" else f"election {name!r}"
+                yield Problem(subject, "its matching key is out of date (renamed outside dereg?)")
+    seen: dict[tuple[int, str], int] = {}
+    for case_id, district_id, candidate, key, search, *words in conn.execute(
+        "SELECT c.id, c.district_id, c.candidate, c.candidate_key, c.search, c.nominated_by, "
+        "c.reason, c.notes, d.name FROM cases c LEFT JOIN districts d ON d.id = c.district_id "
+        "ORDER BY c.id"
+    ):
+        if key != fold(candidate) or search != search_text(candidate, *words):
+            yield Problem(
+                _case(conn, case_id),
+                "its matching key or search text is out of date (changed outside dereg?); "
+                "any 'dereg case edit' of it refreshes them",
+            )
+        twin = seen.setdefault((district_id, fold(candidate)), case_id)
+        if twin != case_id:
+            yield Problem(_case(conn, case_id), f"is the same candidate in the same district as case {twin}")
+
+
+def schema_objects(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
+    """The check of views, triggers and indexes against schema.sql"""
+    shipped = sqlite3.connect(":memory:")
+    for statement in schema_statements():
+        shipped.execute(statement)
+    query = "SELECT type, name, sql FROM sqlite_master WHERE type IN ('view', 'trigger', 'index') AND sql IS NOT NULL"
+    expected = {(kind, name): sql for kind, name, sql in shipped.execute(query)}
+    shipped.close()
+    present = {(kind, name): sql for kind, name, sql in conn.execute(query)}
+    for (kind, name), sql in sorted(expected.items()):
+        if (kind, name) not in present:
+            consequence = " (the audit log can be changed)" if name.startswith("audit_log_no") else ""
+            yield Problem("database", f"{kind} {name} is missing{consequence}")
+        elif present[(kind, name)] != sql:
+            yield Problem("database", f"{kind} {name} differs from schema.sql")
+
+
+CHECKS = (
+    integrity, foreign_keys, row_values, removals, appeal_dates, appeal_order, future_dates,
+    amounts, derived_columns, schema_objects,
+)  # fmt: skip

@@ -1,0 +1,44 @@
+"""Upkeep commands: `dereg check` and `dereg backup`. Registered in dereg/cli.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dereg.clikit import connect, handles_errors
+from dereg.errors import DeregError, ExitStatus
+
+
+@handles_errors
+def check(ctx: typer.Context) -> None:
+    """Check the database: integrity, foreign keys, the cases' consistency; exit 1 on problems."""
+    from dereg.check import check_database
+
+    problems = check_database(connect(ctx))
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        typer.echo(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found", err=True)
+        raise typer.Exit(ExitStatus.DATA)
+    typer.echo("no problems found")
+
+
+@handles_errors
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The backup file to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Copy the database to FILE, consistent even while others write; readable by you alone."""
+    from dereg.backup import backup as make_backup
+
+    source = ctx.obj.db
+    if not source.exists():
+        raise DeregError(f"database '{source}' does not exist: nothing to back up")
+    copy = make_backup(connect(ctx), source, file, force=force)
+    typer.echo(
+        f"backed up '{source}' to '{copy.path}': {copy.cases} cases, {copy.appeals} appeals, "
+        f"{copy.size} bytes; integrity ok"
+    )
