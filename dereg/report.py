@@ -6,6 +6,7 @@ report and `dereg summary` agree by construction. Nothing here prints or writes 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,7 +25,9 @@ OUTCOME_LABELS = {
     "not_heard": "appeal not heard",
     "reinstated": "reinstated by a court",
 }
-DECISION_LABELS = {"refused": "registration refused", "cancelled": "registration cancelled"}
+# In tables, where room is short; the chart legend and the footer say them in full.
+SHORT_OUTCOMES = {"not_filed": "none", "pending": "pending", "upheld": "upheld",
+                  "not_heard": "not heard", "reinstated": "reinstated"}  # fmt: skip
 
 
 @dataclass
@@ -161,18 +164,19 @@ def lead(report: ElectionReport) -> str:
     if smallest is not None:
         parts[0] += f", the smallest {money(_minor_text(smallest), 'tenge')}"
     parts[0] += "."
+    reinstated = t["reinstated"]
     parts.append(
-        f"{plural(t['appeals'], 'appeal')} went to court and "
-        f"{plural(t['reinstated'], 'candidate')} {'was' if t['reinstated'] == 1 else 'were'} "
-        "reinstated."
-    )
+        f"{plural(t['appeals'], 'appeal')} went to court; "
+        + ("no candidate was reinstated." if not reinstated else
+           f"{plural(reinstated, 'candidate')} {'was' if reinstated == 1 else 'were'} reinstated.")
+    )  # fmt: skip
     cut, uncontested = len(report.districts_cut), t["uncontested_districts"]
     if cut or uncontested:
         parts.append(
-            f"Removals cut the field by a quarter or more in {plural(cut, 'district')}; "
-            f"{plural(uncontested, 'district')} {'was' if uncontested == 1 else 'were'} "
-            "left with no more candidates than seats."
-        )
+            f"Removals cut the field by a quarter or more in {plural(cut, 'district')}"
+            + (f"; {plural(uncontested, 'district')} {'was' if uncontested == 1 else 'were'} "
+               "left with no more candidates than seats." if uncontested else ".")
+        )  # fmt: skip
     return " ".join(parts)
 
 
@@ -203,6 +207,16 @@ def case_columns(redact: bool) -> tuple[tuple[str, str], ...]:
     return tuple(c for c in columns if not (redact and c[0] == "candidate"))
 
 
+def natural_order(rows: list[dict]) -> list[dict]:
+    """Districts by region, then name with its numbers read as numbers: №2 before №10."""
+
+    def key(text: str) -> tuple:
+        return tuple(int(part) if part.isdigit() else part.casefold()
+                     for part in re.split(r"(\d+)", text))  # fmt: skip
+
+    return sorted(rows, key=lambda row: (key(row["region"]), key(row["district"])))
+
+
 def cases_smallest_first(cases: list[dict]) -> list[dict]:
     """KZT amounts smallest first (the story is how small), then other currencies, then none."""
 
@@ -224,10 +238,8 @@ def cell_text(column: str, row: dict) -> str:
         return "" if value is None else money(value, "₸" if row["currency"] == "KZT" else row["currency"])
     if column == "median_discrepancy_kzt":
         return money(value, "")
-    if column == "decision":
-        return DECISION_LABELS.get(value, value or "")
     if column == "appeal_outcome":
-        return OUTCOME_LABELS.get(value, value or "")
+        return SHORT_OUTCOMES.get(value, value or "")
     if column in ("uncontested",) and isinstance(value, bool):
         return "yes" if value else "no"
     if column in figures.DECIMALS and isinstance(value, float):

@@ -63,19 +63,21 @@ def _fit(text: str, chars: int) -> str:
 
 def reduction_chart(rows: list[dict], *, label_keys: tuple[str, ...], chart: str, title: str) -> str:
     """Horizontal bars of reduction_pct, one per row as given (sort before), 25% marked."""
-    label_w, right_w, row_h, top = 250, 118, 19, 34
+    label_w, right_w, row_h, top = 250, 150, 17, 40
     x0, x1 = label_w, WIDTH - right_w
     peak = max((r["reduction_pct"] or 0) for r in rows) if rows else 0
     scale = min(100, max(40, math.ceil(peak / 10) * 10))
     step = 10 if scale <= 60 else 20
     px = lambda pct: x0 + (x1 - x0) * pct / scale  # noqa: E731
-    height = top + row_h * len(rows) + 12
-    body = [_text(x0, 12, "share of the district's candidates removed, net of reinstatements",
-                  size=10, fill=MUTED)]  # fmt: skip
+    height = top + row_h * len(rows) + 6
+    body = [_text(x0, 11, "share of candidates removed, net of reinstatements", size=10, fill=MUTED)]
     for tick in range(0, scale + 1, step):
-        body.append(f'<line x1="{px(tick):.1f}" y1="{top - 8}" x2="{px(tick):.1f}" '
-                    f'y2="{height - 8}" stroke="{RULE}" stroke-width="1"/>')  # fmt: skip
-        body.append(_text(px(tick), top - 12, f"{tick}%", anchor="middle", size=10, fill=MUTED))
+        body.append(f'<line x1="{px(tick):.1f}" y1="{top - 6}" x2="{px(tick):.1f}" '
+                    f'y2="{height - 4}" stroke="{RULE}" stroke-width="1"/>')  # fmt: skip
+        body.append(_text(px(tick), top - 10, f"{tick}%", anchor="middle", size=10, fill=MUTED))
+    marker = px(CUT_THRESHOLD)  # drawn first, so that bars and labels lie over it
+    body.append(f'<line x1="{marker:.1f}" y1="{top - 6}" x2="{marker:.1f}" y2="{height - 4}" '
+                f'stroke="{RED}" stroke-width="1.2" stroke-dasharray="4 3"/>')  # fmt: skip
     for i, row in enumerate(rows):
         y = top + i * row_h
         pct = row["reduction_pct"] or 0
@@ -87,21 +89,22 @@ def reduction_chart(rows: list[dict], *, label_keys: tuple[str, ...], chart: str
         body.append(f"<g><title>{escape(primary)}{' · ' + escape(secondary) if secondary else ''}: "
                     f"{pct:.1f}%</title>")  # fmt: skip
         body.append(
-            f'<text x="{x0 - 8}" y="{y + 12.5}" text-anchor="end" font-size="11.5" fill="{INK}">'
-            + (f'<tspan fill="{MUTED}" font-size="10">{escape(place)}  </tspan>' if place else "")
+            f'<text x="{x0 - 8}" y="{y + 11.5}" text-anchor="end" font-size="11" fill="{INK}">'
+            + (f'<tspan fill="{MUTED}" font-size="9.5">{escape(place)}  </tspan>' if place else "")
             + f"{escape(name)}</text>"
         )
-        body.append(f'<rect x="{x0}" y="{y + 3}" width="{max(px(pct) - x0, 1.5):.1f}" height="12" '
+        body.append(f'<rect x="{x0}" y="{y + 2.5}" width="{max(px(pct) - x0, 1.5):.1f}" height="11" '
                     f'fill="{severity(pct)}" rx="1.5"/>')  # fmt: skip
         removed = row["deregistered"] - row["reinstated"]
-        detail = f"{pct:.1f}%  {removed} of {row['candidates']}"
-        if row.get("uncontested") or row.get("uncontested_districts"):
-            detail += "  uncontested" if "uncontested" in row else f"  ({row['uncontested_districts']} unc.)"
-        body.append(_text(px(pct) + 5, y + 12.5, detail, size=10.5, fill=INK))
+        detail = f"{removed} of {row['candidates']}"
+        if row.get("uncontested"):
+            detail += ", uncontested"
+        body.append(
+            f'<text x="{px(pct) + 5:.1f}" y="{y + 11.5}" font-size="10.5" fill="{INK}">'
+            f'<tspan font-weight="bold">{pct:.1f}%</tspan>'
+            f'<tspan fill="{MUTED}"> {escape(detail)}</tspan></text>'
+        )
         body.append("</g>")
-    marker = px(CUT_THRESHOLD)
-    body.append(f'<line x1="{marker:.1f}" y1="{top - 8}" x2="{marker:.1f}" y2="{height - 8}" '
-                f'stroke="{RED}" stroke-width="1.2" stroke-dasharray="4 3"/>')  # fmt: skip
     return _svg(height, title, body, chart)
 
 
@@ -109,6 +112,8 @@ def reduction_chart(rows: list[dict], *, label_keys: tuple[str, ...], chart: str
 
 BINS_PER_DECADE = 4
 TRIVIAL_TIYN = 100_000  # 1,000 tenge
+MAX_DOTS = 11
+DOT = 12.0  # a dot's diameter, in the chart's units
 
 
 def _tenge_label(value: float) -> str:
@@ -134,25 +139,38 @@ def _decade(tiyn: int) -> int | None:
     return None if tiyn <= 0 else math.floor(math.log10(tiyn / 100) + 1e-9)
 
 
+def _bins(amounts_tiyn: list[int]) -> Counter:
+    return Counter(
+        math.floor(math.log10(a / 100) * BINS_PER_DECADE + 1e-9) for a in amounts_tiyn if a > 0
+    )
+
+
+def amounts_as_dots(amounts_tiyn: list[int]) -> bool:
+    """A dot per case while no bin holds more than fit one above the other; else bars."""
+    return max(_bins(amounts_tiyn).values(), default=0) <= MAX_DOTS
+
+
 def amounts_chart(amounts_tiyn: list[int], *, title: str) -> str:
     """Each case a dot (or, when many, a bar) on a log axis of tenge, the trivial end shaded."""
     positive = sorted(a for a in amounts_tiyn if a > 0)
     lo = min(-1, math.floor(math.log10(positive[0] / 100))) if positive else -1
     hi = max(6, math.ceil(math.log10(positive[-1] / 100) + 1e-9)) if positive else 6
-    x0, x1, base, top = 24, WIDTH - 24, 196, 52
+    x0, x1, top, band = 24, WIDTH - 24, 26, 40  # band: where the smallest amounts are named
+    stacks_top = top + band
+    base = stacks_top + MAX_DOTS * DOT + 6
     px = lambda tenge: x0 + (x1 - x0) * (math.log10(tenge) - lo) / (hi - lo)  # noqa: E731
-    bins = Counter(math.floor(math.log10(a / 100) * BINS_PER_DECADE + 1e-9) for a in positive)
+    bins = _bins(positive)
     bin_w = (x1 - x0) / ((hi - lo) * BINS_PER_DECADE)
-    tallest = max(bins.values(), default=0)
-    dots = tallest <= 11
-    unit = (base - top - 8) / max(tallest, 1) if not dots else 12.0
+    dots = amounts_as_dots(positive)
+    unit = DOT if dots else (base - stacks_top) / max(bins.values(), default=1)
 
     trivial = sum(1 for a in positive if a < TRIVIAL_TIYN)
     body = [
-        f'<rect x="{x0}" y="{top - 22}" width="{px(1000) - x0:.1f}" height="{base - top + 22}" '
-        f'fill="#fbe9e7"/>',
-        _text(x0 + 6, top - 8, f"under 1,000 tenge: {trivial} of {len(positive)} cases", size=11,
+        f'<rect x="{x0}" y="{top}" width="{px(1000) - x0:.1f}" height="{base - top}" fill="#fbe9e7"/>',
+        _text(x0, 14, f"under 1,000 tenge: {trivial} of {len(positive)} cases", size=11.5,
               fill=RED, weight="bold"),
+        _text(x1, 14, f"1,000 tenge or more: {len(positive) - trivial}", anchor="end", size=11.5,
+              fill=MUTED),
     ]  # fmt: skip
     for decade in range(lo, hi + 1):
         x = px(10.0**decade)
@@ -162,29 +180,49 @@ def amounts_chart(amounts_tiyn: list[int], *, title: str) -> str:
     body.append(f'<line x1="{x0}" y1="{base}" x2="{x1}" y2="{base}" stroke="{INK}" stroke-width="1.2"/>')
     body.append(_text((x0 + x1) / 2, base + 36, "discrepancy in tenge (log scale: each mark is ten "
                       "times the one before)", anchor="middle", size=10.5, fill=MUTED))  # fmt: skip
+    centre = lambda index: x0 + (index - lo * BINS_PER_DECADE + 0.5) * bin_w  # noqa: E731
     for index, count in sorted(bins.items()):
-        left = x0 + (index - lo * BINS_PER_DECADE) * bin_w
         colour = RED if 10 ** ((index + 1) / BINS_PER_DECADE) <= 1000 + 1e-6 else GREY
         if dots:
             for k in range(count):
-                cy = base - 7 - k * unit
-                body.append(f'<circle cx="{left + bin_w / 2:.1f}" cy="{cy:.1f}" r="5" '
-                            f'fill="{colour}" stroke="#fff" stroke-width="1"/>')  # fmt: skip
+                body.append(f'<circle cx="{centre(index):.1f}" cy="{base - DOT / 2 - k * DOT:.1f}" '
+                            f'r="{DOT / 2 - 0.5}" fill="{colour}" stroke="#fff" stroke-width="1"/>')  # fmt: skip
         else:
             h = count * unit
+            left = centre(index) - bin_w / 2
             body.append(f'<rect x="{left + 1:.1f}" y="{base - h:.1f}" width="{bin_w - 2:.1f}" '
                         f'height="{h:.1f}" fill="{colour}"/>')  # fmt: skip
-            body.append(_text(left + bin_w / 2, base - h - 3, str(count), anchor="middle", size=9.5,
+            body.append(_text(centre(index), base - h - 3, str(count), anchor="middle", size=9.5,
                               fill=MUTED))  # fmt: skip
-    # Name the smallest amounts outright: they are the story.
-    for n, tiyn in enumerate(sorted(set(positive))[:3]):
+    # Name the smallest amounts outright, in a band above the stacks: they are the story.
+    row_ends = [float("-inf"), float("-inf")]
+    for tiyn in named_amounts(positive):
         x = px(tiyn / 100)
+        label = f"{_amount(tiyn)} ₸"
+        half = 3.6 * len(label) + 2
+        centre_x = max(x, x0 + half)  # never cut off at the left edge
+        row = 0 if centre_x - half >= row_ends[0] + 6 else 1
+        centre_x = max(centre_x, row_ends[row] + 6 + half)
+        row_ends[row] = centre_x + half
+        y = top + 15 + 15 * row
         index = math.floor(math.log10(tiyn / 100) * BINS_PER_DECADE + 1e-9)
-        stack = bins[index] * (unit if not dots else 12) + (4 if dots else 14)
-        y = base - stack - 10 - 15 * (n % 2)
-        body.append(_text(x, y, f"{_amount(tiyn)} ₸", anchor="middle", size=12.5, fill=RED,
-                          weight="bold", cls="callout"))  # fmt: skip
+        stack_top = base - bins[index] * unit - (2 if dots else 14)
+        body.append(f'<line x1="{centre_x:.1f}" y1="{y + 3}" x2="{x:.1f}" y2="{stack_top:.1f}" '
+                    f'stroke="{RED}" stroke-width="0.8"/>')  # fmt: skip
+        body.append(_text(centre_x, y, label, anchor="middle", size=12.5, fill=RED, weight="bold",
+                          cls="callout"))  # fmt: skip
     return _svg(base + 46, title, body, "discrepancies")
+
+
+def named_amounts(amounts_tiyn: list[int], count: int = 3, spread: int = 3) -> list[int]:
+    """The smallest amount, then the next ones at least `spread` times the last named."""
+    named: list[int] = []
+    for tiyn in sorted(set(a for a in amounts_tiyn if a > 0)):
+        if not named or tiyn >= spread * named[-1]:
+            named.append(tiyn)
+        if len(named) == count:
+            break
+    return named
 
 
 def _amount(tiyn: int) -> str:
@@ -208,6 +246,8 @@ def outcomes_chart(outcomes: Counter, *, title: str) -> str:
         x += w
     lx, ly = 0.0, y + 44
     for outcome in ("not_filed", "pending", "not_heard", "upheld", "reinstated"):
+        if not outcomes[outcome] and outcome != "reinstated":  # none reinstated is news; keep it
+            continue
         label = f"{OUTCOME_LABELS[outcome]}: {outcomes[outcome]}"
         width = 26 + 6.4 * len(label)
         if lx + width > WIDTH:

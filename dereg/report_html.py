@@ -18,12 +18,13 @@ from dereg.report import (
     ElectionReport,
     case_columns,
     cases_smallest_first,
+    natural_order,
     cell_text,
     headline,
     lead,
     plural,
 )
-from dereg.report_charts import MAX_BARS, amounts_chart, outcomes_chart, reduction_chart, worst_first
+from dereg.report_charts import MAX_BARS, amounts_as_dots, amounts_chart, outcomes_chart, reduction_chart, worst_first
 
 TITLE = "Candidates removed over declaration discrepancies"
 NUMERIC = {
@@ -71,13 +72,13 @@ table.data td { padding: 3px 6px; border-bottom: 1px solid #eceef2; vertical-ali
 table.data tr:nth-child(even) td { background: #fafbfc; }
 table.data .num { text-align: right; white-space: nowrap; }
 table.data tr.total td { font-weight: bold; border-top: 1.5px solid var(--ink); background: var(--paper); }
-td.cut { position: relative; min-width: 64px; }
-td.cut .bar { position: absolute; left: 6px; top: 5px; bottom: 5px; background: #f3c9c5;
-              max-width: calc(100% - 12px); }
-td.cut.severe .bar { background: #e89a93; }
-td.cut .v { position: relative; }
+td.cut .track { display: inline-block; width: 44px; height: 8px; margin-left: 6px;
+                background: #eceef2; vertical-align: 0; }
+td.cut .bar { display: block; height: 100%; background: var(--orange); }
+td.cut.severe .bar { background: var(--red); }
 td.flag { color: var(--red); font-weight: bold; }
 td.amount { font-weight: bold; }
+td.date { white-space: nowrap; }
 footer { margin-top: 34px; border-top: 1px solid var(--rule); padding-top: 10px;
          color: var(--muted); font-size: 12px; }
 footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 6px 0; }
@@ -159,10 +160,12 @@ def _election(report: ElectionReport, index: int, redact: bool) -> str:
         '<p class="note">Candidates: who stood before any removal. Per seat: candidates per seat '
         "before removals; after: after them. Cut: share of candidates removed and not "
         "reinstated. Uncontested: no more candidates left than seats.</p>",
-        _table("district", report.districts, DISTRICT_COLUMNS, report.district_total, report.election),
+        _table("district", natural_order(report.districts), DISTRICT_COLUMNS, report.district_total, report.election),
         f"<h3>Cases ({len(report.cases)})</h3>",
-        '<p class="note">Smallest discrepancy first. Appeal: the outcome of the latest appeal '
-        "(the highest court that ruled)."
+        '<p class="note">Smallest discrepancy first. Decision: registration refused, or '
+        "registration cancelled. Appeal: the outcome of the latest appeal (the highest court "
+        "that ruled): upheld (the court kept the removal), not heard (no trial: fee unpaid, "
+        "deadline missed), pending, reinstated, or none filed."
         + (" Candidates' names are left out of this copy." if redact else "")
         + "</p>",
         _case_table(report, redact),
@@ -173,6 +176,24 @@ def _election(report: ElectionReport, index: int, redact: bool) -> str:
 
 def _charts(report: ElectionReport) -> list[str]:
     out = []
+    amounts = report.kzt_amounts
+    out.append("<figure><h3>How small the discrepancies were</h3>")
+    if amounts:
+        out.append(
+            f'<p class="explain">{"Each dot is a case" if amounts_as_dots(amounts) else "Cases counted"}, '
+            "by the discrepancy the tax authorities found between the candidate's declaration "
+            "and their records. The scale is logarithmic, so that amounts of a few tenge are not "
+            "lost beside large ones; the smallest are named.</p>"
+        )
+        out.append(amounts_chart(amounts, title="Discrepancy amounts in tenge, log scale"))
+        others = len(report.cases) - len(amounts)
+        if others:
+            out.append(f'<p class="note">{plural(others, "case")} with no amount in tenge '
+                       "(unknown, or in another currency) are not shown.</p>")  # fmt: skip
+    else:
+        out.append('<p class="note">No case has a discrepancy amount in tenge.</p>')
+    out.append("</figure>")
+
     worst, hidden = worst_first(report.districts)
     out.append("<figure><h3>Where removals cut competition most</h3>")
     if worst:
@@ -202,23 +223,6 @@ def _charts(report: ElectionReport) -> list[str]:
                                    title="Reduction of competition per region"))  # fmt: skip
         out.append("</figure>")
 
-    amounts = report.kzt_amounts
-    out.append("<figure><h3>How small the discrepancies were</h3>")
-    if amounts:
-        out.append(
-            '<p class="explain">Each dot is a case, placed by the discrepancy the commission '
-            "found between the candidate's declaration and the tax records. The scale is "
-            "logarithmic, so that amounts of a few tenge are not lost beside large ones.</p>"
-        )
-        out.append(amounts_chart(amounts, title="Discrepancy amounts in tenge, log scale"))
-        others = len(report.cases) - len(amounts)
-        if others:
-            out.append(f'<p class="note">{plural(others, "case")} with no amount in tenge '
-                       "(unknown, or in another currency) are not shown.</p>")  # fmt: skip
-    else:
-        out.append('<p class="note">No case has a discrepancy amount in tenge.</p>')
-    out.append("</figure>")
-
     if report.cases:
         out.append("<figure><h3>What the courts did</h3>")
         out.append(outcomes_chart(report.outcomes, title="Cases by outcome of their appeal"))
@@ -237,11 +241,14 @@ def _cell(key: str, row: dict) -> str:
     inner = text
     if key == "reduction_pct" and isinstance(value, float):
         classes.append("cut" + (" severe" if value >= CUT_THRESHOLD else ""))
-        inner = f'<span class="bar" style="width:{min(value, 100):.1f}%"></span><span class="v">{text}</span>'
-    if key in ("uncontested", "uncontested_districts") and value:
+        inner = (f'<span class="v">{text}</span><span class="track">'
+                 f'<span class="bar" style="width:{min(value, 100):.1f}%"></span></span>')
+    if value is True or (key == "uncontested_districts" and type(value) is int and value > 0):
         classes.append("flag")
     if key == "discrepancy_amount":
         classes.append("amount")
+    if key == "decided_on":
+        classes.append("date")
     css = f' class="{" ".join(classes)}"' if classes else ""
     return f'<td data-key="{key}" data-value="{_json(value)}"{css}>{inner}</td>'
 

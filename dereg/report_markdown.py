@@ -13,6 +13,7 @@ from dereg.report import (
     ElectionReport,
     case_columns,
     cases_smallest_first,
+    natural_order,
     cell_text,
     headline,
     lead,
@@ -76,8 +77,11 @@ def _election(report: ElectionReport, redact: bool) -> list[str]:
     out.append("")
 
     out += ["### By region", ""] + _table(report.regions, REGION_COLUMNS, report.region_total)
-    out += ["### By district", ""] + _table(report.districts, DISTRICT_COLUMNS, report.district_total)
+    out += ["### By district", ""] + _table(natural_order(report.districts), DISTRICT_COLUMNS, report.district_total)
     out += [f"### Cases ({len(report.cases)}), smallest discrepancy first", ""]
+    out += ["Decision: registration refused or cancelled. Appeal: the outcome of the latest "
+            "appeal: upheld (the court kept the removal), not heard (no trial), pending, "
+            "reinstated, or none filed.", ""]
     if redact:
         out += ["Candidates' names are left out of this copy.", ""]
     out += _table(cases_smallest_first(report.cases), case_columns(redact), None)
