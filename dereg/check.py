@@ -8,6 +8,7 @@ tool, a restored or damaged file).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,11 +36,13 @@ def check_database(conn: sqlite3.Connection, today: date | None = None) -> list[
     problems: list[Problem] = []
     conn.execute("BEGIN")  # one read snapshot for every check; writers go on meanwhile (WAL)
     try:
-        for check in CHECKS:
+        for what, check in CHECKS:
             try:
                 problems.extend(check(conn, today))
             except sqlite3.DatabaseError as exc:  # a damaged page, a dropped view
-                problems.append(Problem("database", f"{check.__doc__.splitlines()[0]} could not run: {exc}"))
+                damaged = (getattr(exc, "sqlite_errorname", None) or "").startswith("SQLITE_CORRUPT")
+                advice = ": the file is damaged; restore it from a backup" if damaged else ""
+                problems.append(Problem("database", f"{what} could not run ({exc}){advice}"))
     finally:
         conn.execute("ROLLBACK")
     return problems
@@ -73,14 +76,12 @@ def _district(conn: sqlite3.Connection, district_id: int) -> str:
 
 
 def integrity(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    """SQLite's integrity check"""
     for (message,) in conn.execute("PRAGMA integrity_check"):
         if message != "ok":
             yield Problem("database", f"integrity check: {message}")
 
 
 def foreign_keys(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    """The foreign key check"""
     subjects: dict[str, Callable[[int], str]] = {
         "cases": lambda rowid: _case(conn, rowid),
         "districts": lambda rowid: _district(conn, rowid),
@@ -98,12 +99,9 @@ def foreign_keys(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
 # Rows that break the schema's CHECK constraints (written with ignore_check_constraints, or by
 # a tool that skips them): integrity_check names only the table, these name the row.
 _ROW_RULES = (
-    ("cases", "decided_on IS NOT date(decided_on)", "decided_on", "is not a date"),
     ("cases", "decision NOT IN ('refused', 'cancelled')", "decision", "is not refused or cancelled"),
     ("cases", "amount_minor < 0", "amount_minor", "is negative"),
     ("cases", "trim(candidate) = ''", "candidate", "is empty"),
-    ("appeals", "filed_on IS NOT date(filed_on)", "filed_on", "is not a date"),
-    ("appeals", "decided_on IS NOT date(decided_on)", "decided_on", "is not a date"),
     ("appeals", "outcome NOT IN ('pending', 'upheld', 'reinstated', 'not_heard')", "outcome",
      "is not pending, upheld, reinstated or not_heard"),
     ("appeals", "instance NOT IN ('first', 'appeal', 'cassation')", "instance",
@@ -113,8 +111,30 @@ _ROW_RULES = (
 )  # fmt: skip
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _is_date(value) -> bool:
+    """SQLite's date() lets 2016-02-31 through (so does the schema's CHECK): ask Python."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def row_values(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    """The check of each row's values"""
+    for case_id, decided in conn.execute("SELECT id, decided_on FROM cases ORDER BY id").fetchall():
+        if not _is_date(decided):
+            yield Problem(_case(conn, case_id), f"decided_on {decided!r} is not a date")
+    for appeal_id, case_id, filed, decided in conn.execute(
+        "SELECT id, case_id, filed_on, decided_on FROM appeals ORDER BY id"
+    ).fetchall():
+        for column, value in (("filed_on", filed), ("decided_on", decided)):
+            if value is not None and not _is_date(value):
+                yield Problem(f"{_case(conn, case_id)}, appeal {appeal_id}", f"{column} {value!r} is not a date")
     for table, broken, column, message in _ROW_RULES:
         for rowid, value, case_id in conn.execute(
             f"SELECT id, {column}, {'case_id' if table == 'appeals' else 'NULL'} FROM {table} "
@@ -130,7 +150,6 @@ def row_values(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
 
 
 def removals(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    """The check of removals against candidates"""
     for district_id, candidates, deregistered, reinstated in conn.execute(
         "SELECT district_id, candidates, deregistered, reinstated FROM district_removals "
         "WHERE candidates IS NOT NULL AND deregistered - reinstated > candidates ORDER BY district_id"
@@ -144,7 +163,6 @@ def removals(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
 
 
 def appeal_dates(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    """The check of appeal dates"""
     rows = conn.execute(
         "SELECT a.id, a.case_id, a.instance, a.filed_on, a.decided_on, a.outcome, c.decided_on "
         "FROM appeals a JOIN cases c ON c.id = a.case_id ORDER BY a.case_id, "
@@ -163,7 +181,6 @@ def appeal_dates(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
 
 
 def appeal_order(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    """The check of each case's appeals against one another"""
     appeals: dict[int, list[tuple]] = {}
     for row in conn.execute(
         # The order the case_overview view takes its outcome from: instance, then date.
@@ -192,7 +209,6 @@ def appeal_order(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
 
 
 def future_dates(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    """The check for dates in the future"""
     now = today.isoformat()
     for case_id, decided in conn.execute(
         "SELECT id, decided_on FROM cases WHERE decided_on > ? ORDER BY id", (now,)
@@ -209,7 +225,6 @@ def future_dates(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
 
 
 def amounts(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    """The check of amounts against their currencies"""
     recorded = dict(conn.execute("SELECT code, exponent FROM currencies").fetchall())
     for code, exponent in sorted(recorded.items()):
         if code not in CURRENCY_EXPONENTS:
@@ -236,7 +251,6 @@ def amounts(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
 
 
 def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    """The check of matching keys and search text"""
     for table in ("elections", "districts"):
         for row_id, name, key in conn.execute(f"SELECT id, name, key FROM {table} ORDER BY id").fetchall():
             if key != fold(name):
@@ -260,7 +274,6 @@ def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
 
 
 def schema_objects(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    """The check of views, triggers and indexes against schema.sql"""
     shipped = sqlite3.connect(":memory:")
     for statement in schema_statements():
         shipped.execute(statement)
@@ -276,7 +289,16 @@ def schema_objects(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             yield Problem("database", f"{kind} {name} differs from schema.sql")
 
 
-CHECKS = (
-    integrity, foreign_keys, row_values, removals, appeal_dates, appeal_order, future_dates,
-    amounts, derived_columns, schema_objects,
-)  # fmt: skip
+# (what it is, for a message when it cannot run; the check), in the order problems are listed.
+CHECKS: tuple[tuple[str, Callable[[sqlite3.Connection, date], Iterator[Problem]]], ...] = (
+    ("SQLite's integrity check", integrity),
+    ("the foreign key check", foreign_keys),
+    ("the check of each row's values", row_values),
+    ("the check of removals against candidates", removals),
+    ("the check of appeal dates", appeal_dates),
+    ("the check of each case's appeals against one another", appeal_order),
+    ("the check for dates in the future", future_dates),
+    ("the check of amounts against their currencies", amounts),
+    ("the check of matching keys and search text", derived_columns),
+    ("the check of views, triggers and indexes against schema.sql", schema_objects),
+)
