@@ -50,7 +50,7 @@ def handles_errors(command):
         except sqlite3.Error as exc:
             from dereg.db import describe
 
-            fail(DeregError(describe(exc, typer.get_current_context().obj.db)))
+            fail(DeregError(describe(exc, _database(args, kwargs))))
         except OSError as exc:
             fail(DeregError(f"{exc.filename or 'file'}: {exc.strerror or exc}"))
         except KeyboardInterrupt as exc:
@@ -63,6 +63,14 @@ def handles_errors(command):
             raise typer.Exit(ExitStatus.INTERRUPTED)
 
     return wrapper
+
+
+def _database(args: tuple, kwargs: dict) -> Path | str:
+    """The database a command works on, from its context argument, to name it in a message."""
+    for value in (*args, *kwargs.values()):  # typer passes a plain click context, not typer.Context
+        if isinstance(getattr(value, "obj", None), Settings):
+            return value.obj.db
+    return "the database"
 
 
 def fail(exc: DeregError) -> None:
