@@ -84,7 +84,8 @@ footer { margin-top: 34px; border-top: 1px solid var(--rule); padding-top: 10px;
 footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 6px 0; }
 footer dt { font-weight: bold; color: var(--ink); }
 footer dd { margin: 0; }
-@page { size: A4; margin: 14mm 12mm 16mm; }
+@page { size: A4; margin: 14mm 12mm 16mm;
+        @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #5b6475; } }
 @media print {
   body { background: none; font-size: 10pt; }
   main { margin: 0; padding: 0; max-width: none; box-shadow: none; }
@@ -216,7 +217,7 @@ def _charts(report: ElectionReport) -> list[str]:
     regions = sorted((r for r in report.regions if r["reduction_pct"] is not None),
                      key=lambda r: (-r["reduction_pct"], r["region"]))  # fmt: skip
     if regions:
-        out.append("<figure><h3>By region</h3>")
+        out.append("<figure><h3>Competition lost, by region</h3>")
         out.append('<p class="explain">Share of each region\'s candidates removed and not '
                    "reinstated, in districts whose candidate count is known.</p>")  # fmt: skip
         out.append(reduction_chart(regions, label_keys=("region",), chart="region-reduction",
