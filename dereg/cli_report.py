@@ -26,7 +26,7 @@ def report(
     ] = ReportFormat.html,
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", help="Write to FILE (readable by you alone), not stdout."),
+        typer.Option("--output", "-o", help="Write to this file (readable by you alone), not stdout."),
     ] = None,
     redact: Annotated[bool, typer.Option("--redact", help="Leave candidates' names out.")] = False,
 ) -> None:

@@ -16,7 +16,6 @@ from dereg import summary as figures
 from dereg.cases import list_cases, scope
 from dereg.money import parse_amount
 
-FORMATS = ("html", "markdown")
 CUT_THRESHOLD = 25.0  # "in some districts such failures have reduced competition by 25-30%"
 OUTCOME_LABELS = {
     "not_filed": "not appealed",
@@ -88,6 +87,14 @@ class Figure:
 
 def gather(conn: sqlite3.Connection, election: str | None = None) -> list[ElectionReport]:
     """The figures of each election (or of the one named), read from the summary views."""
+    conn.execute("BEGIN")  # one snapshot: every figure from the same state of the database
+    try:
+        return _gather(conn, election)
+    finally:
+        conn.execute("ROLLBACK")  # nothing was written
+
+
+def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionReport]:
     reports = []
     for totals in figures.summary(conn, "election", election):
         name = totals["election"]
@@ -211,7 +218,7 @@ def natural_order(rows: list[dict]) -> list[dict]:
     """Districts by region, then name with its numbers read as numbers: №2 before №10."""
 
     def key(text: str) -> tuple:
-        return tuple(int(part) if part.isdigit() else part.casefold()
+        return tuple(int(part) if part.isdecimal() else part.casefold()
                      for part in re.split(r"(\d+)", text))  # fmt: skip
 
     return sorted(rows, key=lambda row: (key(row["region"]), key(row["district"])))

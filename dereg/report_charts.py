@@ -185,8 +185,9 @@ def amounts_chart(amounts_tiyn: list[int], *, title: str) -> str:
         colour = RED if 10 ** ((index + 1) / BINS_PER_DECADE) <= 1000 + 1e-6 else GREY
         if dots:
             for k in range(count):
-                body.append(f'<circle cx="{centre(index):.1f}" cy="{base - DOT / 2 - k * DOT:.1f}" '
-                            f'r="{DOT / 2 - 0.5}" fill="{colour}" stroke="#fff" stroke-width="1"/>')  # fmt: skip
+                cy = base - DOT / 2 - k * DOT
+                body.append(f'<circle cx="{centre(index):.1f}" cy="{cy:.1f}" r="{DOT / 2 - 0.5}" '
+                            f'fill="{colour}" stroke="#fff" stroke-width="1"/>')  # fmt: skip
         else:
             h = count * unit
             left = centre(index) - bin_w / 2

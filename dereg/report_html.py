@@ -24,7 +24,14 @@ from dereg.report import (
     lead,
     plural,
 )
-from dereg.report_charts import MAX_BARS, amounts_as_dots, amounts_chart, outcomes_chart, reduction_chart, worst_first
+from dereg.report_charts import (
+    MAX_BARS,
+    amounts_as_dots,
+    amounts_chart,
+    outcomes_chart,
+    reduction_chart,
+    worst_first,
+)
 
 TITLE = "Candidates removed over declaration discrepancies"
 NUMERIC = {
@@ -161,7 +168,8 @@ def _election(report: ElectionReport, index: int, redact: bool) -> str:
         '<p class="note">Candidates: who stood before any removal. Per seat: candidates per seat '
         "before removals; after: after them. Cut: share of candidates removed and not "
         "reinstated. Uncontested: no more candidates left than seats.</p>",
-        _table("district", natural_order(report.districts), DISTRICT_COLUMNS, report.district_total, report.election),
+        _table("district", natural_order(report.districts), DISTRICT_COLUMNS, report.district_total,
+               report.election),
         f"<h3>Cases ({len(report.cases)})</h3>",
         '<p class="note">Smallest discrepancy first. Decision: registration refused, or '
         "registration cancelled. Appeal: the outcome of the latest appeal (the highest court "
@@ -286,7 +294,10 @@ def _case_table(report: ElectionReport, redact: bool) -> str:
         f'<tr data-case-id="{case["id"]}">' + "".join(_cell(key, case) for key, _ in columns) + "</tr>"
         for case in cases_smallest_first(report.cases)
     )
-    return f'<table class="data" data-table="cases"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    return (
+        f'<table class="data" data-table="cases"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def _footer() -> str:

@@ -51,7 +51,7 @@ def _election(report: ElectionReport, redact: bool) -> list[str]:
     out.append("")
 
     worst, hidden = worst_first(report.districts)
-    out += [f"### Districts where removals cut competition most", ""]
+    out += ["### Districts where removals cut competition most", ""]
     if worst:
         out += ["| Region | District | Cut % | Removed | Candidates | Uncontested |",
                 "|---|---|--:|--:|--:|---|"]  # fmt: skip
@@ -77,7 +77,8 @@ def _election(report: ElectionReport, redact: bool) -> list[str]:
     out.append("")
 
     out += ["### By region", ""] + _table(report.regions, REGION_COLUMNS, report.region_total)
-    out += ["### By district", ""] + _table(natural_order(report.districts), DISTRICT_COLUMNS, report.district_total)
+    districts = natural_order(report.districts)
+    out += ["### By district", ""] + _table(districts, DISTRICT_COLUMNS, report.district_total)
     out += [f"### Cases ({len(report.cases)}), smallest discrepancy first", ""]
     out += ["Decision: registration refused or cancelled. Appeal: the outcome of the latest "
             "appeal: upheld (the court kept the removal), not heard (no trial), pending, "
