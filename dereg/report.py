@@ -133,7 +133,14 @@ def headline(report: ElectionReport) -> list[Figure]:
         else f"in the {known} of {t['districts']} districts whose candidate count is known"
     )
     amounts = len(report.kzt_amounts)
-    uncontested_note = "no more candidates left than seats"
+    cut = len(report.districts_cut) if known else None  # no count known: it cannot be told
+    of_districts = (
+        f"of {plural(t['districts'], 'district')}" if known == t["districts"]
+        else f"of the {known} of {t['districts']} districts whose candidate count is known"
+    )  # fmt: skip
+    uncontested_note = "no more candidates left than seats" + (
+        "" if known == t["districts"] else f", {of_districts}"
+    )
     if report.made_uncontested != t["uncontested_districts"]:
         uncontested_note += f"; {report.made_uncontested} of them made so by removals"
     return [
@@ -152,8 +159,8 @@ def headline(report: ElectionReport) -> list[Figure]:
                f"in tenge, over {plural(amounts, 'case')} with an amount"),
         Figure("uncontested_districts", t["uncontested_districts"],
                number(t["uncontested_districts"]), "districts uncontested", uncontested_note),
-        Figure("districts_cut_25", len(report.districts_cut), number(len(report.districts_cut)),
-               "districts lost 25% or more", f"of their candidates, of {plural(t['districts'], 'district')}"),
+        Figure("districts_cut_25", cut, number(cut),
+               "districts lost 25% or more", f"of their candidates, {of_districts}"),
     ]  # fmt: skip
 
 

@@ -156,8 +156,9 @@ def amounts_chart(amounts_tiyn: list[int], *, title: str) -> str:
     lo = min(-1, math.floor(math.log10(positive[0] / 100))) if positive else -1
     hi = max(6, math.ceil(math.log10(positive[-1] / 100) + 1e-9)) if positive else 6
     x0, x1, top, band = 24, WIDTH - 24, 26, 40  # band: where the smallest amounts are named
+    tallest = max(_bins(positive).values(), default=0)
     stacks_top = top + band
-    base = stacks_top + MAX_DOTS * DOT + 6
+    base = stacks_top + (max(tallest, 4) if amounts_as_dots(positive) else MAX_DOTS) * DOT + 6
     px = lambda tenge: x0 + (x1 - x0) * (math.log10(tenge) - lo) / (hi - lo)  # noqa: E731
     bins = _bins(positive)
     bin_w = (x1 - x0) / ((hi - lo) * BINS_PER_DECADE)

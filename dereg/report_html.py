@@ -152,7 +152,7 @@ def _election(report: ElectionReport, index: int, redact: bool) -> str:
     alarming = {"deregistered", "reduction_pct", "uncontested_districts", "districts_cut_25",
                 "median_discrepancy_kzt"}  # fmt: skip
     for figure in headline(report):
-        css = "figure alarm" if figure.key in alarming else "figure"
+        css = "figure alarm" if figure.key in alarming and figure.value not in (0, None) else "figure"
         out.append(
             f'<div class="{css}" data-key="{figure.key}" data-value="{_json(figure.value)}">'
             f'<span class="value">{escape(figure.shown)}</span>'
@@ -219,7 +219,14 @@ def _charts(report: ElectionReport) -> list[str]:
                 f"{plural(hidden, 'more district')} lost candidates (all are in the district table).</p>"
             )
     else:
-        out.append('<p class="note">No district whose candidates are known lost any.</p>')
+        unknown = sum(1 for d in report.districts if d["deregistered"] and d["candidates"] is None)
+        out.append(
+            '<p class="note">No district whose number of candidates is known lost any.'
+            + (f" {plural(unknown, 'district')} with cases {'has' if unknown == 1 else 'have'} no "
+               "number of candidates recorded (<code>dereg district add ... --candidates N</code>), "
+               "so their cut cannot be told." if unknown else "")
+            + "</p>"
+        )  # fmt: skip
     out.append("</figure>")
 
     regions = sorted((r for r in report.regions if r["reduction_pct"] is not None),

@@ -18,6 +18,7 @@ from dereg.report import (
     headline,
     lead,
     percent,
+    plural,
 )
 from dereg.report_charts import amount_bins, worst_first
 
@@ -64,7 +65,12 @@ def _election(report: ElectionReport, redact: bool) -> list[str]:
         if hidden:
             out.append(f"\n{hidden} more districts lost candidates; all are in the district table.")
     else:
-        out.append("No district with a known number of candidates lost any.")
+        unknown = sum(1 for d in report.districts if d["deregistered"] and d["candidates"] is None)
+        verb = "has" if unknown == 1 else "have"
+        out.append("No district with a known number of candidates lost any." + (
+            f" {plural(unknown, 'district')} with cases {verb} no number of candidates recorded, "
+            "so their cut cannot be told." if unknown else ""
+        ))  # fmt: skip
     out.append(f"\nDistricts that lost {CUT_THRESHOLD:.0f}% or more: {len(report.districts_cut)}.\n")
 
     out += ["### Discrepancy amounts", ""]

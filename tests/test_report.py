@@ -439,6 +439,8 @@ def test_a_district_without_candidates_known_is_left_out_of_the_shares(report_da
     page = ReportFigures(write_report(tmp_path))
     assert page.headline[(ELECTION, "reduction_pct")] is None
     assert page.headline[(ELECTION, "median_discrepancy_kzt")] is None
+    assert page.headline[(ELECTION, "districts_cut_25")] is None  # cannot be told, so not 0
+    assert "no number of candidates recorded" in ok("report", "--format", "markdown")
     assert page.table_rows("district")[(ELECTION, "Astana", "okrug 1")]["reduction_pct"] is None
 
 
