@@ -10,6 +10,7 @@ import shutil
 import stat
 import struct
 import subprocess
+import sys
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -449,13 +450,13 @@ def test_a_district_without_candidates_known_is_left_out_of_the_shares(report_da
 
 def test_summary_table_draws_the_cut_as_a_bar_on_a_wide_terminal_only(report_database):
     generate(report_database, districts_per_region=(1, 2))
-    piped = subprocess.run(["python", "-m", "dereg", "summary"], capture_output=True, text=True,
+    piped = subprocess.run([sys.executable, "-m", "dereg", "summary"], capture_output=True, text=True,
                            env={**os.environ, "COLUMNS": "120"}, check=True).stdout  # fmt: skip
     assert "█" not in piped and "·" not in piped
-    wide = _in_terminal(["python", "-m", "dereg", "summary"], columns=120)
+    wide = _in_terminal([sys.executable, "-m", "dereg", "summary"], columns=120)
     line = next(line for line in wide.splitlines() if line.startswith("Almaty "))
     assert re.search(r" \d+\.\d [█▏▎▍▌▋▊▉]*·* ", line), line
-    narrow = _in_terminal(["python", "-m", "dereg", "summary"], columns=80)
+    narrow = _in_terminal([sys.executable, "-m", "dereg", "summary"], columns=80)
     assert "█" not in narrow and max(len(line) for line in narrow.splitlines()) <= 80
 
 
