@@ -83,7 +83,12 @@ def fail(exc: DeregError) -> None:
 def connect(ctx: typer.Context) -> sqlite3.Connection:
     from dereg.db import connect as open_database
 
-    return open_database(ctx.obj.db)
+    conn = open_database(ctx.obj.db)
+    # Closed when the command ends, not whenever the garbage collector gets to it (a connection
+    # sits in a reference cycle with its statement cache): the last close checkpoints the WAL
+    # into the file and removes -wal and -shm, so a copy of the file alone is complete.
+    ctx.call_on_close(conn.close)
+    return conn
 
 
 def echo_rows(rows, columns, fmt: Enum, **options) -> None:

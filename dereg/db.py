@@ -317,7 +317,7 @@ def describe(exc: sqlite3.Error, path: str | os.PathLike) -> str:
             f"database '{path}' is read-only (the file, its folder or the disk): nothing was "
             "written; check the permissions, or work on a copy in a writable folder"
         )
-    if name == "SQLITE_FULL" or "disk is full" in text:
+    if name == "SQLITE_FULL" or "disk is full" in text or (name.startswith("SQLITE_IOERR") and _full(path)):
         return f"the disk holding '{path}' is full: nothing was written; free some space and retry"
     if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "malformed" in text:
         return (
@@ -329,6 +329,15 @@ def describe(exc: sqlite3.Error, path: str | os.PathLike) -> str:
     if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
         return _cannot_open(Path(path))
     return f"database '{path}': {text}"
+
+
+def _full(path: str | os.PathLike) -> bool:
+    """Whether the disk is (nearly) full: then SQLite's I/O errors (a -shm it cannot grow) mean that."""
+    try:
+        disk = os.statvfs(Path(path).resolve().parent)
+    except OSError:
+        return False
+    return disk.f_bavail * disk.f_frsize < 256 * 1024
 
 
 def _cannot_open(path: Path) -> str:

@@ -1,0 +1,356 @@
+"""Faults end in one line on stderr and exit 1 (130 for Ctrl-C), never a traceback, and never
+leave half a change behind: damaged and foreign files, read-only folders, a full disk, a newer
+schema, a lock held too long, Ctrl-C. And every file dereg creates is private (0600).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+
+from dereg import db
+from dereg.cases import add_case
+from fsfaults import fill_disk, lockable_folder, read_only, small_disk  # noqa: F401 (fixtures)
+
+CASE = ("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--district",
+        "okrug 1", "--decision", "refused", "--decided-on", "2016-03-20", "--candidate")  # fmt: skip
+
+
+def ok(run, *args: str) -> str:
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def cases(path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT id, candidate FROM cases ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def outcome(result) -> tuple:
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+# --- files that are not (or no longer) a dereg database --------------------------------------
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(run, tmp_path):
+    csv = tmp_path / "cases.csv"
+    csv.write_text("election,region\n2016,Almaty\n")
+    csv.chmod(0o644)
+    result = run("--db", str(csv), "case", "list")
+    assert outcome(result) == (1, "", f"Error: '{csv}' is not an SQLite database: check --db or $DEREG_DB\n")
+    assert (csv.read_text(), mode(csv)) == ("election,region\n2016,Almaty\n", 0o644)
+
+
+def test_a_damaged_database_says_restore_from_a_backup(run, db_path):
+    ok(run, *CASE, "A")
+    db_path.write_bytes(db_path.read_bytes()[:100] + b"\xa5" * 8192)  # the header, then noise
+    result = run("case", "list")
+    assert outcome(result) == (
+        1, "",
+        f"Error: database '{db_path}' is damaged (database disk image is malformed): restore it "
+        "from a backup (README: When things go wrong)\n",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "damage, error",
+    [
+        (lambda data: data[: len(data) // 2], "database disk image is malformed"),  # a copy cut short
+        (lambda data: data[:16] + b"\xff" * 8000, "file is not a database"),  # a broken header
+    ],
+)
+def test_a_truncated_or_scrambled_database_says_restore_from_a_backup(run, db_path, damage, error):
+    ok(run, *CASE, "A")
+    db_path.write_bytes(damage(db_path.read_bytes()))
+    for args in (("case", "list"), ("check",), ("backup", f"{db_path}.bak")):
+        assert outcome(run(*args)) == (
+            1, "",
+            f"Error: database '{db_path}' is damaged ({error}): restore it from a backup "
+            "(README: When things go wrong)\n",
+        ), args  # fmt: skip
+
+
+def test_an_sqlite_database_of_another_program_is_refused(run, db_path):
+    conn = sqlite3.connect(db_path)
+    conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    result = run("case", "list")
+    assert outcome(result) == (1, "", f"Error: '{db_path}' is an SQLite database, but not a dereg one\n")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("photos",)]
+
+
+def test_a_database_from_a_newer_dereg_is_refused_and_left_alone(run, db_path):
+    ok(run, *CASE, "A")
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 1}")
+    conn.close()
+    before = db_path.read_bytes()
+    for args in (("case", "list"), (*CASE, "B"), ("check",), ("backup", str(db_path) + ".bak")):
+        result = run(*args)
+        assert outcome(result) == (
+            1, "",
+            f"Error: database '{db_path}' has schema version {db.SCHEMA_VERSION + 1}, newer than "
+            f"this dereg understands ({db.SCHEMA_VERSION}): upgrade dereg\n",
+        ), args  # fmt: skip
+    assert db_path.read_bytes() == before
+    assert not os.path.exists(str(db_path) + ".bak")
+
+
+def test_a_folder_or_a_missing_folder_as_the_database(run, tmp_path):
+    assert outcome(run("--db", str(tmp_path), "case", "list")) == (
+        1, "", f"Error: database '{tmp_path}' is a folder, not a file\n"
+    )  # fmt: skip
+    missing = tmp_path / "nowhere" / "cases.db"
+    assert outcome(run("--db", str(missing), "case", "list")) == (
+        1, "", f"Error: database '{missing}': folder '{missing.parent}' does not exist\n"
+    )  # fmt: skip
+
+
+# --- read-only --------------------------------------------------------------------------------
+
+
+def test_a_database_in_a_read_only_folder(run, lockable_folder):
+    path = lockable_folder / "cases.db"
+    ok(run, "--db", str(path), *CASE, "A")
+    with read_only(lockable_folder):
+        for args in (("case", "list"), (*CASE, "B")):
+            result = run("--db", str(path), *args)
+            assert outcome(result) == (
+                1, "",
+                f"Error: database '{path}' is in a read-only folder: dereg needs to write beside "
+                "it, even to read; copy it to a writable folder\n",
+            )  # fmt: skip
+    assert cases(path) == [(1, "A")]
+
+
+def test_a_backup_on_read_only_media_can_be_read_but_not_changed(run, db_path, lockable_folder):
+    ok(run, *CASE, "A")
+    copy = lockable_folder / "copy.db"
+    ok(run, "backup", str(copy))
+    with read_only(lockable_folder):
+        listed = run("--db", str(copy), "case", "list", "--format", "csv")
+        assert (listed.exit_code, listed.stdout.splitlines()[1][:2]) == (0, "1,")
+        result = run("--db", str(copy), *CASE, "B")
+        assert outcome(result) == (
+            1, "",
+            f"Error: database '{copy}' is read-only (the file, its folder or the disk): nothing was "
+            "written; check the permissions, or work on a copy in a writable folder\n",
+        )  # fmt: skip
+    assert cases(copy) == [(1, "A")]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to a 0444 file regardless")
+def test_a_read_only_database_file_in_a_writable_folder(run, db_path):
+    ok(run, *CASE, "A")
+    db_path.chmod(0o400)
+    try:
+        assert run("case", "list").exit_code == 0
+        result = run(*CASE, "B")
+    finally:
+        db_path.chmod(0o600)
+    assert outcome(result) == (
+        1, "",
+        f"Error: database '{db_path}' is read-only (the file, its folder or the disk): nothing was "
+        "written; check the permissions, or work on a copy in a writable folder\n",
+    )  # fmt: skip
+    assert cases(db_path) == [(1, "A")]
+
+
+# --- a full disk ------------------------------------------------------------------------------
+
+
+def test_a_full_disk_writes_nothing_and_freeing_space_recovers(run, small_disk):
+    path = small_disk / "cases.db"
+    ok(run, "--db", str(path), *CASE, "A")
+    filler = fill_disk(small_disk)
+    result = run("--db", str(path), *CASE, "B", "--notes", "n" * 50_000)
+    assert outcome(result) == (
+        1, "", f"Error: the disk holding '{path}' is full: nothing was written; free some space and retry\n"
+    )  # fmt: skip
+    filler.unlink()
+    assert cases(path) == [(1, "A")]
+    assert ok(run, "--db", str(path), "check") == "no problems found\n"
+    assert ok(run, "--db", str(path), *CASE, "B", "--notes", "n" * 50_000) == "2\n"
+
+
+def test_a_full_database_rolls_the_whole_change_back(db_path):
+    """Where no small disk can be mounted, SQLite's page limit gives the same error, in the core."""
+    conn = db.connect(db_path)
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+    raw = {"election": "2016 maslikhat", "region": "Almaty", "district": "okrug 1",
+           "decision": "refused", "decided_on": "2016-03-20"}  # fmt: skip
+    with pytest.raises(sqlite3.OperationalError) as failure:
+        with db.transaction(conn):
+            for n in range(50):
+                add_case(conn, "tester", {**raw, "candidate": f"C{n}", "notes": "n" * 4000})
+    assert failure.value.sqlite_errorname == "SQLITE_FULL"
+    assert db.describe(failure.value, db_path) == (
+        f"the disk holding '{db_path}' is full: nothing was written; free some space and retry"
+    )
+    assert not conn.in_transaction
+    assert conn.execute("SELECT count(*) FROM cases").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM audit_log").fetchone() == (0,)
+
+
+# --- locks ------------------------------------------------------------------------------------
+
+
+def test_a_lock_held_past_the_timeout_is_an_error_naming_the_wait(run, db_path, monkeypatch):
+    ok(run, *CASE, "A")
+    monkeypatch.setenv("DEREG_BUSY_TIMEOUT", "0.3")
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = run(*CASE, "B")
+        reading = run("case", "list", "--format", "csv")  # readers are not blocked (WAL)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert outcome(result) == (
+        1, "",
+        f"Error: database '{db_path}' is busy: another program kept it locked for over 0.3 s; "
+        "nothing was written; try again (DEREG_BUSY_TIMEOUT sets the wait)\n",
+    )  # fmt: skip
+    assert reading.exit_code == 0 and reading.stdout.count("\n") == 2
+    assert ok(run, *CASE, "B") == "2\n"
+
+
+def test_a_lock_released_within_the_timeout_is_waited_for(run, db_path, monkeypatch):
+    ok(run, *CASE, "A")
+    monkeypatch.setenv("DEREG_BUSY_TIMEOUT", "20")
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE cases SET notes = 'held' WHERE id = 1")
+    release = threading.Timer(0.5, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        assert ok(run, *CASE, "B") == "2\n"
+    finally:
+        release.join()
+        holder.close()
+    assert cases(db_path) == [(1, "A"), (2, "B")]
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "nan", "1e9"])
+def test_a_busy_timeout_that_is_not_seconds_is_an_error(run, monkeypatch, value):
+    monkeypatch.setenv("DEREG_BUSY_TIMEOUT", value)
+    assert outcome(run("case", "list")) == (
+        1, "", f"Error: DEREG_BUSY_TIMEOUT must be a number of seconds (0 to 86400), not {value!r}\n"
+    )  # fmt: skip
+
+
+# --- Ctrl-C -----------------------------------------------------------------------------------
+
+# A long write through the real CLI machinery: a command added for the test, run by `dereg`.
+LONG_WRITE = textwrap.dedent(
+    """
+    import typer
+    from dereg.cases import add_case
+    from dereg.cli import app
+    from dereg.clikit import connect, handles_errors
+    from dereg.db import transaction
+
+    @app.command("long-write")
+    @handles_errors
+    def long_write(ctx: typer.Context) -> None:
+        conn = connect(ctx)
+        with transaction(conn):
+            for n in range(1_000_000):
+                add_case(conn, "tester", {
+                    "election": "2016 maslikhat", "region": "Almaty", "district": "okrug 1",
+                    "candidate": f"C{n}", "decision": "refused", "decided_on": "2016-03-20"})
+                if n == 300:
+                    print("writing", flush=True)
+
+    app(["long-write"], prog_name="dereg")
+    """
+)
+
+
+def interrupt(process: subprocess.Popen) -> tuple[int, str]:
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    return process.returncode, stderr
+
+
+def test_ctrl_c_during_a_long_write_rolls_it_back_and_exits_130(run, db_path):
+    ok(run, *CASE, "A")
+    process = subprocess.Popen([sys.executable, "-c", LONG_WRITE], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert process.stdout.readline() == "writing\n"  # 300 cases into its transaction
+    assert interrupt(process) == (130, "interrupted: the change was rolled back, nothing of it was written\n")
+    assert cases(db_path) == [(1, "A")]
+    assert ok(run, "check") == "no problems found\n"
+
+
+def test_ctrl_c_while_waiting_for_a_lock_is_heard_at_once(run, db_path):
+    ok(run, *CASE, "A")
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    env = {**os.environ, "DEREG_BUSY_TIMEOUT": "600"}
+    process = subprocess.Popen([sys.executable, "-m", "dereg", *CASE, "B"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        time.sleep(1.5)  # started, connected, now waiting for the write lock
+        assert process.poll() is None
+        assert interrupt(process) == (130, "interrupted\n")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert cases(db_path) == [(1, "A")]
+
+
+# --- private files ----------------------------------------------------------------------------
+
+
+def test_the_database_and_its_wal_and_shm_are_private_whatever_the_umask(run, db_path, umask_022):
+    ok(run, *CASE, "A")
+    reader = sqlite3.connect(db_path)  # keeps -wal and -shm in place while dereg writes
+    reader.execute("SELECT count(*) FROM cases").fetchall()
+    try:
+        ok(run, *CASE, "B")
+        wal, shm = f"{db_path}-wal", f"{db_path}-shm"
+        assert (mode(db_path), mode(wal), mode(shm)) == (0o600, 0o600, 0o600)
+    finally:
+        reader.close()
+
+
+def test_an_existing_database_copied_with_a_loose_mode_is_tightened(run, db_path, tmp_path, umask_022):
+    ok(run, *CASE, "A")
+    loose = tmp_path / "copied.db"
+    loose.write_bytes(db_path.read_bytes())
+    loose.chmod(0o644)
+    wal = tmp_path / "copied.db-wal"
+    wal.write_bytes(b"")
+    wal.chmod(0o666)
+    assert ok(run, "--db", str(loose), "case", "list", "--format", "csv").count("\n") == 2
+    assert mode(loose) == 0o600
+    assert not wal.exists() or mode(wal) == 0o600
