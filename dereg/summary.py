@@ -96,7 +96,8 @@ def total(rows: list[dict], by: str) -> dict:
         known = [row for row in rows if row["candidates"] is not None]
         removed = sum(row["deregistered"] - row["reinstated"] for row in known)
         candidates = sum(row["candidates"] for row in known) if known else None
-        seats = sum(row["seats"] for row in rows if row["seats"] is not None)
+        known_seats = [row["seats"] for row in rows if row["seats"] is not None]
+        seats = sum(known_seats) if known_seats else None  # never 0 for "not known"
         seats_known = sum(row["seats"] for row in known if row["seats"] is not None)
         out |= {
             "district": f"{len(rows)} districts",

@@ -190,3 +190,10 @@ def test_unknown_candidates_give_nulls_never_guesses(run):
                    "per_seat_before": None, "per_seat_after": None, "reduction_pct": None,
                    "uncontested": None}  # fmt: skip
     assert run("summary", "--by", "election", "--region", "NKO").exit_code == 1
+
+
+def test_the_total_of_unknown_seats_is_blank_not_zero(run, db_path):
+    run("case", "add", "--election", "e", "--region", "NKO", "--district", "d", "--candidate",
+        "c", "--decision", "refused", "--decided-on", "2016-01-01")  # fmt: skip
+    rows = summary.summary(db.connect(db_path), "district")
+    assert summary.total(rows, "district")["seats"] is None
