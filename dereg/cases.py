@@ -320,20 +320,6 @@ def list_cases(
     return [dict(zip(CASE_COLUMNS, row)) for row in conn.execute(sql, params)]
 
 
-def case_history(conn: sqlite3.Connection, case: int) -> list[dict]:
-    """Every recorded change to a case and its appeals, newest first; kept after a delete."""
-    rows = conn.execute(
-        "SELECT at, actor, command, before, after FROM audit_log "
-        "WHERE (entity = 'case' AND entity_id = ?) OR (entity = 'appeal' AND ? IN "
-        "(json_extract(before, '$.case_id'), json_extract(after, '$.case_id'))) "
-        "ORDER BY id DESC",
-        (case, case),
-    ).fetchall()
-    if not rows:
-        raise NotFound(f"no case with id {case} has ever been recorded")
-    return [dict(zip(("at", "actor", "command", "before", "after"), row)) for row in rows]
-
-
 # --- appeals -----------------------------------------------------------------------------
 
 

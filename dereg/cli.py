@@ -402,10 +402,17 @@ def case_history(
     case_id: Annotated[int, typer.Argument(metavar="ID", help="The case's id.")],
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Every change to a case, newest first: when, who, before, after."""
-    from dereg.cases import case_history as history
+    """Every change to a case and its appeals, newest first: when, who, before, after."""
+    import shutil
 
-    echo_rows(history(connect(ctx), case_id), ("at", "actor", "command", "before", "after"), fmt)
+    from dereg import history
+
+    entries = history.case_history(connect(ctx), case_id)
+    if fmt is Format.table:  # what changed, in words; csv and json give the rows whole
+        width = shutil.get_terminal_size((80, 24)).columns
+        echo_rows(history.change_rows(entries, case_id, width), history.CHANGE_COLUMNS, fmt)
+    else:
+        echo_rows(history.as_text(entries) if fmt is Format.csv else entries, history.HISTORY_COLUMNS, fmt)
 
 
 # --- appeals -----------------------------------------------------------------------------

@@ -287,8 +287,8 @@ def test_case_history_shows_every_change_newest_first_even_after_delete(run):
         ("case delete", "tester"), ("appeal add", "tester"), ("case edit", "aigerim"),
         ("case add", "tester"),
     ]  # fmt: skip
-    assert json.loads(history[2]["before"])["discrepancy_amount"] == "83.00"
-    assert json.loads(history[2]["after"])["discrepancy_amount"] == "84.00"
+    assert history[2]["before"]["discrepancy_amount"] == "83.00"
+    assert history[2]["after"]["discrepancy_amount"] == "84.00"
 
 
 def test_the_audit_log_cannot_be_changed(run, db_path):

@@ -1,0 +1,151 @@
+"""A case's history, read from the append-only audit log: every change to it and its appeals.
+
+The log keeps each row as it was before and after a change, so a deleted case's history stays
+readable. `case_history` gives the entries as recorded (for JSON and CSV); `change_rows` says
+what changed in words, a line per field, for people.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import textwrap
+from datetime import datetime
+
+from dereg.errors import NotFound
+
+HISTORY_COLUMNS = ("at", "actor", "command", "entity", "entity_id", "before", "after")
+CHANGE_COLUMNS = ("at (UTC)", "actor", "command", "change")
+
+# What a snapshot holds that is not the case's or appeal's own value.
+_IDENTITY = ("id", "case_id", "candidate")
+
+
+def case_history(conn: sqlite3.Connection, case: int) -> list[dict]:
+    """The audit entries of a case, its appeals and the imports that added it, newest first."""
+    rows = conn.execute(
+        "SELECT at, actor, command, entity, entity_id, before, after FROM audit_log "
+        "WHERE (entity = 'case' AND entity_id = ?1) "
+        "OR (entity = 'appeal' AND ?1 IN (json_extract(before, '$.case_id'), "
+        "                                 json_extract(after, '$.case_id'))) "
+        "OR (entity = 'import' AND EXISTS (SELECT 1 FROM json_each(audit_log.after, '$.new_case_ids') "
+        "                                  WHERE value = ?1)) "
+        "ORDER BY id DESC",
+        (case,),
+    ).fetchall()
+    if not rows and not conn.execute("SELECT 1 FROM cases WHERE id = ?", (case,)).fetchone():
+        raise NotFound(f"no case with id {case} has ever been recorded")
+    entries = [dict(zip(HISTORY_COLUMNS, row)) for row in rows]
+    for entry in entries:
+        for side in ("before", "after"):
+            entry[side] = None if entry[side] is None else json.loads(entry[side])
+    return entries
+
+
+def as_text(entries: list[dict]) -> list[dict]:
+    """Entries with before and after as JSON text, for a CSV cell."""
+    return [
+        {**entry, **{side: None if entry[side] is None else json.dumps(entry[side], ensure_ascii=False)
+                     for side in ("before", "after")}}  # fmt: skip
+        for entry in entries
+    ]
+
+
+def change_rows(entries: list[dict], case: int, width: int = 80) -> list[dict]:
+    """A row per entry: when, who, the command, and what changed, wrapped to fit width."""
+    room = max(width - 44, 30)  # what the other three columns and the gaps leave
+    return [
+        {
+            "at (UTC)": _when(entry["at"]),
+            "actor": entry["actor"],
+            "command": entry["command"],
+            "change": "\n".join(
+                textwrap.fill(line, room, subsequent_indent="    ") for line in _changes(entry, case)
+            ),
+        }
+        for entry in entries
+    ]
+
+
+def _when(at: str) -> str:
+    try:
+        return datetime.fromisoformat(at).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return at
+
+
+def _changes(entry: dict, case: int) -> list[str]:
+    """What an entry changed, in lines: 'field: before -> after', or the row added or deleted."""
+    entity, before, after = entry["entity"], entry["before"], entry["after"]
+    if entity == "import":
+        return [f"case {case} added by importing {after.get('file', 'a file')}"]
+    if before is None:
+        return [f"added {_label(entity, after)}: {_summary(entity, after)}"]
+    if after is None:
+        return [f"deleted {_label(entity, before)}: {_summary(entity, before)}"]
+    lines = []
+    for field in dict.fromkeys([*before, *after]):
+        if field == "id" or (entity == "appeal" and field in _IDENTITY):
+            continue
+        if field == "appeals":
+            lines.extend(_appeal_changes(before.get("appeals") or [], after.get("appeals") or []))
+        elif before.get(field) != after.get(field):
+            lines.append(f"{field}: {_text(before.get(field))} -> {_text(after.get(field))}")
+    if entity == "appeal":
+        lines = [f"{_label(entity, after)}:", *(f"  {line}" for line in lines)]
+    return lines or [f"{_label(entity, after)}: no change"]
+
+
+def _appeal_changes(before: list[dict], after: list[dict]) -> list[str]:
+    """Appeals inside a case's snapshot (imports), matched by instance."""
+    old = {appeal["instance"]: appeal for appeal in before}
+    new = {appeal["instance"]: appeal for appeal in after}
+    lines = []
+    for instance in dict.fromkeys([*old, *new]):
+        was, now = old.get(instance), new.get(instance)
+        if was is None:
+            lines.append(f"added {_label('appeal', now)}: {_summary('appeal', now)}")
+        elif now is None:
+            lines.append(f"deleted {_label('appeal', was)}: {_summary('appeal', was)}")
+        else:
+            lines.extend(
+                f"{_label('appeal', now)} {field}: {_text(was.get(field))} -> {_text(now.get(field))}"
+                for field in dict.fromkeys([*was, *now])
+                if field not in _IDENTITY and was.get(field) != now.get(field)
+            )
+    return lines
+
+
+def _label(entity: str, row: dict) -> str:
+    if entity == "appeal":
+        return f"appeal {row.get('id')} ({row.get('instance')} instance)"
+    return f"case {row.get('id')}"
+
+
+def _summary(entity: str, row: dict) -> str:
+    """A row in one line: who, where, what was decided."""
+    if entity == "appeal":
+        parts = [str(row.get("court"))]
+        if row.get("filed_on"):
+            parts.append(f"filed {row['filed_on']}")
+        parts.append(str(row.get("outcome")) + (f" {row['decided_on']}" if row.get("decided_on") else ""))
+        return "; ".join(parts)
+    parts = [
+        str(row.get("candidate")),
+        f"{row.get('election')}, {row.get('region')}, {row.get('district')}",
+        f"{row.get('decision')} {row.get('decided_on')}",
+    ]
+    if row.get("discrepancy_amount") is not None:
+        parts.append(f"{row['discrepancy_amount']} {row.get('currency')}")
+    if row.get("appeals"):
+        count = len(row["appeals"])
+        parts.append(f"{count} appeal{'s' if count > 1 else ''}")
+    return "; ".join(parts)
+
+
+def _text(value) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
