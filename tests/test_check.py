@@ -199,14 +199,16 @@ def test_stale_keys_are_found_and_an_edit_refreshes_them(run, db_path):
 
 def test_a_dropped_trigger_is_found_and_schema_sql_restores_it(run, db_path):
     add_case(run, "A")
-    raw(db_path, "DROP TRIGGER audit_log_no_update", "DROP VIEW case_outcome")
+    raw(db_path, "DROP TRIGGER audit_log_no_update", "DROP VIEW district_removals")
     code, out, err = check(run)
-    assert code == 1
-    # Without case_outcome the removals check cannot run; each is said on its own line.
-    assert "database: view case_outcome is missing\n" in out
-    assert "database: trigger audit_log_no_update is missing (the audit log can be changed)\n" in out
-    assert "database: the check of removals against candidates could not run (no such table: " \
-           "main.case_outcome)\n" in out  # fmt: skip
+    assert (code, err) == (1, "3 problems found\n")
+    # Without district_removals the removals check cannot run; each is said on its own line.
+    assert out == (
+        "database: the check of removals against candidates could not run (no such table: "
+        "district_removals)\n"
+        "database: trigger audit_log_no_update is missing (the audit log can be changed)\n"
+        "database: view district_removals is missing\n"
+    )
     # The README's remedy: run schema.sql over the file; it creates only what is missing.
     conn = sqlite3.connect(db_path)
     conn.executescript(db.schema_sql())
