@@ -47,6 +47,15 @@ def outcome(result) -> tuple:
     return result.exit_code, result.stdout, result.stderr
 
 
+def needs_import() -> None:
+    """Skip until the CSV importer is registered (it is built alongside)."""
+    pytest.importorskip("dereg.importer")
+    from dereg.cli import app
+
+    if "import" not in {group.name for group in app.registered_groups}:
+        pytest.skip("dereg import is not registered yet")
+
+
 @pytest.fixture
 def umask_022():
     old = os.umask(0o022)
@@ -200,6 +209,29 @@ def test_a_full_disk_writes_nothing_and_freeing_space_recovers(run, small_disk):
     assert ok(run, "--db", str(path), *CASE, "B", "--notes", "n" * 50_000) == "2\n"
 
 
+@pytest.mark.xfail(
+    reason="importer.py runs ROLLBACK after SQLite has already ended the transaction on a full "
+    "disk, so the user reads 'cannot rollback - no transaction is active'; db.transaction() "
+    "handles this",
+    strict=False,
+)
+def test_a_full_disk_during_an_import_says_so(run, small_disk, tmp_path):
+    needs_import()
+    path = small_disk / "cases.db"
+    ok(run, "--db", str(path), *CASE, "A")
+    source = tmp_path / "large.csv"  # far more than the 2 MB disk holds
+    with open(source, "w", encoding="utf-8") as file:
+        file.write("election,region,district,candidate,decision,decided_on,notes\n")
+        for n in range(30_000):
+            file.write(f"2016 maslikhat,Almaty,okrug {n % 97},Imported {n},refused,2016-03-20,{'n' * 40}\n")
+    result = run("--db", str(path), "import", "cases", str(source))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.endswith(
+        f"Error: the disk holding '{path}' is full: nothing was written; free some space and retry\n"
+    )
+    assert cases(path) == [(1, "A")]
+
+
 def test_a_full_database_rolls_the_whole_change_back(db_path):
     """Where no small disk can be mounted, SQLite's page limit gives the same error, in the core."""
     conn = db.connect(db_path)
@@ -326,6 +358,29 @@ def test_ctrl_c_while_waiting_for_a_lock_is_heard_at_once(run, db_path):
         holder.execute("ROLLBACK")
         holder.close()
     assert cases(db_path) == [(1, "A")]
+
+
+def test_ctrl_c_during_a_large_import_rolls_it_back_and_exits_130(run, db_path, tmp_path):
+    needs_import()
+    ok(run, *CASE, "A")
+    source = tmp_path / "large.csv"
+    with open(source, "w", encoding="utf-8") as file:
+        file.write("election,region,district,candidate,decision,decided_on,notes\n")
+        for n in range(300_000):
+            file.write(f"2016 maslikhat,Almaty,okrug {n % 97},Imported {n},refused,2016-03-20,{'n' * 40}\n")
+    wal = tmp_path / "cases.db-wal"
+    process = subprocess.Popen([sys.executable, "-m", "dereg", "import", "cases", str(source)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 120
+    # Rows spill from the import's transaction into the -wal file long before it commits.
+    while not (wal.exists() and wal.stat().st_size > 4_000_000):
+        assert process.poll() is None and time.monotonic() < deadline, "the import ended before Ctrl-C"
+        time.sleep(0.02)
+    code, stderr = interrupt(process)
+    assert (code, stderr.splitlines()[-1].split(":")[0]) == (130, "interrupted")
+    assert "Traceback" not in stderr
+    assert cases(db_path) == [(1, "A")]
+    assert ok(run, "check") == "no problems found\n"
 
 
 # --- private files ----------------------------------------------------------------------------
