@@ -43,6 +43,9 @@ app.add_typer(district_app, name="district")
 app.add_typer(case_app, name="case")
 app.add_typer(appeal_app, name="appeal")
 app.add_typer(region_app, name="region")
+from dereg.cli_io import export_app, import_app  # noqa: E402
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
 from dereg.cli_admin import backup, check  # noqa: E402
 app.command()(check)
 app.command()(backup)

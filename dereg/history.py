@@ -28,8 +28,8 @@ def case_history(conn: sqlite3.Connection, case: int) -> list[dict]:
         "WHERE (entity = 'case' AND entity_id = ?1) "
         "OR (entity = 'appeal' AND ?1 IN (json_extract(before, '$.case_id'), "
         "                                 json_extract(after, '$.case_id'))) "
-        "OR (entity = 'import' AND EXISTS (SELECT 1 FROM json_each(audit_log.after, '$.new_case_ids') "
-        "                                  WHERE value = ?1)) "
+        "OR (entity = 'import' AND ?1 BETWEEN json_extract(after, '$.new_case_ids.first') "
+        "                                 AND json_extract(after, '$.new_case_ids.last')) "
         "ORDER BY id DESC",
         (case,),
     ).fetchall()

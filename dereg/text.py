@@ -5,7 +5,6 @@ import unicodedata
 
 from dereg.errors import InvalidValue
 
-_SPACES = re.compile(r"\s+")
 _SPACES_AND_HYPHENS = re.compile(r"[\s\-\u2010-\u2015]+")
 # C0 and C1 control characters; TAB, LF and CR are judged by the caller.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -14,7 +13,9 @@ _LINE_BREAK = re.compile(r"[\t\r\n]")
 
 def fold(text: str) -> str:
     """The key two spellings share when they name the same thing: 'Ақмола ' == 'АҚМОЛА'."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text).casefold()).strip()
+    # split() breaks on exactly the characters \s matches, at a third of a regex's cost: an
+    # import folds two values a row.
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def fold_region(text: str) -> str:

@@ -1,0 +1,124 @@
+"""Cases out, as CSV that spreadsheets open safely and the import reads back exactly, or JSON."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from dereg.cases import CASE_COLUMNS
+from dereg.errors import DeregError
+from dereg.loaders import GUARDED
+from dereg.text import fold
+
+FORMATS = ("csv", "json")
+_CANDIDATE = CASE_COLUMNS.index("candidate")
+_NOTES = CASE_COLUMNS.index("notes")
+
+
+def guard(value: str) -> str:
+    """A leading ' keeps a spreadsheet from reading a cell as a formula (loaders.unguard undoes it).
+
+    Cells starting with = + - @ TAB or CR are guarded, and so are cells starting with ' so that
+    the import can tell a guard from an apostrophe: every export reads back as it was.
+    """
+    return "'" + value if value and value[0] in GUARDED else value
+
+
+class Pseudonyms:
+    """Stable pseudonyms for names: an HMAC keyed by a secret the database keeps.
+
+    A plain hash of a name could be reversed by hashing guessed names; without the secret,
+    a pseudonym says nothing. The same name (any case or spacing) always gets the same one.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        row = conn.execute("SELECT value FROM meta WHERE key = 'redaction_secret'").fetchone()
+        if row is None:
+            raise DeregError("the database has no redaction secret: run 'dereg init'")
+        self.key = bytes.fromhex(row[0])
+
+    def __call__(self, name: str) -> str:
+        digest = hmac.new(self.key, fold(name).encode("utf-8"), hashlib.sha256).hexdigest()
+        return f"Candidate {digest[:8].upper()}"
+
+
+def case_rows(conn: sqlite3.Connection, redact: bool = False) -> Iterator[tuple]:
+    """Every case as the contract's columns, in id order; redacted: names pseudonymous, no notes."""
+    rows = conn.execute(f"SELECT {', '.join(CASE_COLUMNS)} FROM case_overview ORDER BY id")
+    if not redact:
+        yield from rows
+        return
+    pseudonym = Pseudonyms(conn)
+    for row in rows:
+        row = list(row)
+        row[_CANDIDATE] = pseudonym(row[_CANDIDATE])
+        row[_NOTES] = None
+        yield tuple(row)
+
+
+def write_csv(rows: Iterator[tuple], out: TextIO) -> int:
+    # CRLF, as RFC 4180 and Excel have it: the csv module quotes a value holding any character
+    # of the line terminator, so a lone CR in a note is quoted too and reads back as it was.
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CASE_COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow(["" if v is None else guard(v) if isinstance(v, str) else v for v in row])
+        count += 1
+    return count
+
+
+def write_json(rows: Iterator[tuple], out: TextIO) -> int:
+    """An array of objects, laid out as `case list --format json` lays it out, one case at a time."""
+    count = 0
+    for row in rows:
+        text = json.dumps(dict(zip(CASE_COLUMNS, row)), ensure_ascii=False, indent=2)
+        out.write(("[\n" if not count else ",\n") + "\n".join("  " + l for l in text.split("\n")))
+        count += 1
+    out.write("\n]\n" if count else "[]\n")
+    return count
+
+
+def export_cases(conn: sqlite3.Connection, out: TextIO, fmt: str = "csv", redact: bool = False) -> int:
+    """Write every case to out; returns how many."""
+    if fmt not in FORMATS:
+        raise DeregError(f"format {fmt!r} is not one of: {', '.join(FORMATS)}")
+    write = write_csv if fmt == "csv" else write_json
+    return write(case_rows(conn, redact), out)
+
+
+def open_private(path: str | os.PathLike, *, encoding: str = "utf-8", errors: str = "strict") -> TextIO:
+    """Create (or empty) a text file readable by its owner alone, whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # a file that existed keeps its mode unless told
+    except OSError:
+        os.close(fd)
+        raise
+    return open(fd, "w", encoding=encoding, errors=errors, newline="")
+
+
+@contextmanager
+def private_output(path: str | os.PathLike) -> Iterator[TextIO]:
+    """A file written in full or not at all: a private temporary file, renamed when done."""
+    path = Path(path)
+    if path.is_dir():
+        raise DeregError(f"{path} is a folder: name the file to write")
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)  # mkstemp makes it 0600
+    try:
+        with open_private(temporary) as out:
+            yield out
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

@@ -1,0 +1,227 @@
+"""Import cases or districts from a CSV file: streamed, checked row by row, all or nothing.
+
+The whole import is one transaction we own. A row that fails a check writes nothing; unless
+invalid rows are to be skipped (and written to a rejects file), one of them rolls the whole
+import back, after every row has been checked so that every problem can be listed at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dereg.csvsource import Source, open_source  # noqa: F401 (open_source: the CLI's entry)
+from dereg.db import audit
+from dereg.errors import DeregError
+from dereg.loaders import IGNORED, DistrictLoader, RowInvalid
+
+MAX_LISTED = 50  # problems listed; the rest are counted
+PROGRESS_EVERY = 8192  # rows between progress reports
+# C0 and C1 controls (TAB, LF and CR are judged per column) and U+FFFD, which the decoder
+# puts where bytes were not valid in the file's encoding.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+# Excel writes '?' for a letter its code page lacks: 'Ќасымова' may arrive as '?асымова'.
+_CYRILLIC_QUESTION = re.compile(r"\?(?=[\u0400-\u04ff])|(?<=[\u0400-\u04ff])\?(?=\w)")
+
+
+@dataclass
+class ImportResult:
+    file: str
+    encoding: str
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    problems: list[str] = field(default_factory=list)  # the first MAX_LISTED
+    problem_count: int = 0
+    question_lines: list[int] = field(default_factory=list)  # the first MAX_LISTED
+    question_count: int = 0
+
+    def counts(self) -> str:
+        return (f"inserted {self.inserted}, updated {self.updated}, "
+                f"unchanged {self.unchanged}, rejected {self.rejected}")  # fmt: skip
+
+
+class InvalidRows(DeregError):
+    """Rows failed their checks, so nothing was written; result lists the problems."""
+
+    def __init__(self, result: ImportResult):
+        rows = "row" if result.rejected == 1 else "rows"
+        super().__init__(
+            f"{result.rejected} invalid {rows} in {result.file}: nothing was written "
+            "(fix them, or load the rest with --skip-invalid --rejects FILE)"
+        )
+        self.result = result
+
+
+def column_name(text: str) -> str:
+    """Header names are case-insensitive; spaces and hyphens count as underscores."""
+    return "_".join(re.split(r"[\s\-]+", text.strip().casefold())).strip("_")
+
+
+def header_index(header: list[str], loader: type, name: str) -> dict[str, int]:
+    """column -> position, checked before any row is read."""
+    index: dict[str, int] = {}
+    known = (*loader.required, *loader.optional)
+    unknown = []
+    for position, cell in enumerate(header):
+        column = column_name(cell)
+        if not column:
+            raise DeregError(f"{name}: column {position + 1} of the header has no name")
+        if column in index:
+            raise DeregError(f"{name}: column {column!r} appears twice in the header")
+        if column not in known and column not in IGNORED:
+            unknown.append(cell.strip())
+        index[column] = position
+    if unknown:
+        hint = "" if set(index) & set(known) else "; does the file start with a header row?"
+        raise DeregError(
+            f"{name}: unknown column(s) {', '.join(map(repr, unknown))}{hint} "
+            f"(known: {', '.join(known)})"
+        )
+    missing = [column for column in loader.required if column not in index]
+    if missing:
+        raise DeregError(f"{name}: missing column(s) {', '.join(missing)}")
+    return index
+
+
+class Rejects:
+    """The rows left out by --skip-invalid, with why: UTF-8 with a BOM, so Excel opens it."""
+
+    def __init__(self, path: Path, header: list[str], delimiter: str):
+        from dereg.exporter import open_private
+
+        self.file = open_private(path, encoding="utf-8-sig", errors="replace")
+        self.writer = csv.writer(self.file, delimiter=delimiter, lineterminator="\r\n")
+        self.width = len(header)
+        self.writer.writerow([*header, "error"])
+
+    def write(self, cells: list[str], messages: list[str]) -> None:
+        row = cells[: self.width] + [""] * (self.width - len(cells))
+        self.writer.writerow([*row, "; ".join(messages)])
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def import_file(
+    conn: sqlite3.Connection,
+    source: Source,
+    loader_class: type,
+    *,
+    actor: str,
+    command: str,
+    dry_run: bool = False,
+    rejects: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Load every row of source; raises InvalidRows, unless rejects is given, if any is invalid."""
+    header = source.header()
+    index = header_index(header, loader_class, source.name)
+    result = ImportResult(source.name, source.label)
+    sink = Rejects(rejects, header, source.delimiter) if rejects else None
+    conn.execute("BEGIN IMMEDIATE")
+    # A row makes no reference cycles, but millions of young tuples would set the cyclic
+    # collector scanning every live object again and again: it once took 80% of an import.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        loader = loader_class(conn, index, delimiter=source.delimiter, actor=actor,
+                              command=command)  # fmt: skip
+        _load_rows(source, loader, header, result, sink, progress)
+        loader.flush()
+        if result.rejected and sink is None:
+            raise InvalidRows(result)
+        if dry_run:
+            conn.execute("ROLLBACK")
+            return result
+        audit(conn, actor, command, "import", None, None, {
+            "file": source.name, "sha256": source.sha256, "encoding": source.label,
+            "rows": result.rows, "inserted": result.inserted, "updated": result.updated,
+            "unchanged": result.unchanged, "rejected": result.rejected,
+            "new_case_ids": loader.new_case_ids,
+        })  # fmt: skip
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        if collecting:
+            gc.enable()
+        if sink is not None:
+            sink.close()
+    return result
+
+
+def _load_rows(source, loader, header, result, sink, progress) -> None:
+    """The loop every row goes through: checks common to all files, then the loader's own."""
+    load = loader.load
+    width = len(header)
+    counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+    rows = 0
+    for line, cells in source.rows():
+        rows += 1
+        if progress is not None and not rows % PROGRESS_EVERY:
+            progress(rows, source.bytes_read)
+        if len(cells) != width:
+            problems = [(None, f"{len(cells)} fields, but the header has {width}")]
+        else:
+            joined = "".join(cells)
+            if (not joined.isprintable() or "\ufffd" in joined) and _FORBIDDEN.search(joined):
+                problems = _forbidden(cells, header, source)
+            else:
+                if "?" in joined and _CYRILLIC_QUESTION.search(joined):
+                    result.question_count += 1
+                    if len(result.question_lines) < MAX_LISTED:
+                        result.question_lines.append(line)
+                try:
+                    counts[load(line, cells)] += 1
+                    continue
+                except RowInvalid as exc:
+                    problems = exc.problems
+        messages = [f"line {line}: {column}: {message}" if column else f"line {line}: {message}"
+                    for column, message in problems]  # fmt: skip
+        result.rejected += 1
+        result.problem_count += len(messages)
+        result.problems.extend(messages[: MAX_LISTED - len(result.problems)])
+        if sink is not None:
+            sink.write(cells, messages)
+    if progress is not None:
+        progress(rows, source.bytes_read)
+    result.rows = rows
+    result.inserted, result.updated, result.unchanged = (
+        counts["inserted"], counts["updated"], counts["unchanged"],
+    )  # fmt: skip
+
+
+def _forbidden(cells: list[str], header: list[str], source: Source) -> list[tuple[str | None, str]]:
+    """Which values hold a control character or bytes the file's encoding cannot read."""
+    problems: list[tuple[str | None, str]] = []
+    for position, cell in enumerate(cells):
+        bad = _FORBIDDEN.search(cell)
+        if bad is None:
+            continue
+        column = column_name(header[position])
+        if bad.group() == "\ufffd":
+            hint = "" if source.encoding_given else "; name the file's encoding with --encoding"
+            message = f"bytes that are not {source.label} text (read as \ufffd){hint}"
+        else:
+            message = f"a control character (U+{ord(bad.group()):04X}) in {cell!r}"
+        problems.append((column, message))
+    return problems
+
+
+def import_cases(conn: sqlite3.Connection, source: Source, **options) -> ImportResult:
+    from dereg.caseloader import CaseLoader
+
+    return import_file(conn, source, CaseLoader, command="import cases", **options)
+
+
+def import_districts(conn: sqlite3.Connection, source: Source, **options) -> ImportResult:
+    return import_file(conn, source, DistrictLoader, command="import districts", **options)
