@@ -91,8 +91,10 @@ CREATE TABLE IF NOT EXISTS audit_log (
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS districts_region ON districts (region_id, election_id);
-CREATE INDEX IF NOT EXISTS cases_district ON cases (district_id, amount_minor);
-CREATE INDEX IF NOT EXISTS appeals_case ON appeals (case_id);
+-- The summary views read these indexes alone, never the wide rows of cases and appeals:
+-- a case's district, currency and amount; an appeal's case, instance and outcome.
+CREATE INDEX IF NOT EXISTS cases_district ON cases (district_id, currency, amount_minor);
+CREATE INDEX IF NOT EXISTS appeals_outcome ON appeals (case_id, instance, outcome);
 CREATE INDEX IF NOT EXISTS audit_log_entity ON audit_log (entity, entity_id);
 
 CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
@@ -151,23 +153,30 @@ JOIN regions r ON r.id = d.region_id
 JOIN currencies cur ON cur.code = c.currency
 JOIN case_outcome o ON o.case_id = c.id;
 
--- Per district: how many were removed, how many the courts restored, how many remain.
--- Ratios are rounded half up in integer arithmetic, so every reader gets the same figure.
+-- Per district: how many were removed, how many the courts restored, and the appeals.
+-- One walk down cases_district and appeals_outcome, a row per appeal (hence DISTINCT).
+-- An appeal reinstates its case when no higher instance followed it: a case has one appeal
+-- per instance (UNIQUE above), so this is the case_outcome rule without a sort per case.
 CREATE VIEW IF NOT EXISTS district_removals AS
 SELECT d.id AS district_id,
        d.election_id,
        d.region_id,
        d.seats,
        d.candidates,
-       count(c.id) AS deregistered,
-       coalesce(sum(o.outcome = 'reinstated'), 0) AS reinstated,
-       (SELECT count(*) FROM appeals a JOIN cases ca ON ca.id = a.case_id
-        WHERE ca.district_id = d.id) AS appeals
+       count(DISTINCT c.id) AS deregistered,
+       count(CASE WHEN a.outcome = 'reinstated' AND NOT EXISTS (
+                 SELECT 1 FROM appeals later
+                 WHERE later.case_id = a.case_id
+                   AND (CASE later.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END)
+                       > (CASE a.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END))
+                  THEN 1 END) AS reinstated,
+       count(a.id) AS appeals
 FROM districts d
 LEFT JOIN cases c ON c.district_id = d.id
-LEFT JOIN case_outcome o ON o.case_id = c.id
+LEFT JOIN appeals a ON a.case_id = c.id
 GROUP BY d.id;
 
+-- Ratios are rounded half up in integer arithmetic, so every reader gets the same figure.
 CREATE VIEW IF NOT EXISTS district_competition AS
 WITH x AS (
     SELECT dr.*, dr.candidates - (dr.deregistered - dr.reinstated) AS remaining
@@ -194,11 +203,13 @@ JOIN districts d ON d.id = x.district_id
 JOIN elections e ON e.id = x.election_id
 JOIN regions r ON r.id = x.region_id;
 
--- The median KZT discrepancy of each (election, region); a half tiyn rounds up.
+-- The median KZT discrepancy of each (election, region); a half tiyn rounds up. Both
+-- numbers come from one sort (window w), read from cases_district.
 CREATE VIEW IF NOT EXISTS region_median_kzt AS
 WITH ranked AS (
     SELECT d.election_id, d.region_id, c.amount_minor AS amount,
-           row_number() OVER w AS n, count(*) OVER (PARTITION BY d.election_id, d.region_id) AS total
+           row_number() OVER w AS n, count(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+               AS total
     FROM cases c JOIN districts d ON d.id = c.district_id
     WHERE c.currency = 'KZT' AND c.amount_minor IS NOT NULL
     WINDOW w AS (PARTITION BY d.election_id, d.region_id ORDER BY c.amount_minor)
@@ -211,7 +222,8 @@ GROUP BY election_id, region_id;
 CREATE VIEW IF NOT EXISTS election_median_kzt AS
 WITH ranked AS (
     SELECT d.election_id, c.amount_minor AS amount,
-           row_number() OVER w AS n, count(*) OVER (PARTITION BY d.election_id) AS total
+           row_number() OVER w AS n, count(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+               AS total
     FROM cases c JOIN districts d ON d.id = c.district_id
     WHERE c.currency = 'KZT' AND c.amount_minor IS NOT NULL
     WINDOW w AS (PARTITION BY d.election_id ORDER BY c.amount_minor)

@@ -17,7 +17,7 @@ from pathlib import Path
 from dereg.errors import DeregError
 from dereg.text import fold, fold_region
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x64657267  # 'derg': tells a dereg database from any other SQLite file
 BUSY_TIMEOUT_SECONDS = 30.0  # how long to wait for another writer; $DEREG_BUSY_TIMEOUT overrides
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -218,8 +218,16 @@ def _migrate_to_3(conn: sqlite3.Connection) -> None:
     """Version 3 only adds a trigger (schema.sql): INSERT OR REPLACE cannot overwrite an audit row."""
 
 
+def _migrate_to_4(conn: sqlite3.Connection) -> None:
+    """Version 4 widens two indexes so the summary views read no table rows (schema.sql)."""
+    conn.execute("DROP INDEX IF EXISTS cases_district")  # now (district_id, currency, amount_minor)
+    conn.execute("DROP INDEX IF EXISTS appeals_case")  # now appeals_outcome, covering the outcome
+
+
 # MIGRATIONS[n] turns a database of version n - 1 into version n, in place.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_to_2, 3: _migrate_to_3}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4,
+}
 
 
 def search_text(*values: str | None) -> str:
@@ -312,6 +320,10 @@ def describe(exc: sqlite3.Error, path: str | os.PathLike) -> str:
             f"database '{path}' is busy: another program kept it locked for over {seconds} s; "
             "nothing was written; try again (DEREG_BUSY_TIMEOUT sets the wait)"
         )
+    if name in ("SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY_CANTINIT", "SQLITE_READONLY_RECOVERY"):
+        return _read_only_folder(path)  # no -wal or -shm can be made beside it
+    if name == "SQLITE_READONLY_DBMOVED":
+        return f"database '{path}' was moved or deleted while in use: nothing was written; run the command again"
     if name.startswith("SQLITE_READONLY") or "readonly" in text:
         return (
             f"database '{path}' is read-only (the file, its folder or the disk): nothing was "
@@ -345,9 +357,13 @@ def _cannot_open(path: Path) -> str:
     if path.exists() and not os.access(path, os.R_OK):
         return f"database '{path}' cannot be read: you lack permission to read it"
     if path.exists() and not os.access(folder, os.W_OK):
-        # WAL needs its -wal and -shm files beside the database, even to read it.
-        return (
-            f"database '{path}' is in a read-only folder: dereg needs to write beside it, even "
-            "to read; copy it to a writable folder"
-        )
+        return _read_only_folder(path)
     return f"database '{path}' cannot be opened: check the path and its permissions"
+
+
+def _read_only_folder(path: str | os.PathLike) -> str:
+    # WAL needs its -wal and -shm files beside the database, even to read it.
+    return (
+        f"database '{path}' is in a read-only folder: dereg needs to write beside it, even "
+        "to read; copy it to a writable folder"
+    )
