@@ -1,7 +1,5 @@
 """What every dereg command shares: settings, error handling, the database, output."""
 
-from __future__ import annotations
-
 import functools
 import sqlite3
 from dataclasses import dataclass
