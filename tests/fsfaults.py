@@ -45,6 +45,7 @@ def small_disk(tmp_path):
 def lockable_folder(tmp_path):
     """A folder read_only() can lock: a tmpfs for root (who ignores modes), else a plain folder."""
     folder = tmp_path / "lockable"
+    folder.mkdir()
     if IS_ROOT and not _mount_tmpfs(folder, 8192):
         pytest.skip("a read-only folder for root needs a tmpfs mount")
     yield folder
