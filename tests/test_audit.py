@@ -202,3 +202,36 @@ def test_a_case_added_outside_dereg_has_an_empty_history(run, db_path):
     conn.commit()
     conn.close()
     assert (history(run, "2").exit_code, history(run, "2").stdout) == (0, "(none)\n")
+
+
+def test_an_import_is_one_entry_with_the_files_hash_and_each_update_is_in_the_history(
+    run, db_path, tmp_path, monkeypatch
+):
+    import hashlib
+
+    monkeypatch.setenv("COLUMNS", "80")
+    header = "election,region,district,candidate,decision,decided_on,discrepancy_amount,appeal_court,appeal_outcome\n"
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(header + "2016 maslikhat,Almaty,okrug 1,A,refused,2016-03-20,83,city court,pending\n"
+                              "2016 maslikhat,Almaty,okrug 1,B,refused,2016-03-20,5,,\n")  # fmt: skip
+    second.write_text(header + "2016 maslikhat,Almaty,okrug 1,A,refused,2016-03-20,84,city court,upheld\n")
+    ok(run, "import", "cases", str(first))
+    ok(run, "--actor", "aigerim", "import", "cases", str(second))
+    runs = [json.loads(e["after"]) for e in log(db_path) if e["entity"] == "import"]
+    assert [(r["file"], r["sha256"], r["inserted"], r["updated"]) for r in runs] == [
+        ("first.csv", hashlib.sha256(first.read_bytes()).hexdigest(), 2, 0),
+        ("second.csv", hashlib.sha256(second.read_bytes()).hexdigest(), 0, 1),
+    ]
+    result = history(run, "1")
+    assert mask_times(result.stdout) == (
+        "at (UTC)          actor    command       change\n"
+        "----------------  -------  ------------  -----------------------------------\n"
+        "YYYY-MM-DD hh:mm  aigerim  import cases  discrepancy_amount: 83.00 -> 84.00\n"
+        "                                         appeal_outcome: pending -> upheld\n"
+        "                                         appeal 1 (first instance) outcome:\n"
+        "                                             pending -> upheld\n"
+        "YYYY-MM-DD hh:mm  tester   import cases  case 1 added by importing first.csv\n"
+    )
+    assert mask_times(history(run, "2").stdout).splitlines()[-1] == (
+        "YYYY-MM-DD hh:mm  tester   import cases  case 2 added by importing first.csv"
+    )
