@@ -1,6 +1,7 @@
-"""Upkeep commands: `dereg check` and `dereg backup`. Registered in dereg/cli.py."""
+"""Upkeep commands: `dereg check` and `dereg backup`. Registered in dereg/cli.py.
 
-from __future__ import annotations
+No postponed annotations: Typer reads these signatures at every start (see cli.py).
+"""
 
 from pathlib import Path
 from typing import Annotated
