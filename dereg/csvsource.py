@@ -27,6 +27,19 @@ DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "TAB"}
 # Windows-1251 they give Ј Є Ќ Ѕ Ґ Ў Ї Ћ, letters no office in Kazakhstan writes.
 _KZ1048_LETTERS = re.compile(rb"[\x8d\x8e\x9d\x9e\xa1\xa2\xa3\xa5\xaa\xaf\xb4\xba\xbc\xbd\xbe\xbf]")
 
+UNDECODABLE = "dereg.undecodable"
+
+
+def _escape(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Each byte the encoding cannot read becomes a lone surrogate (U+DC80..U+DCFF), which no
+    text holds: the row checks refuse it with its line and column. Unlike Python's own
+    'surrogateescape' this works for every codec, UTF-16 included."""
+    bad = error.object[error.start : error.end]
+    return "".join(chr(0xDC00 + byte) for byte in bad), error.end
+
+
+codecs.register_error(UNDECODABLE, _escape)
+
 # What the file's encoding is called when dereg says it on stderr.
 LABELS = {"utf-8": "utf-8", "utf-8-sig": "utf-8 (with BOM)", "utf-16": "utf-16",
           "cp1251": "windows-1251", "kz1048": "kz-1048"}  # fmt: skip
@@ -114,10 +127,9 @@ class Source:
         self.encoding = parse_encoding(encoding) if encoding else detect_encoding(head, whole)
         self.encoding_given = bool(encoding)
         self._raw = _Replay(head, stream)
-        # Undecodable bytes become U+FFFD, which the row checks refuse with their line and column.
         self._text = io.TextIOWrapper(
             io.BufferedReader(self._raw, buffer_size=1 << 16),
-            encoding=self.encoding, errors="replace", newline="",
+            encoding=self.encoding, errors=UNDECODABLE, newline="",
         )  # fmt: skip
         if delimiter:
             self.delimiter = parse_delimiter(delimiter)

@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dereg.csvsource import Source, open_source  # noqa: F401 (open_source: the CLI's entry)
-from dereg.db import audit
+from dereg.db import audit, transaction
 from dereg.errors import DeregError
 from dereg.loaders import IGNORED, DistrictLoader, RowInvalid
 
 MAX_LISTED = 50  # problems listed; the rest are counted
 PROGRESS_EVERY = 8192  # rows between progress reports
-# C0 and C1 controls (TAB, LF and CR are judged per column) and U+FFFD, which the decoder
-# puts where bytes were not valid in the file's encoding.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+# C0 and C1 controls (TAB, LF and CR are judged per column) and the lone surrogates that
+# csvsource puts where bytes were not valid in the file's encoding.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\udc00-\udcff]")
 # Excel writes '?' for a letter its code page lacks: 'Ќасымова' may arrive as '?асымова'.
 _CYRILLIC_QUESTION = re.compile(r"\?(?=[\u0400-\u04ff])|(?<=[\u0400-\u04ff])\?(?=\w)")
 
@@ -46,6 +46,10 @@ class ImportResult:
     def counts(self) -> str:
         return (f"inserted {self.inserted}, updated {self.updated}, "
                 f"unchanged {self.unchanged}, rejected {self.rejected}")  # fmt: skip
+
+
+class _DryRun(Exception):
+    """Ends a dry run's transaction the way an error would: rolled back."""
 
 
 class InvalidRows(DeregError):
@@ -126,31 +130,28 @@ def import_file(
     index = header_index(header, loader_class, source.name)
     result = ImportResult(source.name, source.label)
     sink = Rejects(rejects, header, source.delimiter) if rejects else None
-    conn.execute("BEGIN IMMEDIATE")
     # A row makes no reference cycles, but millions of young tuples would set the cyclic
     # collector scanning every live object again and again: it once took 80% of an import.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        loader = loader_class(conn, index, delimiter=source.delimiter, actor=actor,
-                              command=command)  # fmt: skip
-        _load_rows(source, loader, header, result, sink, progress)
-        loader.flush()
-        if result.rejected and sink is None:
-            raise InvalidRows(result)
-        if dry_run:
-            conn.execute("ROLLBACK")
-            return result
-        audit(conn, actor, command, "import", None, None, {
-            "file": source.name, "sha256": source.sha256, "encoding": source.label,
-            "rows": result.rows, "inserted": result.inserted, "updated": result.updated,
-            "unchanged": result.unchanged, "rejected": result.rejected,
-            "new_case_ids": loader.new_case_ids,
-        })  # fmt: skip
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        with transaction(conn):
+            loader = loader_class(conn, index, delimiter=source.delimiter, actor=actor,
+                                  command=command)  # fmt: skip
+            _load_rows(source, loader, header, result, sink, progress)
+            loader.flush()
+            if result.rejected and sink is None:
+                raise InvalidRows(result)
+            if dry_run:
+                raise _DryRun
+            audit(conn, actor, command, "import", None, None, {
+                "file": source.name, "sha256": source.sha256, "encoding": source.label,
+                "rows": result.rows, "inserted": result.inserted, "updated": result.updated,
+                "unchanged": result.unchanged, "rejected": result.rejected,
+                "new_case_ids": loader.new_case_ids,
+            })  # fmt: skip
+    except _DryRun:
+        pass  # rolled back: the counts are what the import would have done
     finally:
         if collecting:
             gc.enable()
@@ -173,7 +174,7 @@ def _load_rows(source, loader, header, result, sink, progress) -> None:
             problems = [(None, f"{len(cells)} fields, but the header has {width}")]
         else:
             joined = "".join(cells)
-            if (not joined.isprintable() or "\ufffd" in joined) and _FORBIDDEN.search(joined):
+            if not joined.isprintable() and _FORBIDDEN.search(joined):
                 problems = _forbidden(cells, header, source)
             else:
                 if "?" in joined and _CYRILLIC_QUESTION.search(joined):
@@ -208,9 +209,9 @@ def _forbidden(cells: list[str], header: list[str], source: Source) -> list[tupl
         if bad is None:
             continue
         column = column_name(header[position])
-        if bad.group() == "\ufffd":
+        if "\udc00" <= bad.group() <= "\udcff":
             hint = "" if source.encoding_given else "; name the file's encoding with --encoding"
-            message = f"bytes that are not {source.label} text (read as \ufffd){hint}"
+            message = f"byte 0x{ord(bad.group()) - 0xDC00:02X} is not {source.label} text{hint}"
         else:
             message = f"a control character (U+{ord(bad.group()):04X}) in {cell!r}"
         problems.append((column, message))

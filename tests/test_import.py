@@ -157,7 +157,7 @@ def test_encoding_and_delimiter_can_be_given(run, tmp_path):
     assert (result.exit_code, result.stderr) == (0, "encoding: windows-1251\n"), result.output
     wrong = run("import", "cases", str(path), "--encoding", "utf-8", "--dry-run")
     assert wrong.exit_code == 1
-    assert "line 2: region: bytes that are not utf-8 text" in wrong.stderr
+    assert "line 2: region: byte 0xD1 is not utf-8 text" in wrong.stderr
     assert "--encoding" not in wrong.stderr.split("\n")[1]  # it was given: no advice to give it
     bad = run("import", "cases", str(path), "--encoding", "klingon")
     assert (bad.exit_code, bad.stderr) == (2, "Error: --encoding 'klingon' is not an encoding Python knows\n")
@@ -176,8 +176,7 @@ def test_bytes_the_found_encoding_cannot_read_are_named_by_line_and_column(run, 
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
         "encoding: utf-8",
-        "line 1502: candidate: bytes that are not utf-8 text (read as \ufffd); "
-        "name the file's encoding with --encoding",
+        "line 1502: candidate: byte 0xFF is not utf-8 text; name the file's encoding with --encoding",
     ]
 
 
@@ -587,3 +586,34 @@ def test_districts_import(run, tmp_path, db_path):
         "line 2: candidates: candidates '-1' is not a whole number",
         "line 2: level: level 'town' is not one of: mazhilis, oblast, city, district",
     ]
+
+
+# --- the embedded default ------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_shipped_cases_db_is_what_the_example_csv_builds(run, tmp_path):
+    """cases.db is rebuilt by examples/build_cases_db.sh: in step with schema.sql and the CSV."""
+    built = tmp_path / "built.db"
+    result = run("--db", str(built), "import", "cases", str(ROOT / "examples" / "cases-2016.csv"))
+    assert (result.exit_code, result.stdout) == (0, "inserted 3, updated 0, unchanged 0, rejected 0\n")
+    shipped = sqlite3.connect(f"file:{ROOT / 'cases.db'}?immutable=1", uri=True)
+    rebuilt = sqlite3.connect(built)
+    for sql in (
+        "PRAGMA user_version",
+        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name",
+        "SELECT * FROM case_overview ORDER BY id",
+        "SELECT e.name, r.name, d.name, d.key, d.seats, d.candidates, d.level FROM districts d "
+        "JOIN elections e ON e.id = d.election_id JOIN regions r ON r.id = d.region_id ORDER BY d.id",
+        "SELECT * FROM appeals ORDER BY id",
+        "SELECT * FROM cases ORDER BY id",
+        "SELECT * FROM region_aliases ORDER BY key",
+        "SELECT * FROM currencies ORDER BY code",
+    ):
+        assert shipped.execute(sql).fetchall() == rebuilt.execute(sql).fetchall(), sql
+    assert [row[:4] for row in shipped.execute("SELECT actor, command, entity, entity_id FROM audit_log")] \
+        == [("examples/build_cases_db.sh", "import cases", "import", None)]  # fmt: skip
+    assert len(overview(ROOT / "cases.db")) == 3
+    shipped.close()
+    rebuilt.close()
