@@ -82,17 +82,19 @@ def integrity(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
 
 
 def foreign_keys(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    subjects: dict[str, Callable[[int], str]] = {
-        "cases": lambda rowid: _case(conn, rowid),
-        "districts": lambda rowid: _district(conn, rowid),
-        "appeals": lambda rowid: f"appeal {rowid}",
-    }
     for table, rowid, parent, fkid in conn.execute("PRAGMA foreign_key_check").fetchall():
         column = next(
             key[3] for key in conn.execute(f'PRAGMA foreign_key_list("{table}")') if key[0] == fkid
         )
         (value,) = conn.execute(f'SELECT "{column}" FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
-        subject = subjects.get(table, lambda rowid: f"{table} row {rowid}")(rowid)
+        if table == "cases":
+            subject = _case(conn, rowid)
+        elif table == "districts":
+            subject = _district(conn, rowid)
+        elif table == "appeals":
+            subject = f"appeal {rowid}"
+        else:
+            subject = f"{table} row {rowid}"
         yield Problem(subject, f"its {column} {value!r} is not in {parent} (changed outside dereg?)")
 
 

@@ -8,7 +8,7 @@ import getpass
 import json
 import re
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -38,7 +38,7 @@ def history(run, case: str, *options: str):
 
 
 def test_every_change_is_recorded_with_when_who_what_before_and_after(run, db_path):
-    start = datetime.now(timezone.utc).replace(microsecond=0)
+    start = datetime.now(UTC).replace(microsecond=0)
     ok(run, "--actor", "aigerim", *CASE, "Nistoly Marina", "--amount", "83")
     ok(run, "--actor", "aigerim", "case", "edit", "1", "--amount", "84")
     ok(run, "appeal", "add", "1", "--court", "c")
@@ -59,7 +59,7 @@ def test_every_change_is_recorded_with_when_who_what_before_and_after(run, db_pa
     ]
     for entry in entries:  # UTC, to the second, now
         at = datetime.fromisoformat(entry["at"])
-        assert at.utcoffset() == timedelta(0) and start <= at <= datetime.now(timezone.utc)
+        assert at.utcoffset() == timedelta(0) and start <= at <= datetime.now(UTC)
     add, edit, _, appeal_edit, district, _, delete = entries
     assert add["before"] is None and json.loads(add["after"])["discrepancy_amount"] == "83.00"
     assert (json.loads(edit["before"])["discrepancy_amount"], json.loads(edit["after"])["discrepancy_amount"]) == (

@@ -11,7 +11,6 @@ import sys
 import textwrap
 
 import pytest
-
 from fsfaults import fill_disk, small_disk  # noqa: F401 (fixture)
 
 CASE = ("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--district",
