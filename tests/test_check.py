@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from pathlib import Path
+
+import pytest
 
 from dereg import db
 from dereg.check import Problem, check_database
@@ -270,3 +273,13 @@ def test_check_database_returns_problems_and_never_prints(db_path, capsys):
     assert str(Problem("case 1 (A)", "x")) == "case 1 (A): x"
     assert capsys.readouterr() == ("", "")
     assert not conn.in_transaction  # its read snapshot is closed
+
+
+def test_the_shipped_database_passes_the_check(run, tmp_path):
+    shipped = Path(__file__).resolve().parent.parent / "cases.db"
+    if not shipped.exists():
+        pytest.skip("cases.db is not built yet")
+    copy = tmp_path / "shipped.db"  # never open the repository's file itself
+    copy.write_bytes(shipped.read_bytes())
+    result = run("--db", str(copy), "check")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "no problems found\n", "")
