@@ -8,6 +8,7 @@ what is recorded and updated one by one, each change audited. Which line first n
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from operator import itemgetter
 
@@ -27,7 +28,7 @@ from dereg.loaders import (
     column_problems,
     free_text,
     name_text,
-    optional,
+    blank,
     required,
     set_figures,
 )
@@ -114,17 +115,16 @@ class CaseLoader:
         self._cells = itemgetter(*self.index.values())
         self.decisions = Cache(required(parse_decision))
         self.dates = Cache(required(parse_date))
-        self.optional_dates = Cache(optional(parse_date))
+        self.optional_dates = Cache(blank(parse_date))
         self.currencies = Cache(lambda cell: KEEP if cell is None else parse_currency(cell))
         self.nominators = Cache(free_text)
         self.reasons = Cache(free_text)
-        self.courts = Cache(optional(name_text))
-        self.instances = Cache(optional(lambda c: parse_choice(c, "instance", INSTANCES)))
-        self.outcomes = Cache(optional(
-            lambda c: parse_choice(c, "outcome", (*OUTCOMES, "not_filed"))
-        ))  # fmt: skip
-        self.seats = Cache(optional(lambda c: parse_count(c, "seats", 1)))
-        self.counts = Cache(optional(lambda c: parse_count(c, "candidates", 0)))
+        # Appeal cells and district figures left empty (or missing) say nothing: None.
+        self.courts = Cache(blank(name_text))
+        self.instances = Cache(blank(lambda c: parse_choice(c, "instance", INSTANCES)))
+        self.outcomes = Cache(blank(lambda c: parse_choice(c, "outcome", (*OUTCOMES, "not_filed"))))
+        self.seats = Cache(blank(lambda c: parse_count(c, "seats", 1)))
+        self.counts = Cache(blank(lambda c: parse_count(c, "candidates", 0)))
         self.amount = amount_parser(delimiter)
         self.amounts: dict[str, Cache] = {}  # currency -> cell -> minor units
         self.folds = Cache(fold)  # for the search column: parties and reasons repeat
@@ -143,7 +143,10 @@ class CaseLoader:
             ) if column in index
         ]  # fmt: skip
         self.seen = SeenKeys()
-        self.pending: dict[tuple, Case] = {}  # cases met since the last flush
+        # The cases met since the last flush, and in the batch before: rows of one case come
+        # close together in most files, so the database is rarely asked, and memory stays flat.
+        self.recent: dict[tuple, Case] = {}
+        self.older: dict[tuple, Case] = {}
         self.new_cases: list[tuple] = []
         self.new_appeals: list[tuple] = []
         self.new_slots: list[tuple] = []
@@ -185,20 +188,19 @@ class CaseLoader:
                       free_text(notes))  # fmt: skip
             appeal = self._appeal(court, instance, filed_on, appeal_decided_on, outcome)
             figures = {}
-            if seats is not None and (seats := self.seats[seats]) is not None:
+            if seats and (seats := self.seats[seats]) is not None:
                 figures["seats"] = seats
-            if candidates is not None and (candidates := self.counts[candidates]) is not None:
+            if candidates and (candidates := self.counts[candidates]) is not None:
                 figures["candidates"] = candidates
             place = self.places.get(election, region, district)
         except InvalidValue as exc:
             raise RowInvalid(self.problems(cells) or [(exc.field, str(exc))]) from None
-        if figures:
-            check_figures(place, line, figures)
+        if not figures or figures == place.given:  # none, or what earlier rows gave
+            return self._case(line, place, values, appeal)
+        check_figures(place, line, figures)
         status = self._case(line, place, values, appeal)
-        if figures and set_figures(self.conn, self.actor, self.command, place, line, figures) \
-                != "unchanged" and status == "unchanged":  # fmt: skip
-            status = "updated"
-        return status
+        changed = set_figures(self.conn, self.actor, self.command, place, line, figures)
+        return "updated" if status == "unchanged" and changed != "unchanged" else status
 
     def _amounts(self, currency: str) -> Cache:
         cache = self.amounts.get(currency)
@@ -220,9 +222,6 @@ class CaseLoader:
         court, instance = self.courts[court], self.instances[instance]
         filed_on, decided_on = self.optional_dates[filed_on], self.optional_dates[decided_on]
         outcome = self.outcomes[outcome]
-        court, instance, filed_on, decided_on, outcome = (
-            None if v is KEEP else v for v in (court, instance, filed_on, decided_on, outcome)
-        )
         if not (court or instance or filed_on or decided_on):
             return None if outcome in (None, "not_filed") else (None, None, None, outcome, None)
         if outcome == "not_filed":
@@ -257,12 +256,12 @@ class CaseLoader:
 
     def _case(self, line: int, place: District, values: tuple, appeal: tuple | None) -> str:
         key = (place.id, fold(values[0]))
-        case = self.pending.get(key)
+        case = self.recent.get(key) or self.older.get(key)
         # A case can be recorded only if its district had cases or this import met it before.
         if case is None and (self.seen.add(key) or place.had_cases):
             case = self._recorded(key)
             if case is not None:
-                self.pending[key] = case
+                self.recent[key] = case
         slot = "" if appeal is None else appeal[0] or "first"
         if case is None:
             self._insert(line, place, key, values, appeal, slot)
@@ -302,7 +301,7 @@ class CaseLoader:
         if appeal is not None:
             self.new_appeals.append(self._new_appeal(ident, appeal))
         self.new_slots.append((ident, slot, line))
-        self.pending[key] = Case(
+        self.recent[key] = Case(
             ident, (candidate, nominated_by, decision, decided_on, reason, amount, currency, notes),
             {slot: line}, new=True,
         )  # fmt: skip
@@ -332,15 +331,13 @@ class CaseLoader:
         """The case with this key in the database, with the lines this import gave it."""
         row = self.conn.execute(
             "SELECT id, candidate, nominated_by, decision, decided_on, reason, amount_minor, "
-            "currency, notes FROM cases WHERE district_id = ? AND candidate_key = ?",
+            "currency, notes, (SELECT json_group_object(slot, line) FROM temp.import_lines "
+            "WHERE case_id = cases.id) FROM cases WHERE district_id = ? AND candidate_key = ?",
             key,
         ).fetchone()
         if row is None:
             return None
-        slots = dict(self.conn.execute(
-            "SELECT slot, line FROM temp.import_lines WHERE case_id = ?", (row[0],)
-        ).fetchall())  # fmt: skip
-        return Case(row[0], tuple(row[1:]), slots, new=row[0] >= self.first_id)
+        return Case(row[0], tuple(row[1:9]), json.loads(row[9]), new=row[0] >= self.first_id)
 
     def _update(self, case: Case, place: District, values: tuple, appeal: tuple | None) -> str:
         """Bring a case recorded before this import in step with a row; audit what changed."""
@@ -412,4 +409,4 @@ class CaseLoader:
         if self.new_slots:
             conn.executemany("INSERT INTO temp.import_lines VALUES (?, ?, ?)", self.new_slots)
             self.new_slots.clear()
-        self.pending.clear()
+        self.older, self.recent = self.recent, {}

@@ -59,16 +59,14 @@ def free_text(cell: str | None):
     return unguard(cell).strip() or None
 
 
-def optional(parse: Callable) -> Callable:
-    """parse for a value that may be left empty (None) or whose column may be missing (KEEP)."""
+def blank(parse: Callable) -> Callable:
+    """parse for a value where an empty cell and a missing column both mean 'not given': None."""
 
-    def parse_optional(cell: str | None):
-        if cell is None:
-            return KEEP
-        cell = cell.strip()
+    def parse_or_none(cell: str | None):
+        cell = cell.strip() if cell else cell
         return parse(cell) if cell else None
 
-    return parse_optional
+    return parse_or_none
 
 
 def required(parse: Callable) -> Callable:
@@ -210,24 +208,25 @@ class Places:
 
 
 class District:
-    __slots__ = ("id", "name", "key", "seats", "candidates", "level", "had_cases", "new", "line")
+    __slots__ = ("id", "name", "key", "seats", "candidates", "level", "had_cases", "new", "line",
+                 "given")  # fmt: skip
 
     def __init__(self, ident, name, seats, candidates, level, had_cases, *, new):
         self.id, self.name, self.key = ident, name, fold(name)
         self.seats, self.candidates, self.level = seats, candidates, level
         self.had_cases, self.new = bool(had_cases), new
-        self.line = None  # the line that gave its figures in this file
+        self.line = None  # the first line that gave figures for it in this file
+        self.given: dict = {}  # the figures this file gave it
 
 
 def check_figures(place: District, line: int, figures: dict, prefix: str = "district_") -> None:
     """A district's figures may be given on many rows, but always the same."""
-    if place.line is not None and place.line != line:
-        differ = [k for k, value in figures.items() if getattr(place, k) != value]
-        if differ:
-            raise RowInvalid([
-                (prefix + k, f"{figures[k]}, but line {place.line} gave {getattr(place, k)} "
-                 "for this district") for k in differ
-            ])  # fmt: skip
+    differ = [k for k, value in figures.items() if place.given.get(k, value) != value]
+    if differ:
+        raise RowInvalid([
+            (prefix + k, f"{figures[k]}, but line {place.line} gave {place.given[k]} for this "
+             "district") for k in differ
+        ])  # fmt: skip
 
 
 def set_figures(conn, actor, command, place: District, line: int, figures: dict) -> str:
@@ -236,6 +235,7 @@ def set_figures(conn, actor, command, place: District, line: int, figures: dict)
 
     if place.line is None:
         place.line = line
+    place.given.update(figures)
     if all(getattr(place, k) == value for k, value in figures.items()):
         return "unchanged"
     before = None if place.new else district_row(conn, place.id)
@@ -260,8 +260,8 @@ class DistrictLoader:
         self.index = {column: index.get(column, -1) for column in (*self.required, *self.optional)}
         self._cells = itemgetter(*self.index.values())
         self.seats = Cache(required(lambda cell: parse_count(cell, "seats", 1)))
-        self.counts = Cache(optional(lambda cell: parse_count(cell, "candidates", 0)))
-        self.levels = Cache(optional(lambda cell: parse_choice(cell, "level", LEVELS)))
+        self.counts = Cache(blank(lambda cell: parse_count(cell, "candidates", 0)))
+        self.levels = Cache(blank(lambda cell: parse_choice(cell, "level", LEVELS)))
         self.checks = [
             (column, index[column], check) for column, check in (
                 *self.places.checks(), ("seats", self.seats.__getitem__),
@@ -278,7 +278,7 @@ class DistrictLoader:
             figures = {"seats": self.seats[seats]}
             for column, value in (("candidates", self.counts[candidates]),
                                   ("level", self.levels[level])):  # fmt: skip
-                if value is not None and value is not KEEP:  # empty or missing: left as recorded
+                if value is not None:  # empty or missing: left as recorded
                     figures[column] = value
             place = self.places.get(election, region, district)
         except InvalidValue as exc:
