@@ -279,13 +279,14 @@ def write(count: int, out, seed: int = 2016, unit: str = "rows") -> None:
 
 def check(count: int, seed: int = 2016, unit: str = "rows") -> int:
     """Parse every generated value with dereg's parsers; return the rows checked."""
+    import tempfile
+
     from dereg import db, regions
     from dereg.dates import parse_date
     from dereg.money import parse_amount, parse_currency
     from dereg.text import clean_text
-    from dereg.values import INSTANCES, OUTCOMES as OUTCOME_VALUES, parse_choice, parse_count, parse_decision
-
-    import tempfile
+    from dereg.values import INSTANCES, parse_choice, parse_count, parse_decision
+    from dereg.values import OUTCOMES as OUTCOME_VALUES
 
     with tempfile.TemporaryDirectory() as tmp:
         conn = db.connect(Path(tmp) / "check.db")

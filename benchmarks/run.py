@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -73,11 +73,6 @@ def run(argv: list[str], env: dict | None = None) -> Sample:
 def dereg_command() -> list[str]:
     script = Path(PYTHON).parent / "dereg"
     return [str(script)] if script.exists() else [PYTHON, "-m", "dereg"]
-
-
-def has_import() -> bool:
-    result = subprocess.run([*dereg_command(), "import", "cases", "--help"], capture_output=True)
-    return result.returncode == 0
 
 
 @dataclass
@@ -185,10 +180,8 @@ def csv_file(work: Path, count: int, unit: str = "rows") -> Path:
 
 
 def schema_key() -> str:
-    """Databases are rebuilt when schema.sql or the way they are built changes."""
-    digest = hashlib.sha256((ROOT / "schema.sql").read_bytes())
-    digest.update(b"import" if has_import() else b"core")
-    return digest.hexdigest()[:10]
+    """Databases are rebuilt when schema.sql changes."""
+    return hashlib.sha256((ROOT / "schema.sql").read_bytes()).hexdigest()[:10]
 
 
 def cases_database(work: Path, cases: int) -> Path:
@@ -201,10 +194,7 @@ def cases_database(work: Path, cases: int) -> Path:
     for stale in work.glob(partial.name + "*"):
         stale.unlink()
     print(f"  building {path.name} ...", flush=True)
-    if has_import():
-        run([*dereg_command(), "--db", str(partial), "import", "cases", str(source)], bench_env())
-    else:  # until `dereg import cases` exists: the same rows through dereg's own parsers
-        subprocess.run([PYTHON, str(BENCH / "build_db.py"), str(source), str(partial)], check=True)
+    run([*dereg_command(), "--db", str(partial), "import", "cases", str(source)], bench_env())
     conn = sqlite3.connect(partial)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -237,15 +227,14 @@ def remover(path: Path):
 
 def bench_import(report: Report, work: Path, sizes: list[int], repetitions: int) -> None:
     print(f"import ({repetitions} rounds)", flush=True)
-    available = has_import()
-    if not available:
-        report.notes.append("`dereg import cases` does not exist yet: only the floors are measured.")
     sqlite_utils = Path(PYTHON).parent / "sqlite-utils"
     by_size: dict[int, dict[str, Contender]] = {}
     for rows in sizes:
         source = csv_file(work, rows)
         out = {name: work / f"import-{name}.db" for name in ("dereg", "floor", "shell", "utils")}
         contenders = [
+            Contender("dereg", [*dereg_command(), "--db", str(out["dereg"]), "import", "cases", str(source)],
+                      remover(out["dereg"])),
             Contender("floor", [PYTHON, str(BENCH / "floor.py"), str(source), str(out["floor"])],
                       remover(out["floor"])),
             Contender("shell", ["sqlite3", "-csv", str(out["shell"]), f".import '{source}' cases"],
@@ -253,31 +242,30 @@ def bench_import(report: Report, work: Path, sizes: list[int], repetitions: int)
             Contender("utils", [str(sqlite_utils), "insert", str(out["utils"]), "cases", str(source),
                                 "--csv", "--no-detect-types"], remover(out["utils"])),
         ]  # fmt: skip
-        if available:
-            contenders.insert(0, Contender(
-                "dereg", [*dereg_command(), "--db", str(out["dereg"]), "import", "cases", str(source)],
-                remover(out["dereg"])))  # fmt: skip
         rounds(contenders, repetitions, bench_env())
         named = {c.name: c for c in contenders}
         by_size[rows] = named
         label = size_label(rows)
         floor = named["floor"]
-        rate = lambda c: f"{rows / median(c) / 1000:,.0f}k rows/s, {median(c, 'rss_mb'):.0f} MB"  # noqa: E731
-        if available:
-            dereg = named["dereg"]
-            report.add(Row(f"import {label}: dereg vs Python floor", rate(dereg),
-                           paired_ratio(dereg, floor), "<= 1.3", f"floor {rate(floor)}"))
-            report.add(Row(f"import {label}: dereg vs sqlite-utils insert", rate(dereg),
-                           paired_ratio(dereg, named["utils"]), "<= 0.2", f"sqlite-utils {rate(named['utils'])}"))
-            again = Contender("again", [*dereg_command(), "--db", str(out["dereg"]), "import", "cases", str(source)])
-            rounds([again], 1, bench_env())
-            report.add(Row(f"import {label} again (all unchanged) vs floor", rate(again),
-                           again.samples[0].seconds / median(floor), "", "floor (median)"))
+
+        def rate(c: Contender, rows: int = rows) -> str:
+            return f"{rows / median(c) / 1000:,.0f}k rows/s, {median(c, 'rss_mb'):.0f} MB"
+
+        dereg = named["dereg"]
+        report.add(Row(f"import {label}: dereg vs Python floor", rate(dereg),
+                       paired_ratio(dereg, floor), "<= 1.3", f"floor {rate(floor)}"))
+        report.add(Row(f"import {label}: dereg vs sqlite-utils insert", rate(dereg),
+                       paired_ratio(dereg, named["utils"]), "<= 0.2", f"sqlite-utils {rate(named['utils'])}"))
+        # The same file again, into the database the last round filled: every row unchanged.
+        again = Contender("again", [*dereg_command(), "--db", str(out["dereg"]), "import", "cases", str(source)])
+        rounds([again], 1, bench_env())
+        report.add(Row(f"import {label} again, all unchanged, vs floor", rate(again),
+                       again.samples[0].seconds / median(floor), "", "the floor's median"))
         report.add(Row(f"import {label}: sqlite3 .import vs Python floor", rate(named["shell"]),
                        paired_ratio(named["shell"], floor), "", "measured elsewhere ≈ 0.68"))
         report.add(Row(f"import {label}: sqlite-utils vs Python floor", rate(named["utils"]),
                        paired_ratio(named["utils"], floor), "", "measured elsewhere ≈ 6.6"))
-    if available and len(sizes) > 1:
+    if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
         growth = large / small
         a, b = by_size[large]["dereg"], by_size[small]["dereg"]
@@ -357,7 +345,10 @@ def bench_startup(report: Report, work: Path, repetitions: int) -> None:
     for contender in everything:
         contender.samples.clear()
     rounds(everything, repetitions, env)
-    ms = lambda c: f"{median(c) * 1000:.0f} ms, {median(c, 'rss_mb'):.0f} MB"  # noqa: E731
+
+    def ms(c: Contender) -> str:
+        return f"{median(c) * 1000:.0f} ms, {median(c, 'rss_mb'):.0f} MB"
+
     report.add(Row("dereg --help vs a do-nothing Typer command", ms(helps),
                    paired_ratio(helps, typer_app), "<= 1.3", f"Typer app {ms(typer_app)}"))
     report.add(Row(f"dereg summary ({'cases.db' if shipped.exists() else '300 cases'}) vs do-nothing Typer",
@@ -391,17 +382,18 @@ def machine() -> list[str]:
         except PackageNotFoundError:
             return "absent"
 
-    shell = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split()
+    shell = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True, check=False)
     commit = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+                            capture_output=True, text=True, check=False).stdout.strip()  # fmt: skip
+    shell_version = shell.stdout.split()[0] if shell.stdout else "absent"
     return [
-        f"{platform.node()}: {platform.platform()}, {cpu}, {os.cpu_count()} CPUs, {memory} RAM, "
-        f"load {os.getloadavg()[0]:.2f} at the start",
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version} (Python) / "
-        f"{shell[0] if shell else 'absent'} (shell), typer {v('typer')}, sqlite-utils {v('sqlite-utils')}, "
-        f"pydantic {v('pydantic')}, tabulate {v('tabulate')}",
+        (f"{platform.node()}: {platform.platform()}, {cpu}, {os.cpu_count()} CPUs, {memory} RAM, "
+         f"load {os.getloadavg()[0]:.2f} at the start"),
+        (f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version} (Python) / "
+         f"{shell_version} (shell), typer {v('typer')}, sqlite-utils {v('sqlite-utils')}, "
+         f"pydantic {v('pydantic')}, tabulate {v('tabulate')}"),
         f"dereg at {commit or '?'}",
-    ]
+    ]  # fmt: skip
 
 
 def main() -> None:
@@ -449,7 +441,7 @@ def main() -> None:
         print(f"note: {note}")
     print(f"{command}: {took:.0f} s")
     if args.results:
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         args.results.write_text(
             f"# Benchmark results\n\nThe latest run, {stamp}, {took:.0f} s:\n\n```sh\n{command}\n```\n\n"
             + "\n".join(f"- {line}" for line in lines) + "\n\n" + report.markdown() + "\n\n"
