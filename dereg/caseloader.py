@@ -155,9 +155,7 @@ class CaseLoader:
             "slot TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (case_id, slot)) WITHOUT ROWID"
         )
         conn.execute("DELETE FROM temp.import_lines")
-        self.first_id = self.next_id = conn.execute(
-            "SELECT coalesce(max(id), 0) + 1 FROM cases"
-        ).fetchone()[0]
+        self.first_id = self.next_id = self.places.first_case_id
 
     @property
     def new_case_ids(self) -> dict | None:

@@ -8,6 +8,7 @@ parsed once and cached; new cases go to the database in batches with plain execu
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Callable
@@ -24,6 +25,8 @@ IGNORED = ("id",)  # export writes it; cases match by their natural key instead
 BATCH = 5000  # rows per executemany
 GUARDED = "=+-@\t\r'"  # a cell starting so gets a leading ' on export (exporter.py)
 KEEP = object()  # a column the file does not have: the value already recorded stays
+SPELLINGS = 8192  # (election, region, district) spellings remembered at once
+DISTRICTS = 8192  # districts remembered at once
 
 
 class RowInvalid(Exception):
@@ -81,7 +84,7 @@ def required(parse: Callable) -> Callable:
 class Cache(dict):
     """cell -> parsed value, for columns whose values repeat down a file; errors are kept too."""
 
-    def __init__(self, parse: Callable, limit: int = 20_000):
+    def __init__(self, parse: Callable, limit: int = 4096):
         super().__init__()
         self.parse = parse
         self.limit = limit
@@ -149,8 +152,21 @@ class Places:
                 "SELECT a.key, r.id, r.name FROM region_aliases a JOIN regions r ON r.id = a.region_id"
             )
         }
-        self._resolved: dict[tuple, District] = {}
+        self._spelled: dict[tuple, District] = {}  # cells as written -> district
+        self._districts: dict[tuple, District] = {}  # folded key -> district
         self._election_ids: dict[str, int] = {}
+        # What is recorded before the import is what has a smaller id than these.
+        self.first_case_id, self.first_district_id = conn.execute(
+            "SELECT (SELECT coalesce(max(id), 0) + 1 FROM cases), "
+            "(SELECT coalesce(max(id), 0) + 1 FROM districts)"
+        ).fetchone()
+        # The figures this file gave each district, and where: kept in the database, so that
+        # the districts in memory can be forgotten when a file names too many.
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_figures (district_id INTEGER PRIMARY KEY, "
+            "line INTEGER NOT NULL, given TEXT NOT NULL)"
+        )
+        conn.execute("DELETE FROM temp.import_figures")
 
     def _region(self, cell: str) -> tuple[int, str]:
         found = self._aliases.get(fold_region(unguard(cell)))
@@ -169,18 +185,23 @@ class Places:
     def get(self, election: str, region: str, district: str) -> District:
         """The district the cells name, made (with its election) if not recorded yet."""
         key = (election, region, district)
-        place = self._resolved.get(key)
+        place = self._spelled.get(key)
         if place is not None:
             return place
         election_name = self.elections[election]
         region_id, region_name = self.regions[region]
         district_name = self.districts[district]
         folded = (fold(election_name), region_id, fold(district_name))
-        place = self._resolved.get(folded)  # another spelling of a district already met
+        place = self._districts.get(folded)  # another spelling of a district already met
         if place is None:
+            if len(self._districts) >= DISTRICTS:  # forget them all: none is ever out of date
+                self._districts.clear()
+                self._spelled.clear()
             place = self._find_or_make(election_name, region_id, district_name, folded)
-            self._resolved[folded] = place
-        self._resolved[key] = place
+            self._districts[folded] = place
+        if len(self._spelled) >= SPELLINGS:  # files that spell names every which way
+            self._spelled.clear()
+        self._spelled[key] = place
         return place
 
     def _find_or_make(self, election_name, region_id, district_name, folded) -> District:
@@ -193,13 +214,17 @@ class Places:
             ).lastrowid  # fmt: skip
             self._election_ids[folded[0]] = election_id
         row = conn.execute(
-            "SELECT id, name, seats, candidates, level, "
-            "EXISTS (SELECT 1 FROM cases WHERE district_id = districts.id) "
-            "FROM districts WHERE election_id = ? AND region_id = ? AND key = ?",
-            (election_id, region_id, folded[2]),
+            "SELECT d.id, d.name, d.seats, d.candidates, d.level, "
+            "EXISTS (SELECT 1 FROM cases c WHERE c.district_id = d.id AND c.id < ?), f.line, f.given "
+            "FROM districts d LEFT JOIN temp.import_figures f ON f.district_id = d.id "
+            "WHERE d.election_id = ? AND d.region_id = ? AND d.key = ?",
+            (self.first_case_id, election_id, region_id, folded[2]),
         ).fetchone()
         if row:
-            return District(*row, new=False)
+            place = District(*row[:6], new=row[0] >= self.first_district_id)
+            if row[6] is not None:
+                place.line, place.given = row[6], json.loads(row[7])
+            return place
         ident = conn.execute(
             "INSERT INTO districts (election_id, region_id, name, key) VALUES (?, ?, ?, ?)",
             (election_id, region_id, district_name, folded[2]),
@@ -234,8 +259,13 @@ def set_figures(conn, actor, command, place: District, line: int, figures: dict)
     from dereg.cases import district_row
 
     if place.line is None:
-        place.line = line
-    place.given.update(figures)
+        place.line, place.given = line, dict(figures)
+        conn.execute("INSERT INTO temp.import_figures VALUES (?, ?, ?)",
+                     (place.id, line, json.dumps(place.given)))  # fmt: skip
+    elif not figures.items() <= place.given.items():
+        place.given.update(figures)
+        conn.execute("UPDATE temp.import_figures SET given = ? WHERE district_id = ?",
+                     (json.dumps(place.given), place.id))  # fmt: skip
     if all(getattr(place, k) == value for k, value in figures.items()):
         return "unchanged"
     before = None if place.new else district_row(conn, place.id)
@@ -268,7 +298,6 @@ class DistrictLoader:
                 ("candidates", self.counts.__getitem__), ("level", self.levels.__getitem__),
             ) if column in index
         ]  # fmt: skip
-        self.lines: dict[int, int] = {}  # district id -> the line that gave it (districts are few)
         self.new_case_ids = None
 
     def load(self, line: int, cells: list) -> str:
@@ -283,9 +312,8 @@ class DistrictLoader:
             place = self.places.get(election, region, district)
         except InvalidValue as exc:
             raise RowInvalid(column_problems(self.checks, cells) or [(exc.field, str(exc))]) from None
-        if place.id in self.lines:
-            raise RowInvalid([(None, f"the same district as line {self.lines[place.id]}")])
-        self.lines[place.id] = line
+        if place.line is not None:
+            raise RowInvalid([(None, f"the same district as line {place.line}")])
         return set_figures(self.conn, self.actor, self.command, place, line, figures)
 
     def flush(self) -> None:

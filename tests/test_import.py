@@ -617,3 +617,56 @@ def test_the_shipped_cases_db_is_what_the_example_csv_builds(run, tmp_path):
     assert len(overview(ROOT / "cases.db")) == 3
     shipped.close()
     rebuilt.close()
+
+
+@pytest.fixture(params=["roomy", "cramped"])
+def memory(request, monkeypatch):
+    """Run a test as it is, then with batches of 2 rows and 2 districts remembered at once:
+    what memory forgets must come back from the database the same."""
+    if request.param == "cramped":
+        from dereg import caseloader, loaders
+
+        monkeypatch.setattr(caseloader, "BATCH", 2)
+        monkeypatch.setattr(loaders, "DISTRICTS", 2)
+        monkeypatch.setattr(loaders, "SPELLINGS", 2)
+    return request.param
+
+
+def test_what_memory_forgets_the_database_remembers(run, tmp_path, db_path, memory):
+    header = [*HEADER, "district_seats", "district_candidates"]
+    first = [case_row("Old", district="okrug 1"), case_row("Old 2", district="okrug 2")]
+    assert run("import", "cases", str(write(tmp_path / "a.csv", [[*r, "", ""] for r in first],
+                                            header=header))).exit_code == 0  # fmt: skip
+    rows = [[*case_row(f"C{i}", district=f"okrug {i % 5}", region=("NKO", "СКО", "nko")[i % 3]),
+             "1", str(10 + i % 5)] for i in range(12)]  # fmt: skip
+    rows.append([*case_row("C1", district="okrug 1", court="X court", instance="appeal"), "1", "11"])
+    rows.append([*case_row("Old", district="OKRUG  1", amount="84"), "1", "11"])
+    result = run("import", "cases", str(write(tmp_path / "b.csv", rows, header=header)))
+    assert (result.exit_code, result.stdout) == (0, "inserted 13, updated 1, unchanged 0, rejected 0\n")
+    assert query(db_path, "SELECT name, seats, candidates FROM districts ORDER BY id") == [
+        ("okrug 1", 1, 11), ("okrug 2", 1, 12), ("okrug 0", 1, 10), ("okrug 3", 1, 13),
+        ("okrug 4", 1, 14),
+    ]  # fmt: skip
+    again = run("import", "cases", str(write(tmp_path / "b.csv", rows, header=header)))
+    assert again.stdout == "inserted 0, updated 0, unchanged 14, rejected 0\n"
+    clashes = rows + [
+        [*case_row("C3", district="okrug 3"), "1", "99"],  # other figures than line 5 gave
+        [*case_row("c1", district="okrug 1", court="Y court", instance="Appeal"), "", ""],
+        [*case_row("C2", district="okrug 2"), "", ""],  # the same case, no appeal, as line 4
+    ]
+    result = run("import", "cases", str(write(tmp_path / "c.csv", clashes, header=header)))
+    assert result.stderr.splitlines()[1:] == [
+        "line 16: district_candidates: 99, but line 5 gave 13 for this district",
+        "line 17: appeal_instance: the same appeal instance 'appeal' as line 14",
+        "line 18: the same case (and no appeal) as line 4",
+        "Error: 3 invalid rows in c.csv: nothing was written (fix them, or load the rest with "
+        "--skip-invalid --rejects FILE)",
+    ]
+
+
+def test_a_districts_file_naming_a_district_twice_after_many_others(run, tmp_path, memory):
+    rows = [["2016", "NKO", f"okrug {i}", "1", "", ""] for i in range(6)]
+    rows.append(["2016", "North Kazakhstan", "Okrug 0", "2", "", ""])
+    header = ["election", "region", "district", "seats", "candidates", "level"]
+    result = run("import", "districts", str(write(tmp_path / "d.csv", rows, header=header)))
+    assert result.stderr.splitlines()[1] == "line 8: the same district as line 2"
