@@ -142,6 +142,7 @@ class CaseLoader:
                 ("district_candidates", self.counts.__getitem__),
             ) if column in index
         ]  # fmt: skip
+        self.checks.sort(key=lambda check: check[1])  # problems listed in the file's order
         self.seen = SeenKeys()
         # The cases met since the last flush, and in the batch before: rows of one case come
         # close together in most files, so the database is rarely asked, and memory stays flat.
@@ -283,6 +284,8 @@ class CaseLoader:
             status = self._update(case, place, values, appeal)
         case.slots[slot] = line
         self.new_slots.append((case.id, slot, line))
+        if len(self.new_slots) >= BATCH:
+            self.flush()
         return status
 
     def _insert(self, line, place, key, values, appeal, slot) -> None:

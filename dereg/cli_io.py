@@ -1,6 +1,7 @@
 """The import and export commands: options in, one call to the core, counts out."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: Typer reads these signatures at every start-up,
+# and string annotations cost it an eval each (see cli.py).
 
 import os
 import sys

@@ -201,7 +201,9 @@ def open_source(
     try:
         stream = open(path, "rb")
     except IsADirectoryError:
-        raise DeregError(f"{path} is a folder, not a CSV file") from None
+        raise UsageError(f"{path} is a folder, not a CSV file") from None
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
     except OSError as exc:
         raise DeregError(f"{path}: {exc.strerror}") from None
     size = os.fstat(stream.fileno()).st_size

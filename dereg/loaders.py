@@ -88,16 +88,16 @@ class Cache(dict):
         super().__init__()
         self.parse = parse
         self.limit = limit
-        self.errors: dict[str, InvalidValue] = {}
+        self.errors: dict[str, tuple[str, str | None]] = {}
 
     def __missing__(self, cell):
-        if cell in self.errors:
-            raise self.errors[cell]
+        if cell in self.errors:  # a new exception each time: a raised one keeps its frames
+            raise InvalidValue(*self.errors[cell])
         try:
             value = self.parse(cell)
         except InvalidValue as exc:
             if len(self.errors) < self.limit:
-                self.errors[cell] = exc
+                self.errors[cell] = (str(exc), exc.field)
             raise
         if len(self) < self.limit:
             self[cell] = value
@@ -298,6 +298,7 @@ class DistrictLoader:
                 ("candidates", self.counts.__getitem__), ("level", self.levels.__getitem__),
             ) if column in index
         ]  # fmt: skip
+        self.checks.sort(key=lambda check: check[1])  # problems listed in the file's order
         self.new_case_ids = None
 
     def load(self, line: int, cells: list) -> str:

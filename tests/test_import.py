@@ -670,3 +670,46 @@ def test_a_districts_file_naming_a_district_twice_after_many_others(run, tmp_pat
     header = ["election", "region", "district", "seats", "candidates", "level"]
     result = run("import", "districts", str(write(tmp_path / "d.csv", rows, header=header)))
     assert result.stderr.splitlines()[1] == "line 8: the same district as line 2"
+
+
+@given(st.from_regex(r"[0-9]{1,17}(\.[0-9]{0,6})?", fullmatch=True),
+       st.sampled_from(["KZT", "JPY", "KWD", "CLF"]), st.sampled_from([",", ";", "\t"]))  # fmt: skip
+def test_the_importers_amount_shortcut_agrees_with_parse_amount(text, currency, delimiter):
+    from dereg.errors import InvalidValue
+    from dereg.loaders import amount_parser
+    from dereg.money import parse_amount
+
+    try:
+        expected = parse_amount(text, currency, delimiter=delimiter)
+    except InvalidValue:
+        expected = None
+    try:
+        got = amount_parser(delimiter)(text, currency)
+    except InvalidValue:
+        got = None
+    assert got == expected
+
+
+def test_a_missing_file_is_a_command_line_error(run, tmp_path):
+    result = run("import", "cases", str(tmp_path / "nope.csv"))
+    assert (result.exit_code, result.stderr) == (2, f"Error: {tmp_path / 'nope.csv'}: no such file\n")
+    result = run("import", "districts", str(tmp_path))
+    assert (result.exit_code, result.stderr) == (2, f"Error: {tmp_path} is a folder, not a CSV file\n")
+
+
+def test_a_progress_bar_only_on_a_terminal_outside_ci(monkeypatch):
+    from dereg.cli_io import _progress
+
+    class FakeSource:
+        name, size, bytes_read = "cases.csv", 1000, 0
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    with _progress(FakeSource()) as progress:
+        assert progress is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setenv("CI", "true")
+    with _progress(FakeSource()) as progress:
+        assert progress is None
+    monkeypatch.delenv("CI")
+    with _progress(FakeSource()) as progress:
+        progress(8192, 500)  # rows so far, bytes read
