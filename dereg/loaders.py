@@ -273,8 +273,10 @@ def set_figures(conn, actor, command, place: District, line: int, figures: dict)
     conn.execute(f"UPDATE districts SET {assignments} WHERE id = ?", (*figures.values(), place.id))
     for column, value in figures.items():
         setattr(place, column, value)
+    if place.new:  # made by this import, which its own audit entry records (as case add does)
+        return "inserted"
     audit(conn, actor, command, "district", place.id, before, district_row(conn, place.id))
-    return "inserted" if place.new else "updated"
+    return "updated"
 
 
 class DistrictLoader:
