@@ -24,11 +24,11 @@ from dereg.loaders import (
     Places,
     RowInvalid,
     amount_parser,
+    blank,
     check_figures,
     column_problems,
     free_text,
     name_text,
-    blank,
     required,
     set_figures,
 )

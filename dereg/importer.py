@@ -25,7 +25,7 @@ PROGRESS_EVERY = 8192  # rows between progress reports
 # C0 and C1 controls (TAB, LF and CR are judged per column) and the lone surrogates that
 # csvsource puts where bytes were not valid in the file's encoding.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\udc00-\udcff]")
-# Excel writes '?' for a letter its code page lacks: 'Ќасымова' may arrive as '?асымова'.
+# Excel writes '?' for a letter its code page lacks: 'Қасымова' saved as Windows-1251 is '?асымова'.
 _CYRILLIC_QUESTION = re.compile(r"\?(?=[\u0400-\u04ff])|(?<=[\u0400-\u04ff])\?(?=\w)")
 
 

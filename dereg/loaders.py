@@ -189,7 +189,7 @@ class Places:
         if place is not None:
             return place
         election_name = self.elections[election]
-        region_id, region_name = self.regions[region]
+        region_id, _ = self.regions[region]
         district_name = self.districts[district]
         folded = (fold(election_name), region_id, fold(district_name))
         place = self._districts.get(folded)  # another spelling of a district already met
