@@ -104,7 +104,8 @@ class Cache(dict):
         return value
 
 
-_DECIMAL = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,4}))?")
+# 500, 0.78, 0,78: a lone comma before one or two digits is a decimal comma in any file.
+_DECIMAL = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,4})|,([0-9]{1,2}))?")
 
 
 def amount_parser(delimiter: str) -> Callable[[str, str], int]:
@@ -113,7 +114,8 @@ def amount_parser(delimiter: str) -> Callable[[str, str], int]:
     def parse(cell: str, currency: str) -> int:
         m = _DECIMAL.fullmatch(cell)
         if m:
-            whole, fraction = m.groups()
+            whole, point, comma = m.groups()
+            fraction = point or comma
             exponent = CURRENCY_EXPONENTS[currency]
             if fraction is None:
                 return int(whole) * 10**exponent
@@ -146,6 +148,7 @@ class Places:
         self.elections = Cache(name_text)
         self.regions = Cache(self._region)
         self.districts = Cache(name_text)
+        self._folds = Cache(fold)
         self._aliases = {
             key: (region_id, name)
             for key, region_id, name in conn.execute(
@@ -191,7 +194,7 @@ class Places:
         election_name = self.elections[election]
         region_id, _ = self.regions[region]
         district_name = self.districts[district]
-        folded = (fold(election_name), region_id, fold(district_name))
+        folded = (self._folds[election_name], region_id, self._folds[district_name])
         place = self._districts.get(folded)  # another spelling of a district already met
         if place is None:
             if len(self._districts) >= DISTRICTS:  # forget them all: none is ever out of date

@@ -672,7 +672,7 @@ def test_a_districts_file_naming_a_district_twice_after_many_others(run, tmp_pat
     assert result.stderr.splitlines()[1] == "line 8: the same district as line 2"
 
 
-@given(st.from_regex(r"[0-9]{1,17}(\.[0-9]{0,6})?", fullmatch=True),
+@given(st.from_regex(r"[0-9]{1,17}([.,][0-9]{0,6})?", fullmatch=True),
        st.sampled_from(["KZT", "JPY", "KWD", "CLF"]), st.sampled_from([",", ";", "\t"]))  # fmt: skip
 def test_the_importers_amount_shortcut_agrees_with_parse_amount(text, currency, delimiter):
     from dereg.errors import InvalidValue
