@@ -265,6 +265,8 @@ def bench_import(report: Report, work: Path, sizes: list[int], repetitions: int)
                        paired_ratio(named["shell"], floor), "", "measured elsewhere ≈ 0.68"))
         report.add(Row(f"import {label}: sqlite-utils vs Python floor", rate(named["utils"]),
                        paired_ratio(named["utils"], floor), "", "measured elsewhere ≈ 6.6"))
+        for path in out.values():
+            remover(path)()
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
         growth = large / small
