@@ -1,7 +1,9 @@
 """What every dereg command shares: settings, error handling, the database, output."""
 
 import functools
+import os
 import sqlite3
+import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from dereg.errors import DeregError, ExitStatus
+
 
 class Format(str, Enum):
     table = "table"
@@ -49,6 +52,10 @@ def handles_errors(command):
             from dereg.db import describe
 
             fail(DeregError(describe(exc, _database(args, kwargs))))
+        except BrokenPipeError:
+            # The reader (`| head`) has all it wanted: no message, and no second one at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
         except OSError as exc:
             fail(DeregError(f"{exc.filename or 'file'}: {exc.strerror or exc}"))
         except KeyboardInterrupt as exc:

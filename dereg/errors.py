@@ -8,6 +8,7 @@ class ExitStatus(IntEnum):
     DATA = 1  # the data said no: invalid value, unknown id, conflict
     USAGE = 2  # the command line was wrong
     INTERRUPTED = 130  # Ctrl-C
+    BROKEN_PIPE = 141  # the reader of our output went away, as after SIGPIPE
 
 
 class DeregError(Exception):

@@ -70,9 +70,7 @@ def narrow_table(
         for i in range(text_columns, len(headings))
     ]
     room = width - sum(numeric_widths) - (len(headings) - 1)
-    natural = [max(len(row[i]) for row in [headings, *cells]) for i in range(text_columns)]
-    if sum(natural) > room:  # wrap the text columns, each in proportion to its longest value
-        natural = [max(room * n // sum(natural), 6) for n in natural]
+    natural = _text_widths([row[:text_columns] for row in [headings, *cells]], room)
     if "narrow" not in tabulation.multiline_formats:
         rows = tabulation.DataRow("", " ", "")
         tabulation._table_formats["narrow"] = tabulation.TableFormat(
@@ -97,6 +95,17 @@ def narrow_table(
         lines.insert(len(lines) - last_row_lines, rule)
         text = "\n".join(lines)
     return text
+
+
+def _text_widths(rows: list[list[str]], room: int) -> list[int]:
+    """Widths for the text columns within room: whole words first, then the rest shared out."""
+    longest = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    if sum(longest) <= room:
+        return longest
+    words = [max(len(word) for row in rows for word in row[i].split() or [""]) for i in range(len(longest))]
+    spare = max(room - sum(words), 0)
+    wanted = [full - word for full, word in zip(longest, words)]
+    return [max(word + spare * want // max(sum(wanted), 1), 6) for word, want in zip(words, wanted)]
 
 
 def _wrapped(row: list[str], widths: list[int]) -> list[str]:
