@@ -303,7 +303,7 @@ def test_a_reader_that_stops_early_gets_no_error_message(tmp_path):
     import subprocess
     import sys
 
-    command = f"'{sys.executable}' -m dereg --db '{tmp_path / 'p.db'}' region list | head -c 10"
+    command = f"'{sys.executable}' -m dereg --db '{tmp_path / 'p.db'}' region list | true"
     result = subprocess.run(["bash", "-c", f"set -o pipefail; {command}"], capture_output=True,
                             text=True)  # fmt: skip
     assert result.stderr == ""
