@@ -448,7 +448,8 @@ def main() -> None:
             f"# Benchmark results\n\nThe latest run, {stamp}, {took:.0f} s:\n\n```sh\n{command}\n```\n\n"
             + "\n".join(f"- {line}" for line in lines) + "\n\n" + report.markdown() + "\n\n"
             + "".join(f"- {note}\n" for note in report.notes)
-            + "\nRatios are medians over rounds of each round's own pair; see README.md.\n",
+            + "\nRatios are medians over rounds of each round's own pair. README.md says how they are\n"
+            + "measured, what was changed for them, and why the targets missed are missed.\n",
             encoding="utf-8",
         )
 
