@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from dereg import regions
 from dereg.dates import parse_date
@@ -294,7 +294,11 @@ def list_cases(
     max_amount: str | None = None,
     search: str | None = None,
     limit: int | None = None,
-) -> list[dict]:
+) -> Iterator[dict]:
+    """The matching cases, read as they are needed: a million need not fit in memory.
+
+    The filters are checked before the first row is asked for.
+    """
     where, params = _scope_clause(conn, election, region)
     if district is not None:
         where += " AND d.key = ?"
@@ -317,7 +321,8 @@ def list_cases(
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    return [dict(zip(CASE_COLUMNS, row)) for row in conn.execute(sql, params)]
+    cursor = conn.execute(sql, params)
+    return (dict(zip(CASE_COLUMNS, row)) for row in cursor)
 
 
 # --- appeals -----------------------------------------------------------------------------

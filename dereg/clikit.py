@@ -97,9 +97,13 @@ def connect(ctx: typer.Context) -> sqlite3.Connection:
 
 
 def echo_rows(rows, columns, fmt: Enum, **options) -> None:
-    from dereg.output import render
+    """Print rows in the chosen format; csv and json stream (rows may be an iterator)."""
+    from dereg.output import render, write
 
-    typer.echo(render(rows, columns, fmt.value, **options), nl=False)
+    if options:
+        typer.echo(render(list(rows), columns, fmt.value, **options), nl=False)
+    else:
+        write(rows, columns, fmt.value, sys.stdout)
 
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TextIO
 
 FORMATS = ("table", "csv", "json")
 SUMMARY_FORMATS = ("table", "csv", "json", "markdown")
@@ -31,6 +32,26 @@ def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, total: dict |
         return "(none)\n" if fmt == "table" else tabulate([], headers=list(columns), tablefmt=style) + "\n"
     text = tabulate(body, headers=list(columns), tablefmt=style, disable_numparse=True)
     return text + "\n"
+
+
+def write(rows: Iterable[dict], columns: Sequence[str], fmt: str, out: TextIO) -> None:
+    """Draw rows onto out as they come: csv and json stream, whatever the number of rows.
+
+    A table must see every row to size its columns, so it is drawn whole by render().
+    """
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_csv_cell(row[column]) for column in columns] for row in rows)
+    elif fmt == "json":  # the same text as json.dumps(list, indent=2), one row at a time
+        opening = "["
+        for row in rows:
+            text = json.dumps(_json_row(row, columns), ensure_ascii=False, indent=2)
+            out.write(opening + "\n  " + text.replace("\n", "\n  "))
+            opening = ","
+        out.write("[]\n" if opening == "[" else "\n]\n")
+    else:
+        out.write(render(list(rows), columns, fmt))
 
 
 def _json_row(row: dict, columns: Sequence[str]) -> dict:

@@ -100,7 +100,7 @@ def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionRepo
         name = totals["election"]
         regions = figures.summary(conn, "region", name)
         districts = figures.summary(conn, "district", name)
-        cases = list_cases(conn, election=name)
+        cases = list(list_cases(conn, election=name))
         election_id = scope(conn, name, None)[0]
         won = conn.execute(
             "SELECT count(*) FROM appeals a JOIN cases c ON c.id = a.case_id "
