@@ -17,7 +17,7 @@ from pathlib import Path
 from dereg.errors import DeregError
 from dereg.text import fold, fold_region
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x64657267  # 'derg': tells a dereg database from any other SQLite file
 BUSY_TIMEOUT_SECONDS = 30.0  # how long to wait for another writer; $DEREG_BUSY_TIMEOUT overrides
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -147,32 +147,49 @@ def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
             f"understands ({SCHEMA_VERSION}): upgrade dereg"
         )
     conn.execute("PRAGMA journal_mode = WAL")
-    with transaction(conn):
-        # Read again inside the write lock: another process may have just done this.
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == SCHEMA_VERSION:
-            return
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if app_id != APPLICATION_ID and (app_id != 0 or tables):
-            raise DeregError(f"'{path}' is an SQLite database, but not a dereg one")
-        if version:  # an older dereg database: change its tables in place
-            for number in range(version + 1, SCHEMA_VERSION + 1):
-                MIGRATIONS[number](conn)
-        _apply_schema(conn)
-        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    # A migration that rebuilds a table must not cascade its DROP to the rows that refer to
+    # it; foreign keys are off for the migration (they cannot change inside a transaction)
+    # and checked as a whole before it commits.
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with transaction(conn):
+            # Read again inside the write lock: another process may have just done this.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == SCHEMA_VERSION:
+                return
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if app_id != APPLICATION_ID and (app_id != 0 or tables):
+                raise DeregError(f"'{path}' is an SQLite database, but not a dereg one")
+            if version:  # an older dereg database: change its tables in place
+                _drop_views_and_triggers(conn)
+                for number in range(version + 1, SCHEMA_VERSION + 1):
+                    MIGRATIONS[number](conn)
+            _apply_schema(conn)
+            if conn.execute("PRAGMA foreign_key_check").fetchone():
+                raise DeregError(
+                    f"database '{path}' has rows that refer to missing ones; "
+                    "run 'dereg check' with the previous dereg, or restore a backup"
+                )
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
 def _apply_schema(conn: sqlite3.Connection) -> None:
     """Recreate views and triggers from schema.sql, create what is missing, seed reference data."""
+    _drop_views_and_triggers(conn)
+    for statement in schema_statements():
+        conn.execute(statement)
+    _seed(conn)
+
+
+def _drop_views_and_triggers(conn: sqlite3.Connection) -> None:
     for kind, name in conn.execute(
         "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger')"
     ).fetchall():
         conn.execute(f'DROP {kind} IF EXISTS "{name}"')
-    for statement in schema_statements():
-        conn.execute(statement)
-    _seed(conn)
 
 
 def _seed(conn: sqlite3.Connection) -> None:
@@ -224,9 +241,26 @@ def _migrate_to_4(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX IF EXISTS appeals_case")  # now appeals_outcome, covering the outcome
 
 
+def _migrate_to_5(conn: sqlite3.Connection) -> None:
+    """Version 5 tightens the CHECKs (impossible dates refused, enums as OR chains)."""
+    for table in ("districts", "cases", "appeals"):
+        _rebuild(conn, table)
+
+
+def _rebuild(conn: sqlite3.Connection, table: str) -> None:
+    """Give table its definition in schema.sql, keeping every row and id (SQLite's way:
+    create anew, copy, drop the old, rename; foreign keys are off during migrations)."""
+    create = next(s for s in schema_statements() if s.startswith(f"CREATE TABLE IF NOT EXISTS {table} "))
+    columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
+    conn.execute(create.replace(f"EXISTS {table} ", f"EXISTS {table}_rebuilt ", 1))
+    conn.execute(f"INSERT INTO {table}_rebuilt ({columns}) SELECT {columns} FROM {table}")
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"ALTER TABLE {table}_rebuilt RENAME TO {table}")
+
+
 # MIGRATIONS[n] turns a database of version n - 1 into version n, in place.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4,
+    2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
 }
 
 

@@ -136,3 +136,17 @@ def test_a_non_editable_install_carries_the_schema_and_regions(tmp_path):
     region = subprocess.run([sys.executable, "-m", "dereg", "region", "list", "-f", "csv"],
                             capture_output=True, text=True, env=env, cwd=tmp_path)  # fmt: skip
     assert "North Kazakhstan" in region.stdout
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("decided_on", "2016-02-31"), ("decided_on", "20.03.2016"), ("decision", "withdrawn"),
+     ("amount_minor", -1)],
+)  # fmt: skip
+def test_the_schema_refuses_what_the_tool_would_never_write(run, db_path, column, value):
+    """A backstop for rows written behind dereg's back, e.g. with the sqlite3 shell."""
+    run("case", "add", "--election", "e", "--region", "NKO", "--district", "d", "--candidate",
+        "c", "--decision", "refused", "--decided-on", "2016-02-29")  # fmt: skip
+    conn = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+        conn.execute(f"UPDATE cases SET {column} = ?", (value,))
