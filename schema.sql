@@ -7,6 +7,7 @@
 -- the files the package ships, so that it has one source too.
 --
 -- CHECKs compare dates with date(x, '+0 days'), which normalises 2016-02-31 to 2016-03-02
+-- and gives NULL for what is no date (hence IS, not =)
 -- (plain date(x) passes it through on SQLite 3.40), and spell enums as OR chains: an IN
 -- list costs SQLite 3.40 a temporary table per row, 5x slower on a million-row import.
 
@@ -60,7 +61,7 @@ CREATE TABLE IF NOT EXISTS cases (
     candidate_key TEXT NOT NULL,
     nominated_by  TEXT,
     decision      TEXT NOT NULL CHECK (decision = 'refused' OR decision = 'cancelled'),
-    decided_on    TEXT NOT NULL CHECK (decided_on = date(decided_on, '+0 days')),
+    decided_on    TEXT NOT NULL CHECK (decided_on IS date(decided_on, '+0 days')),
     reason        TEXT,
     amount_minor  INTEGER CHECK (amount_minor >= 0), -- exact, in the currency's minor unit
     currency      TEXT NOT NULL DEFAULT 'KZT' REFERENCES currencies (code),
@@ -75,11 +76,11 @@ CREATE TABLE IF NOT EXISTS appeals (
     court      TEXT NOT NULL CHECK (trim(court) <> ''),
     instance   TEXT NOT NULL DEFAULT 'first'
                CHECK (instance = 'first' OR instance = 'appeal' OR instance = 'cassation'),
-    filed_on   TEXT CHECK (filed_on = date(filed_on, '+0 days')),
+    filed_on   TEXT CHECK (filed_on IS date(filed_on, '+0 days')),
     outcome    TEXT NOT NULL DEFAULT 'pending'
                CHECK (outcome = 'pending' OR outcome = 'upheld' OR outcome = 'reinstated'
                       OR outcome = 'not_heard'),
-    decided_on TEXT CHECK (decided_on = date(decided_on, '+0 days')),
+    decided_on TEXT CHECK (decided_on IS date(decided_on, '+0 days')),
     notes      TEXT,
     UNIQUE (case_id, instance)
 ) STRICT;
