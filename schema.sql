@@ -6,10 +6,10 @@
 -- Reference data (regions and their aliases, currencies) is seeded by dereg/db.py from
 -- the files the package ships, so that it has one source too.
 --
--- CHECKs compare dates with date(x, '+0 days'), which normalises 2016-02-31 to 2016-03-02
--- and gives NULL for what is no date (hence IS, not =)
--- (plain date(x) passes it through on SQLite 3.40), and spell enums as OR chains: an IN
--- list costs SQLite 3.40 a temporary table per row, 5x slower on a million-row import.
+-- CHECKs compare a date with date(x, '+0 days'), which turns 2016-02-31 into 2016-03-02
+-- (plain date(x) lets it through on SQLite 3.40) and gives NULL for what is no date at all
+-- (hence IS, not =). Enums are OR chains: an IN list costs SQLite 3.40 a temporary table
+-- per row, 5x slower on a million-row import.
 
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
