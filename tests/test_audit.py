@@ -8,7 +8,7 @@ import getpass
 import json
 import re
 import sqlite3
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
