@@ -125,8 +125,8 @@ class CaseLoader:
         self.outcomes = Cache(blank(lambda c: parse_choice(c, "outcome", (*OUTCOMES, "not_filed"))))
         self.seats = Cache(blank(lambda c: parse_count(c, "seats", 1)))
         self.counts = Cache(blank(lambda c: parse_count(c, "candidates", 0)))
+        # Amounts are not cached: nearly every one is different.
         self.amount = amount_parser(delimiter)
-        self.amounts: dict[str, Cache] = {}  # currency -> cell -> minor units
         self.folds = Cache(fold)  # for the search column: parties and reasons repeat
         self.checks = [
             (column, index[column], check) for column, check in (
@@ -179,7 +179,7 @@ class CaseLoader:
             if amount is None:
                 amount = KEEP
             elif amount:
-                amount = self._amounts("KZT" if currency is KEEP else currency)[amount]
+                amount = self._amount(amount, "KZT" if currency is KEEP else currency)
             else:
                 amount = None
             values = (candidate, self.nominators[nominated_by], self.decisions[decision],
@@ -201,14 +201,10 @@ class CaseLoader:
         changed = set_figures(self.conn, self.actor, self.command, place, line, figures)
         return "updated" if status == "unchanged" and changed != "unchanged" else status
 
-    def _amounts(self, currency: str) -> Cache:
-        cache = self.amounts.get(currency)
-        if cache is None:
-            parse = self.amount
-            cache = self.amounts[currency] = Cache(
-                lambda cell: parse(cell.strip(), currency) if cell.strip() else None
-            )  # fmt: skip
-        return cache
+    def _amount(self, cell: str, currency: str) -> int | None:
+        """Minor units of a discrepancy_amount cell; blank (spaces only) is no amount."""
+        cell = cell.strip()
+        return self.amount(cell, currency) if cell else None
 
     def _appeal(self, court, instance, filed_on, decided_on, outcome) -> tuple | None:
         """(instance, court, filed_on, outcome, decided_on) of the appeal a row describes.
@@ -241,7 +237,7 @@ class CaseLoader:
         amount = cells[index["discrepancy_amount"]]
         if currency and amount:
             try:
-                self._amounts("KZT" if currency is KEEP else currency)[amount]
+                self._amount(amount, "KZT" if currency is KEEP else currency)
             except InvalidValue as exc:
                 problems.append(("discrepancy_amount", str(exc)))
         if not problems:

@@ -82,7 +82,13 @@ def required(parse: Callable) -> Callable:
 
 
 class Cache(dict):
-    """cell -> parsed value, for columns whose values repeat down a file; errors are kept too."""
+    """cell -> parsed value, for columns whose values repeat down a file; errors are kept too.
+
+    A full cache starts again empty rather than keeping its first values: files come
+    district by district, so what repeats is what was met lately (a district's name, its
+    election's dates), and a cache frozen at its first 4,096 values would miss on every
+    district after them.
+    """
 
     def __init__(self, parse: Callable, limit: int = 4096):
         super().__init__()
@@ -99,8 +105,9 @@ class Cache(dict):
             if len(self.errors) < self.limit:
                 self.errors[cell] = (str(exc), exc.field)
             raise
-        if len(self) < self.limit:
-            self[cell] = value
+        if len(self) >= self.limit:
+            self.clear()
+        self[cell] = value
         return value
 
 
