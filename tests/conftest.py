@@ -71,3 +71,14 @@ NISTOLY = (
     "--district", "oblast maslikhat", "--candidate", "Nistoly Marina", "--decision", "refused",
     "--decided-on", "20.03.2016", "--amount", "83", "--nominated-by", "self",
 )  # fmt: skip
+
+# A case in Almaty with the candidate's name to add: CASE + ("Name",).
+CASE = ("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--district",
+        "okrug 1", "--decision", "refused", "--decided-on", "2016-03-20", "--candidate")  # fmt: skip
+
+
+def ok(run, *args: str) -> str:
+    """Run a command that must succeed; its stdout."""
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout

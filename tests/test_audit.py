@@ -11,17 +11,9 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import CASE, ok
 
 from dereg import db
-
-CASE = ("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--district",
-        "okrug 1", "--decision", "refused", "--decided-on", "2016-03-20", "--candidate")  # fmt: skip
-
-
-def ok(run, *args: str) -> str:
-    result = run(*args)
-    assert result.exit_code == 0, result.stderr
-    return result.stdout
 
 
 def log(db_path) -> list[dict]:

@@ -11,16 +11,8 @@ import sys
 import textwrap
 
 import pytest
+from conftest import CASE, ok
 from fsfaults import fill_disk, small_disk  # noqa: F401 (fixture)
-
-CASE = ("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--district",
-        "okrug 1", "--decision", "refused", "--decided-on", "2016-03-20", "--candidate")  # fmt: skip
-
-
-def ok(run, *args: str) -> str:
-    result = run(*args)
-    assert result.exit_code == 0, result.stderr
-    return result.stdout
 
 
 def outcome(result) -> tuple:

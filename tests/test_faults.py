@@ -16,19 +16,11 @@ import threading
 import time
 
 import pytest
+from conftest import CASE, ok
 from fsfaults import fill_disk, lockable_folder, read_only, small_disk  # noqa: F401 (fixtures)
 
 from dereg import db
 from dereg.cases import add_case
-
-CASE = ("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--district",
-        "okrug 1", "--decision", "refused", "--decided-on", "2016-03-20", "--candidate")  # fmt: skip
-
-
-def ok(run, *args: str) -> str:
-    result = run(*args)
-    assert result.exit_code == 0, result.stderr
-    return result.stdout
 
 
 def cases(path) -> list[tuple]:
