@@ -29,10 +29,6 @@ DISTRICT_COLUMNS = ("election", "region", "district", "seats", "candidates", "le
 APPEAL_COLUMNS = (
     "id", "case_id", "candidate", "court", "instance", "filed_on", "outcome", "decided_on", "notes",
 )  # fmt: skip
-CASE_FIELDS = (
-    "election", "region", "district", "candidate", "decision", "decided_on", "amount",
-    "currency", "nominated_by", "reason", "notes",
-)  # fmt: skip
 REQUIRED_CASE_FIELDS = ("election", "region", "district", "candidate", "decision", "decided_on")
 
 

@@ -21,7 +21,6 @@ from dereg.errors import DeregError, UsageError
 
 SNIFF_BYTES = 1 << 16
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t"}
-DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "TAB"}
 
 # The bytes where KZ-1048 holds the Kazakh letters Ә Ғ Қ Ң Ө Ұ Ү Һ (both cases): read as
 # Windows-1251 they give Ј Є Ќ Ѕ Ґ Ў Ї Ћ, letters no office in Kazakhstan writes.

@@ -8,9 +8,6 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-FORMATS = ("table", "csv", "json")
-SUMMARY_FORMATS = ("table", "csv", "json", "markdown")
-
 
 def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, total: dict | None = None) -> str:
     """Draw rows; total (a last row of sums) shows in markdown only."""
