@@ -172,8 +172,13 @@ def _scope_clause(conn: sqlite3.Connection, election: str | None, region: str | 
 # --- cases -------------------------------------------------------------------------------
 
 
-def parse_case(conn: sqlite3.Connection, raw: dict[str, str | None]) -> dict:
-    """Check and normalise the case fields present in raw (strings as typed)."""
+def parse_case(
+    conn: sqlite3.Connection, raw: dict[str, str | None], *, currency: str = "KZT"
+) -> dict:
+    """Check and normalise the case fields present in raw (strings as typed).
+
+    An amount is read in raw's currency if it has one, else in `currency`.
+    """
     values: dict = {}
     for field in ("candidate", "election", "district"):
         if field in raw:
@@ -188,8 +193,8 @@ def parse_case(conn: sqlite3.Connection, raw: dict[str, str | None]) -> dict:
         values["currency"] = with_field("currency", parse_currency, raw["currency"])
     if "amount" in raw:
         amount = (raw["amount"] or "").strip()
-        currency = values.get("currency") or raw.get("_current_currency") or "KZT"
-        values["amount"] = with_field("amount", parse_amount, amount, currency) if amount else None
+        in_currency = values.get("currency") or currency
+        values["amount"] = with_field("amount", parse_amount, amount, in_currency) if amount else None
     for field in ("nominated_by", "reason", "notes"):
         if field in raw:
             values[field] = with_field(field, optional_text, raw[field], field)
@@ -248,7 +253,7 @@ def edit_case(conn: sqlite3.Connection, actor: str, case: int, raw: dict[str, st
     if "currency" in raw and "amount" not in raw and current[1] is not None:
         # The stored minor units mean something else in another currency: re-read the amount.
         raw = {**raw, "amount": before["discrepancy_amount"]}
-    values = parse_case(conn, {**raw, "_current_currency": current[0]})
+    values = parse_case(conn, raw, currency=current[0])
     place = {field: values.get(field, before[field]) for field in ("election", "region", "district")}
     district = district_id(conn, place["election"], place["region"], place["district"], create=True)
     candidate = values.get("candidate", before["candidate"])

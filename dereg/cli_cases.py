@@ -79,7 +79,7 @@ def case_add(
     ] = False,
 ) -> None:
     """Record a candidate's removal; asks for what is missing; prints the new case id."""
-    from dereg.cases import REQUIRED_CASE_FIELDS, add_case
+    from dereg.cases import REQUIRED_CASE_FIELDS, add_case, parse_case
     from dereg.db import transaction
 
     raw = _given(
@@ -93,11 +93,13 @@ def case_add(
         options = ", ".join(f"--{field.replace('_', '-')}" for field in missing)
         raise UsageError(f"missing option(s) {options} (no terminal to ask in)")
     prompted = bool(missing)
-    if prompted and amount is None:
-        missing.append("amount")
+    if prompted:
+        given = parse_case(conn, raw)  # a bad option fails now, not after the questions
+        if amount is None:
+            missing.append("amount")
     try:
         for field in missing:
-            raw[field] = _ask(conn, field, raw)
+            raw[field] = _ask(conn, field, given.get("currency", "KZT"))
         with transaction(conn):
             case = add_case(conn, ctx.obj.actor, raw)
     except (DeregError, typer.Abort, KeyboardInterrupt):
@@ -107,7 +109,7 @@ def case_add(
     typer.echo(case)
 
 
-def _ask(conn: sqlite3.Connection, field: str, raw: dict) -> str:
+def _ask(conn: sqlite3.Connection, field: str, currency: str) -> str:
     """Ask for one value until it checks out (region names are shown normalised)."""
     from dereg.cases import parse_case
 
@@ -120,7 +122,7 @@ def _ask(conn: sqlite3.Connection, field: str, raw: dict) -> str:
         except EOFError:
             raise typer.Abort() from None
         try:
-            parsed = parse_case(conn, {field: answer, "currency": raw.get("currency")})
+            parsed = parse_case(conn, {field: answer}, currency=currency)
         except DeregError as exc:
             typer.echo(f"  {exc}", err=True)
             continue

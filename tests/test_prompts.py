@@ -88,3 +88,19 @@ def test_a_real_terminal_is_asked(tmp_path):
     out, _ = process.communicate(timeout=20)
     os.close(leader)
     assert (process.returncode, out) == (0, b"1\n")
+
+
+def test_a_bad_option_fails_before_any_question(run_in_terminal):
+    result = run_in_terminal("case", "add", "--currency", "XYZ", "--amount", "5", input="e\n" * 20)
+    assert (result.exit_code, result.stderr) == (
+        1, "Error: --currency: currency 'XYZ' is not an ISO 4217 code\n"
+    )
+
+
+def test_the_amount_is_asked_in_the_currency_given(run_in_terminal, run):
+    result = run_in_terminal("case", "add", "--currency", "JPY", "--election", "e", "--region",
+                             "NKO", "--district", "d", "--decision", "refused", "--decided-on",
+                             "2016-01-01", input="Name\n1.5\n150\n")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "amount '1.5' has more decimals than JPY allows (0)" in result.stderr
+    assert json.loads(run("case", "show", "1", "-f", "json").stdout)["discrepancy_amount"] == "150"
