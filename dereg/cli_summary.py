@@ -33,23 +33,15 @@ def summary(
     columns = figures.COLUMNS[by.value]
     if fmt in (SummaryFormat.json, SummaryFormat.csv):
         if fmt is SummaryFormat.csv:
-            rows = [_fixed_decimals(row, figures.DECIMALS) for row in rows]
+            rows = [figures.with_fixed_decimals(row) for row in rows]
         echo_rows(rows, columns, fmt)
         return
-    total = _fixed_decimals(figures.total(rows, by.value), figures.DECIMALS)
-    shown = [_fixed_decimals(row, figures.DECIMALS) for row in rows]
+    total = figures.with_fixed_decimals(figures.total(rows, by.value))
+    shown = [figures.with_fixed_decimals(row) for row in rows]
     if fmt is SummaryFormat.markdown:
         echo_rows(shown, columns, fmt, total=total)
     else:
         _print_table(shown, total, columns, figures)
-
-
-def _fixed_decimals(row: dict, decimals: dict[str, int]) -> dict:
-    """Ratios as text with their fixed decimals (2.50, not 2.5), for csv and tables."""
-    return {
-        column: f"{value:.{decimals[column]}f}" if column in decimals and isinstance(value, float) else value
-        for column, value in row.items()
-    }
 
 
 def _print_table(rows, total, columns, figures) -> None:

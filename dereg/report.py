@@ -256,8 +256,8 @@ def cell_text(column: str, row: dict) -> str:
         return SHORT_OUTCOMES.get(value, value or "")
     if column in ("uncontested",) and isinstance(value, bool):
         return "yes" if value else "no"
-    if column in figures.DECIMALS and isinstance(value, float):
-        return f"{value:.{figures.DECIMALS[column]}f}"
+    if column in figures.DECIMALS:
+        return "" if value is None else str(figures.fixed_decimals(column, value))
     if isinstance(value, int) and not isinstance(value, bool):
         return number(value)
     return "" if value is None else str(value)

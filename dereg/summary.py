@@ -82,6 +82,18 @@ def _scope_on_names(
     return " AND ".join(clauses), params
 
 
+def fixed_decimals(column: str, value):
+    """A ratio as text with its fixed decimals (2.50, not 2.5); any other value as it is."""
+    if column in DECIMALS and isinstance(value, float):
+        return f"{value:.{DECIMALS[column]}f}"
+    return value
+
+
+def with_fixed_decimals(row: dict) -> dict:
+    """The row for csv and tables: its ratios as text with their fixed decimals."""
+    return {column: fixed_decimals(column, value) for column, value in row.items()}
+
+
 def _typed(row: dict) -> dict:
     for column in BOOLEAN_COLUMNS & row.keys():
         if row[column] is not None:
