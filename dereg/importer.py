@@ -19,12 +19,13 @@ from dereg.csvsource import Source, open_source  # noqa: F401 (open_source: the 
 from dereg.db import audit, transaction
 from dereg.errors import DeregError
 from dereg.loaders import IGNORED, DistrictLoader, RowInvalid
+from dereg.text import CONTROL_CHARACTERS
 
 MAX_LISTED = 50  # problems listed; the rest are counted
 PROGRESS_EVERY = 8192  # rows between progress reports
 # C0 and C1 controls (TAB, LF and CR are judged per column) and the lone surrogates that
 # csvsource puts where bytes were not valid in the file's encoding.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\udc00-\udcff]")
+_FORBIDDEN = re.compile(f"[{CONTROL_CHARACTERS}\udc00-\udcff]")
 # Excel writes '?' for a letter its code page lacks: 'Қасымова' saved as Windows-1251 is '?асымова'.
 _CYRILLIC_QUESTION = re.compile(r"\?(?=[\u0400-\u04ff])|(?<=[\u0400-\u04ff])\?(?=\w)")
 

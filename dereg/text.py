@@ -6,9 +6,10 @@ import unicodedata
 from dereg.errors import InvalidValue
 
 _SPACES_AND_HYPHENS = re.compile(r"[\s\-\u2010-\u2015]+")
-# C0 and C1 control characters; TAB, LF and CR are judged by the caller.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_LINE_BREAK = re.compile(r"[\t\r\n]")
+# C0 and C1 control characters, for a regex class; TAB, LF and CR are judged by the caller.
+CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
+_TAB_OR_LINE_BREAK = re.compile(r"[\t\r\n]")
 
 
 def fold(text: str) -> str:
@@ -25,7 +26,7 @@ def fold_region(text: str) -> str:
 
 def clean_text(value: str, what: str, *, multiline: bool = False) -> str:
     """Strip a free-text value and refuse NUL and other control characters in it."""
-    bad = _CONTROL.search(value) or (None if multiline else _LINE_BREAK.search(value))
+    bad = _CONTROL.search(value) or (None if multiline else _TAB_OR_LINE_BREAK.search(value))
     if bad:
         raise InvalidValue(f"{what} {value!r} holds a control character ({bad.group()!r})")
     return value.strip()
