@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dereg.errors import Conflict, DeregError
+from dereg.files import create_private
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def backup(conn: sqlite3.Connection, source: Path, target: Path, *, force: bool 
     partial = folder / f".{target.name}.{os.getpid()}.partial"
     try:
         partial.unlink(missing_ok=True)  # left by a crashed backup that had our process id
-        _create_private_file(partial)
+        create_private(partial)
         cases, appeals = _copy(conn, partial)
         _fsync(partial)
         _install(partial, target, force)
@@ -94,14 +95,6 @@ def _same_file(source: Path, target: Path) -> bool:
         return os.path.samefile(source, target)
     except OSError:
         return False
-
-
-def _create_private_file(path: Path) -> None:
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # whatever the umask
-    finally:
-        os.close(fd)
 
 
 def _install(partial: Path, target: Path, force: bool) -> None:

@@ -182,7 +182,7 @@ def export_cases(
     import io
 
     from dereg.exporter import export_cases as write
-    from dereg.exporter import private_output
+    from dereg.files import private_output
 
     conn = connect(ctx)
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -37,27 +36,8 @@ def report(
     if output is None or str(output) == "-":
         typer.echo(text, nl=False)
         return
-    write_private(output, text)
+    from dereg.files import private_output
+
+    with private_output(output) as out:
+        out.write(text)
     typer.echo(f"report written to {output}", err=True)
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write text to path as a whole, mode 0600 whatever the umask; a failure leaves no part."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            os.fchmod(out.fileno(), 0o600)
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from dereg.errors import DeregError
+from dereg.files import create_private
 from dereg.text import fold, fold_region
 
 SCHEMA_VERSION = 5
@@ -90,13 +91,11 @@ def _create_private_file(path: Path) -> None:
     if not path.parent.exists():
         raise DeregError(f"database '{path}': folder '{path.parent}' does not exist")
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        create_private(path)
     except FileExistsError:
         return  # another process created it a moment ago
     except OSError as exc:
         raise DeregError(f"database '{path}' cannot be created: {exc.strerror}") from exc
-    os.close(fd)
-    os.chmod(path, 0o600)  # whatever the umask
 
 
 def _refuse_other_files(path: Path) -> None:

@@ -6,12 +6,8 @@ import csv
 import hashlib
 import hmac
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import TextIO
 
 from dereg.cases import CASE_COLUMNS
@@ -94,31 +90,3 @@ def export_cases(conn: sqlite3.Connection, out: TextIO, fmt: str = "csv", redact
         raise DeregError(f"format {fmt!r} is not one of: {', '.join(FORMATS)}")
     write = write_csv if fmt == "csv" else write_json
     return write(case_rows(conn, redact), out)
-
-
-def open_private(path: str | os.PathLike, *, encoding: str = "utf-8", errors: str = "strict") -> TextIO:
-    """Create (or empty) a text file readable by its owner alone, whatever the umask."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # a file that existed keeps its mode unless told
-    except OSError:
-        os.close(fd)
-        raise
-    return open(fd, "w", encoding=encoding, errors=errors, newline="")
-
-
-@contextmanager
-def private_output(path: str | os.PathLike) -> Iterator[TextIO]:
-    """A file written in full or not at all: a private temporary file, renamed when done."""
-    path = Path(path)
-    if path.is_dir():
-        raise DeregError(f"{path} is a folder: name the file to write")
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)  # mkstemp makes it 0600
-    try:
-        with open_private(temporary) as out:
-            yield out
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise

@@ -100,7 +100,7 @@ class Rejects:
     """The rows left out by --skip-invalid, with why: UTF-8 with a BOM, so Excel opens it."""
 
     def __init__(self, path: Path, header: list[str], delimiter: str):
-        from dereg.exporter import open_private
+        from dereg.files import open_private
 
         self.file = open_private(path, encoding="utf-8-sig", errors="replace")
         self.writer = csv.writer(self.file, delimiter=delimiter, lineterminator="\r\n")
