@@ -49,7 +49,9 @@ def required_text(value: str | None, what: str) -> str:
 
 
 def optional_text(value: str | None, what: str) -> str | None:
-    return clean_text(value, what, multiline=True) or None if value is not None else None
+    if value is None:
+        return None
+    return clean_text(value, what, multiline=True) or None  # '' clears the field
 
 
 # --- elections and districts -------------------------------------------------------------
