@@ -300,6 +300,15 @@ def bench_query(report: Report, work: Path, sizes: list[int], repetitions: int) 
             target = "<= 2.5" if cases >= 1_000_000 else ""  # smaller: start-up outweighs the view
             report.add(Row(f"summary --by {by}, {label} cases ({districts:,} districts)", f"{median(dereg):.3f} s",
                            paired_ratio(dereg, shell), target, f"sqlite3 shell {median(shell):.3f} s"))  # fmt: skip
+        # What a terminal shows by default: the same view drawn as a wrapped table (information).
+        table = Contender("table", [*dereg_command(), "--db", str(database), "summary", "--by", "district"])
+        shell = Contender("shell", ["sqlite3", "-csv", "-header", str(database),
+                                    f"SELECT * FROM district_competition ORDER BY {ORDER['district']}"])  # fmt: skip
+        rounds([table, shell], 1, bench_env())
+        table.samples.clear(), shell.samples.clear()
+        rounds([table, shell], repetitions, bench_env())
+        report.add(Row(f"summary --by district as a table, {label} cases", f"{median(table):.3f} s",
+                       paired_ratio(table, shell), "", f"sqlite3 shell {median(shell):.3f} s"))  # fmt: skip
         for term in SEARCH_TERMS:
             dereg = Contender("dereg", [*dereg_command(), "--db", str(database), "case", "list",
                                         "--search", term, "--format", "csv"])  # fmt: skip
