@@ -32,9 +32,9 @@ def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, total: dict |
 
 
 def write(rows: Iterable[dict], columns: Sequence[str], fmt: str, out: TextIO) -> None:
-    """Draw rows onto out as they come: csv and json stream, whatever the number of rows.
+    """Draw rows onto out as they come, in memory that does not grow with their number.
 
-    A table must see every row to size its columns, so it is drawn whole by render().
+    A table must see every row to size its columns: its cells wait in a temporary file.
     """
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
@@ -47,8 +47,64 @@ def write(rows: Iterable[dict], columns: Sequence[str], fmt: str, out: TextIO) -
             out.write(opening + "\n  " + text.replace("\n", "\n  "))
             opening = ","
         out.write("[]\n" if opening == "[" else "\n]\n")
+    elif fmt == "table":
+        _write_table(rows, columns, out)
     else:
         out.write(render(list(rows), columns, fmt))
+
+
+def _write_table(rows: Iterable[dict], columns: Sequence[str], out: TextIO) -> None:
+    """The text render() has tabulate draw (its 'simple' table), drawn here from a temporary
+    file of the cells: tabulate holds every row several times over, 5 GB for 1M cases."""
+    import pickle
+    import tempfile
+
+    import tabulate
+
+    with tempfile.TemporaryFile() as spool:
+        count, widths, multiline, plain = 0, [len(c) + tabulate.MIN_PADDING for c in columns], False, True
+        for row in rows:
+            cells = [_table_cell(row[column]) for column in columns]
+            pickle.dump(cells, spool, pickle.HIGHEST_PROTOCOL)
+            count += 1
+            for i, cell in enumerate(cells):
+                if "\n" in cell or "\r" in cell:  # even at an end, where strip() takes it
+                    multiline = True
+                widths[i] = max(widths[i], _width(cell.strip()))
+                # tabulate gives ANSI codes no width, and draws a rule for a row of "\x01"
+                plain = plain and "\x1b" not in cell and tabulate.SEPARATING_LINE not in cell
+        spool.seek(0)
+        cells_again = (pickle.load(spool) for _ in range(count))
+        if not plain or tabulate.WIDE_CHARS_MODE:  # widths that only tabulate counts right
+            out.write(render([dict(zip(columns, cells)) for cells in cells_again], columns, "table"))
+            return
+        if count == 0:
+            out.write("(none)\n")
+            return
+        out.write(_table_line(list(columns), widths) + "\n")
+        out.write("  ".join("-" * width for width in widths) + "\n")
+        for cells in cells_again:
+            cells = [cell.strip() for cell in cells]
+            if not multiline:
+                out.write(_table_line(cells, widths) + "\n")
+                continue
+            lines = [cell.splitlines() for cell in cells]  # as tabulate splits them
+            for k in range(max(map(len, lines))):
+                line = [cell[k] if k < len(cell) else "" for cell in lines]
+                out.write(_table_line(line, widths) + "\n")
+
+
+def _width(cell: str) -> int:
+    """A cell's width as tabulate measures it: its longest line between CR and LF."""
+    if "\n" in cell or "\r" in cell:
+        import re
+
+        return max(map(len, re.split("[\r\n]", cell)))
+    return len(cell)
+
+
+def _table_line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
 
 
 def _json_row(row: dict, columns: Sequence[str]) -> dict:
