@@ -62,7 +62,8 @@ def _write_table(rows: Iterable[dict], columns: Sequence[str], out: TextIO) -> N
     import tabulate
 
     with tempfile.TemporaryFile() as spool:
-        count, widths, multiline, plain = 0, [len(c) + tabulate.MIN_PADDING for c in columns], False, True
+        widths = [len(column) + tabulate.MIN_PADDING for column in columns]  # tabulate's headers
+        count, multiline, plain = 0, False, True
         for row in rows:
             cells = [_table_cell(row[column]) for column in columns]
             pickle.dump(cells, spool, pickle.HIGHEST_PROTOCOL)
