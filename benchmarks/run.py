@@ -93,6 +93,16 @@ def rounds(contenders: list[Contender], repetitions: int, env: dict | None = Non
             contender.samples.append(run(contender.argv, env))
 
 
+def warmed_rounds(
+    contenders: list[Contender], repetitions: int, env: dict, warm_up: int = 1
+) -> None:
+    """rounds() after warm_up untimed ones (page cache, .pyc files), whose samples are dropped."""
+    rounds(contenders, warm_up, env)
+    for contender in contenders:
+        contender.samples.clear()
+    rounds(contenders, repetitions, env)
+
+
 def paired_ratio(numerator: Contender, denominator: Contender, what: str = "seconds") -> float:
     """The median over rounds of numerator / denominator, each round's own pair."""
     return statistics.median(
@@ -294,9 +304,7 @@ def bench_query(report: Report, work: Path, sizes: list[int], repetitions: int) 
                                         "--format", "csv"])  # fmt: skip
             shell = Contender("shell", ["sqlite3", "-csv", "-header", str(database),
                                         f"SELECT * FROM {view} ORDER BY {ORDER[by]}"])  # fmt: skip
-            rounds([dereg, shell], 1, bench_env())  # warm the page cache, untimed
-            dereg.samples.clear(), shell.samples.clear()
-            rounds([dereg, shell], repetitions, bench_env())
+            warmed_rounds([dereg, shell], repetitions, bench_env())  # page cache warm
             target = "<= 2.5" if cases >= 1_000_000 else ""  # smaller: start-up outweighs the view
             report.add(Row(f"summary --by {by}, {label} cases ({districts:,} districts)", f"{median(dereg):.3f} s",
                            paired_ratio(dereg, shell), target, f"sqlite3 shell {median(shell):.3f} s"))  # fmt: skip
@@ -304,18 +312,14 @@ def bench_query(report: Report, work: Path, sizes: list[int], repetitions: int) 
         table = Contender("table", [*dereg_command(), "--db", str(database), "summary", "--by", "district"])
         shell = Contender("shell", ["sqlite3", "-csv", "-header", str(database),
                                     f"SELECT * FROM district_competition ORDER BY {ORDER['district']}"])  # fmt: skip
-        rounds([table, shell], 1, bench_env())
-        table.samples.clear(), shell.samples.clear()
-        rounds([table, shell], repetitions, bench_env())
+        warmed_rounds([table, shell], repetitions, bench_env())
         report.add(Row(f"summary --by district as a table, {label} cases", f"{median(table):.3f} s",
                        paired_ratio(table, shell), "", f"sqlite3 shell {median(shell):.3f} s"))  # fmt: skip
         for term in SEARCH_TERMS:
             dereg = Contender("dereg", [*dereg_command(), "--db", str(database), "case", "list",
                                         "--search", term, "--format", "csv"])  # fmt: skip
             shell = Contender("shell", ["sqlite3", "-csv", "-header", str(database), from_dereg(term)])
-            rounds([dereg, shell], 1, bench_env())
-            dereg.samples.clear(), shell.samples.clear()
-            rounds([dereg, shell], repetitions, bench_env())
+            warmed_rounds([dereg, shell], repetitions, bench_env())
             target = "< 1 s" if cases >= 1_000_000 else ""
             report.add(Row(f"case list --search '{term}', {label} cases", f"{median(dereg):.3f} s",
                            paired_ratio(dereg, shell), target, f"sqlite3 shell scan {median(shell):.3f} s",
@@ -352,10 +356,7 @@ def bench_startup(report: Report, work: Path, repetitions: int) -> None:
     helps = Contender("help", [*dereg_command(), "--help"])
     summary = Contender("summary", [*dereg_command(), "summary"])
     everything = [python, typer_app, helps, summary]
-    rounds(everything, 2, env)  # warm up, untimed
-    for contender in everything:
-        contender.samples.clear()
-    rounds(everything, repetitions, env)
+    warmed_rounds(everything, repetitions, env, warm_up=2)
 
     def ms(c: Contender) -> str:
         return f"{median(c) * 1000:.0f} ms, {median(c, 'rss_mb'):.0f} MB"
