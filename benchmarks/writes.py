@@ -25,8 +25,8 @@ sys.path.insert(0, str(BENCH))
 import floor  # noqa: E402
 
 from dereg import db  # noqa: E402
-from dereg.csvsource import open_source  # noqa: E402
-from dereg.importer import import_cases  # noqa: E402
+from dereg.csvio.pipeline import import_cases  # noqa: E402
+from dereg.csvio.source import open_source  # noqa: E402
 
 CASE_COLUMNS = ("id, district_id, candidate, candidate_key, nominated_by, decision, decided_on, "
                 "reason, amount_minor, currency, notes, search")  # fmt: skip

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 
 from dereg import regions
 from dereg.dates import parse_date
-from dereg.db import audit, search_text
 from dereg.errors import Conflict, InvalidValue, NotFound
+from dereg.history import audit
 from dereg.money import parse_amount, parse_currency
-from dereg.text import clean_text, fold
+from dereg.text import clean_text, fold, search_text
 from dereg.values import (
     CASE_OUTCOMES,
     INSTANCES,

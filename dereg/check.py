@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from dereg.db import schema_statements, search_text
+from dereg.migrations import schema_statements
 from dereg.money import CURRENCY_EXPONENTS
-from dereg.text import fold
+from dereg.text import fold, search_text
 
 INSTANCE_RANK = "CASE {0}.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END"
 

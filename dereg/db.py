@@ -1,24 +1,21 @@
-"""The one place that opens a dereg database: pragmas, schema version, migrations, transactions."""
+"""The one place that opens a dereg database: its file, pragmas, schema version, transactions,
+and what to tell the user when SQLite fails. The schema and its migrations: migrations.py."""
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
 
+from dereg import migrations
 from dereg.errors import DeregError
 from dereg.files import create_private
-from dereg.text import fold, fold_region
+from dereg.migrations import SCHEMA_VERSION
 
-SCHEMA_VERSION = 5
 APPLICATION_ID = 0x64657267  # 'derg': tells a dereg database from any other SQLite file
 BUSY_TIMEOUT_SECONDS = 30.0  # how long to wait for another writer; $DEREG_BUSY_TIMEOUT overrides
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -40,22 +37,6 @@ def busy_timeout() -> float:
     if not 0 <= seconds <= 24 * 3600:
         raise DeregError(f"DEREG_BUSY_TIMEOUT must be a number of seconds (0 to 86400), not {text!r}")
     return seconds
-
-
-def schema_sql() -> str:
-    return resources.files("dereg").joinpath("schema.sql").read_text(encoding="utf-8")
-
-
-def schema_statements() -> Iterator[str]:
-    """Split schema.sql into statements (trigger bodies hold semicolons of their own)."""
-    statement = ""
-    for line in schema_sql().splitlines(keepends=True):
-        statement += line
-        if sqlite3.complete_statement(statement):
-            yield statement.strip()
-            statement = ""
-    if statement.strip() and not statement.strip().startswith("--"):
-        raise RuntimeError("schema.sql ends inside a statement")
 
 
 def connect(path: str | os.PathLike) -> sqlite3.Connection:
@@ -161,10 +142,8 @@ def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
             if app_id != APPLICATION_ID and (app_id != 0 or tables):
                 raise DeregError(f"'{path}' is an SQLite database, but not a dereg one")
             if version:  # an older dereg database: change its tables in place
-                _drop_views_and_triggers(conn)
-                for number in range(version + 1, SCHEMA_VERSION + 1):
-                    MIGRATIONS[number](conn)
-            _apply_schema(conn)
+                migrations.upgrade(conn, version)
+            migrations.apply_schema(conn)
             if conn.execute("PRAGMA foreign_key_check").fetchone():
                 raise DeregError(
                     f"database '{path}' has rows that refer to missing ones; "
@@ -174,98 +153,6 @@ def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
-
-
-def _apply_schema(conn: sqlite3.Connection) -> None:
-    """Recreate views and triggers from schema.sql, create what is missing, seed reference data."""
-    _drop_views_and_triggers(conn)
-    for statement in schema_statements():
-        conn.execute(statement)
-    _seed(conn)
-
-
-def _drop_views_and_triggers(conn: sqlite3.Connection) -> None:
-    for kind, name in conn.execute(
-        "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger')"
-    ).fetchall():
-        conn.execute(f'DROP {kind} IF EXISTS "{name}"')
-
-
-def _seed(conn: sqlite3.Connection) -> None:
-    from dereg.money import CURRENCY_EXPONENTS
-
-    conn.executemany(
-        "INSERT OR IGNORE INTO currencies (code, exponent) VALUES (?, ?)",
-        sorted(CURRENCY_EXPONENTS.items()),
-    )
-    if not conn.execute("SELECT meta.value FROM meta WHERE key = 'redaction_secret'").fetchone():
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('redaction_secret', ?)", (os.urandom(32).hex(),)
-        )
-    text = resources.files("dereg").joinpath("regions.csv").read_text(encoding="utf-8")
-    for row in csv.DictReader(text.splitlines()):
-        conn.execute(
-            "INSERT OR IGNORE INTO regions (name, kind) VALUES (?, ?)", (row["region"], row["kind"])
-        )
-        region_id = conn.execute(
-            "SELECT id FROM regions WHERE name = ?", (row["region"],)
-        ).fetchone()[0]
-        for alias in [row["region"], *row["aliases"].split("|")]:
-            conn.execute(
-                "INSERT OR IGNORE INTO region_aliases (key, alias, region_id) VALUES (?, ?, ?)",
-                (fold_region(alias), alias, region_id),
-            )
-
-
-def _migrate_to_2(conn: sqlite3.Connection) -> None:
-    """Version 2 adds the folded search column (filled here) and the audit log (schema.sql)."""
-    conn.execute("ALTER TABLE cases ADD COLUMN search TEXT NOT NULL DEFAULT ''")
-    rows = conn.execute(
-        "SELECT c.id, c.candidate, c.nominated_by, c.reason, c.notes, d.name "
-        "FROM cases c JOIN districts d ON d.id = c.district_id"
-    ).fetchall()
-    conn.executemany(
-        "UPDATE cases SET search = ? WHERE id = ?",
-        [(search_text(*row[1:]), row[0]) for row in rows],
-    )
-
-
-def _migrate_to_3(conn: sqlite3.Connection) -> None:
-    """Version 3 only adds a trigger (schema.sql): INSERT OR REPLACE cannot overwrite an audit row."""
-
-
-def _migrate_to_4(conn: sqlite3.Connection) -> None:
-    """Version 4 widens two indexes so the summary views read no table rows (schema.sql)."""
-    conn.execute("DROP INDEX IF EXISTS cases_district")  # now (district_id, currency, amount_minor)
-    conn.execute("DROP INDEX IF EXISTS appeals_case")  # now appeals_outcome, covering the outcome
-
-
-def _migrate_to_5(conn: sqlite3.Connection) -> None:
-    """Version 5 tightens the CHECKs (impossible dates refused, enums as OR chains)."""
-    for table in ("districts", "cases", "appeals"):
-        _rebuild(conn, table)
-
-
-def _rebuild(conn: sqlite3.Connection, table: str) -> None:
-    """Give table its definition in schema.sql, keeping every row and id (SQLite's way:
-    create anew, copy, drop the old, rename; foreign keys are off during migrations)."""
-    create = next(s for s in schema_statements() if s.startswith(f"CREATE TABLE IF NOT EXISTS {table} "))
-    columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
-    conn.execute(create.replace(f"EXISTS {table} ", f"EXISTS {table}_rebuilt ", 1))
-    conn.execute(f"INSERT INTO {table}_rebuilt ({columns}) SELECT {columns} FROM {table}")
-    conn.execute(f"DROP TABLE {table}")
-    conn.execute(f"ALTER TABLE {table}_rebuilt RENAME TO {table}")
-
-
-# MIGRATIONS[n] turns a database of version n - 1 into version n, in place.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
-}
-
-
-def search_text(*values: str | None) -> str:
-    """What --search looks in: the case's words, casefolded, so Cyrillic matches too."""
-    return fold(" ".join(value for value in values if value))
 
 
 @contextmanager
@@ -311,30 +198,6 @@ def _rollback(conn: sqlite3.Connection) -> bool:
     except sqlite3.Error:
         pass  # the first error says more; an unfinished transaction never survives the close
     return True
-
-
-def audit(
-    conn: sqlite3.Connection,
-    actor: str,
-    command: str,
-    entity: str,
-    entity_id: int | None,
-    before: dict | None,
-    after: dict | None,
-) -> None:
-    conn.execute(
-        "INSERT INTO audit_log (at, actor, command, entity, entity_id, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            actor,
-            command,
-            entity,
-            entity_id,
-            None if before is None else json.dumps(before, ensure_ascii=False),
-            None if after is None else json.dumps(after, ensure_ascii=False),
-        ),
-    )
 
 
 def _error_name(exc: sqlite3.Error) -> str:

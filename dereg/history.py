@@ -1,4 +1,4 @@
-"""A case's history, read from the append-only audit log: every change to it and its appeals.
+"""The append-only audit log: audit() writes an entry; a case's history reads them back.
 
 The log keeps each row as it was before and after a change, so a deleted case's history stays
 readable. `case_history` gives the entries as recorded (for JSON and CSV); `change_rows` says
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import textwrap
-from datetime import datetime
+from datetime import datetime, timezone
 
 from dereg.errors import NotFound
 
@@ -19,6 +19,31 @@ CHANGE_COLUMNS = ("at (UTC)", "actor", "command", "change")
 
 # What a snapshot holds that is not the case's or appeal's own value.
 _IDENTITY = ("id", "case_id", "candidate")
+
+
+def audit(
+    conn: sqlite3.Connection,
+    actor: str,
+    command: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict | None,
+    after: dict | None,
+) -> None:
+    """Append one entry to the audit log: who changed what, the row before and after."""
+    conn.execute(
+        "INSERT INTO audit_log (at, actor, command, entity, entity_id, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            actor,
+            command,
+            entity,
+            entity_id,
+            None if before is None else json.dumps(before, ensure_ascii=False),
+            None if after is None else json.dumps(after, ensure_ascii=False),
+        ),
+    )
 
 
 def case_history(conn: sqlite3.Connection, case: int) -> list[dict]:

@@ -30,3 +30,8 @@ def clean_text(value: str, what: str, *, multiline: bool = False) -> str:
     if bad:
         raise InvalidValue(f"{what} {value!r} holds a control character ({bad.group()!r})")
     return value.strip()
+
+
+def search_text(*values: str | None) -> str:
+    """What --search looks in: the case's words, casefolded, so Cyrillic matches too."""
+    return fold(" ".join(value for value in values if value))

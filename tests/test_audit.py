@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import CASE, ok
 
-from dereg import db
+from dereg import migrations
 
 
 def log(db_path) -> list[dict]:
@@ -112,7 +112,7 @@ def test_a_version_2_database_gains_the_replace_guard_on_migration(run, db_path)
     conn.close()
     ok(run, "case", "list")
     conn = sqlite3.connect(db_path)
-    assert conn.execute("PRAGMA user_version").fetchone() == (db.SCHEMA_VERSION,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (migrations.SCHEMA_VERSION,)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("REPLACE INTO audit_log (id, at, actor, command, entity) VALUES (1, 'x', 'x', 'x', 'x')")
     conn.close()

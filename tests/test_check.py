@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dereg import db
+from dereg import db, migrations
 from dereg.check import Problem, check_database
 
 ELECTION = "2016 maslikhat"
@@ -214,7 +214,7 @@ def test_a_dropped_trigger_is_found_and_schema_sql_restores_it(run, db_path):
     )
     # The README's remedy: run schema.sql over the file; it creates only what is missing.
     conn = sqlite3.connect(db_path)
-    conn.executescript(db.schema_sql())
+    conn.executescript(migrations.schema_sql())
     conn.close()
     assert check(run) == (0, "no problems found\n", "")
 

@@ -115,7 +115,7 @@ def write_import_file(path, rows: int) -> None:
 
 
 def importer_ready() -> None:
-    pytest.importorskip("dereg.importer")
+    pytest.importorskip("dereg.csvio.pipeline")
     from dereg.cli import app
 
     if "import" not in {group.name for group in app.registered_groups}:

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from dereg import db
 from dereg.cases import CASE_COLUMNS, add_appeal, add_case
-from dereg.csvsource import Source
-from dereg.exporter import export_cases, guard
-from dereg.importer import import_cases
-from dereg.loaders import unguard
+from dereg.csvio.cells import guard, unguard
+from dereg.csvio.export import export_cases
+from dereg.csvio.pipeline import import_cases
+from dereg.csvio.source import Source
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "cases-2016.csv"
 

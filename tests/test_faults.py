@@ -19,7 +19,7 @@ import pytest
 from conftest import CASE, ok
 from fsfaults import fill_disk, lockable_folder, read_only, small_disk  # noqa: F401 (fixtures)
 
-from dereg import db
+from dereg import db, migrations
 from dereg.cases import add_case
 
 
@@ -41,7 +41,7 @@ def outcome(result) -> tuple:
 
 def needs_import() -> None:
     """Skip until the CSV importer is registered (it is built alongside)."""
-    pytest.importorskip("dereg.importer")
+    pytest.importorskip("dereg.csvio.pipeline")
     from dereg.cli import app
 
     if "import" not in {group.name for group in app.registered_groups}:
@@ -110,15 +110,15 @@ def test_an_sqlite_database_of_another_program_is_refused(run, db_path):
 def test_a_database_from_a_newer_dereg_is_refused_and_left_alone(run, db_path):
     ok(run, *CASE, "A")
     conn = sqlite3.connect(db_path)
-    conn.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 1}")
+    conn.execute(f"PRAGMA user_version = {migrations.SCHEMA_VERSION + 1}")
     conn.close()
     before = db_path.read_bytes()
     for args in (("case", "list"), (*CASE, "B"), ("check",), ("backup", str(db_path) + ".bak")):
         result = run(*args)
         assert outcome(result) == (
             1, "",
-            f"Error: database '{db_path}' has schema version {db.SCHEMA_VERSION + 1}, newer than "
-            f"this dereg understands ({db.SCHEMA_VERSION}): upgrade dereg\n",
+            f"Error: database '{db_path}' has schema version {migrations.SCHEMA_VERSION + 1}, newer than "
+            f"this dereg understands ({migrations.SCHEMA_VERSION}): upgrade dereg\n",
         ), args  # fmt: skip
     assert db_path.read_bytes() == before
     assert not os.path.exists(str(db_path) + ".bak")
@@ -291,7 +291,7 @@ LONG_WRITE = textwrap.dedent(
     import typer
     from dereg.cases import add_case
     from dereg.cli import app
-    from dereg.clikit import connect, handles_errors
+    from dereg.cli.kit import connect, handles_errors
     from dereg.db import transaction
 
     @app.command("long-write")

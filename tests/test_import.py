@@ -18,9 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dereg import db
-from dereg.csvsource import detect_encoding
-from dereg.text import fold
+from dereg.csvio.source import detect_encoding
+from dereg.text import fold, search_text
 
 HEADER = [
     "election", "region", "district", "candidate", "nominated_by", "decision", "decided_on",
@@ -543,7 +542,7 @@ def test_the_search_column_is_what_the_core_would_write(run, tmp_path, db_path):
     assert run("import", "cases", str(write(tmp_path / "a.csv", rows))).exit_code == 0
     recorded = query(db_path, "SELECT c.search, c.candidate, c.nominated_by, c.reason, c.notes, "
                               "d.name FROM cases c JOIN districts d ON d.id = c.district_id")  # fmt: skip
-    assert [r[0] for r in recorded] == [db.search_text(*r[1:]) for r in recorded]
+    assert [r[0] for r in recorded] == [search_text(*r[1:]) for r in recorded]
 
 
 values = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from(
@@ -554,7 +553,7 @@ values = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from(
 @given(st.lists(values, min_size=1, max_size=5))
 def test_folding_values_one_by_one_gives_the_search_text_of_them_all(texts):
     """The import builds a new case's search column from folds of its values (caseloader)."""
-    assert " ".join(fold(text) for text in texts) == db.search_text(*texts)
+    assert " ".join(fold(text) for text in texts) == search_text(*texts)
 
 
 # --- districts ----------------------------------------------------------------------------
@@ -624,11 +623,12 @@ def memory(request, monkeypatch):
     """Run a test as it is, then with batches of 2 rows and 2 districts remembered at once:
     what memory forgets must come back from the database the same."""
     if request.param == "cramped":
-        from dereg import caseloader, loaders
+        from dereg.csvio import cases as caseloader
+        from dereg.csvio import places
 
         monkeypatch.setattr(caseloader, "BATCH", 2)
-        monkeypatch.setattr(loaders, "DISTRICTS", 2)
-        monkeypatch.setattr(loaders, "SPELLINGS", 2)
+        monkeypatch.setattr(places, "DISTRICTS", 2)
+        monkeypatch.setattr(places, "SPELLINGS", 2)
     return request.param
 
 
@@ -675,8 +675,8 @@ def test_a_districts_file_naming_a_district_twice_after_many_others(run, tmp_pat
 @given(st.from_regex(r"[0-9]{1,17}([.,][0-9]{0,6})?", fullmatch=True),
        st.sampled_from(["KZT", "JPY", "KWD", "CLF"]), st.sampled_from([",", ";", "\t"]))  # fmt: skip
 def test_the_importers_amount_shortcut_agrees_with_parse_amount(text, currency, delimiter):
+    from dereg.csvio.cells import amount_parser
     from dereg.errors import InvalidValue
-    from dereg.loaders import amount_parser
     from dereg.money import parse_amount
 
     try:
@@ -698,7 +698,7 @@ def test_a_missing_file_is_a_command_line_error(run, tmp_path):
 
 
 def test_a_progress_bar_only_on_a_terminal_outside_ci(monkeypatch):
-    from dereg.cli_io import _progress
+    from dereg.cli.io import _progress
 
     class FakeSource:
         name, size, bytes_read = "cases.csv", 1000, 0

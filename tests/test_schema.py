@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dereg import db
+from dereg import db, migrations
 from dereg.cases import CASE_COLUMNS
 from dereg.summary import COLUMNS
 
@@ -41,12 +41,12 @@ def test_views_have_exactly_the_contract_columns(db_path):
 
 def test_init_records_the_version_and_is_idempotent(run, db_path):
     first = run("init")
-    assert (first.exit_code, first.stdout) == (0, f"{db_path}: ready (schema version {db.SCHEMA_VERSION})\n")
+    assert (first.exit_code, first.stdout) == (0, f"{db_path}: ready (schema version {migrations.SCHEMA_VERSION})\n")
     conn = sqlite3.connect(db_path)
     before = layout(conn), conn.execute("SELECT count(*) FROM region_aliases").fetchone()
     assert run("init").exit_code == 0
     assert (layout(conn), conn.execute("SELECT count(*) FROM region_aliases").fetchone()) == before
-    assert conn.execute("PRAGMA user_version").fetchone() == (db.SCHEMA_VERSION,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (migrations.SCHEMA_VERSION,)
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert conn.execute("SELECT count(*) FROM regions").fetchone() == (16,)
 
@@ -80,7 +80,7 @@ def test_a_version_1_database_with_data_migrates_row_for_row(tmp_path):
     conn.close()
 
     migrated = db.connect(old)
-    assert migrated.execute("PRAGMA user_version").fetchone() == (db.SCHEMA_VERSION,)
+    assert migrated.execute("PRAGMA user_version").fetchone() == (migrations.SCHEMA_VERSION,)
     for table in tables:  # regions gain the rest of the shipped table, ids kept
         after = migrated.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
         assert after[: len(before[table])] == before[table]
@@ -97,11 +97,11 @@ def test_a_version_1_database_with_data_migrates_row_for_row(tmp_path):
 
 
 def test_every_migration_step_is_numbered_up_to_the_current_version():
-    assert sorted(db.MIGRATIONS) == list(range(2, db.SCHEMA_VERSION + 1))
+    assert sorted(migrations.MIGRATIONS) == list(range(2, migrations.SCHEMA_VERSION + 1))
 
 
 def test_schema_sql_in_the_package_is_the_repository_one():
-    assert db.schema_sql() == (ROOT / "schema.sql").read_text(encoding="utf-8")
+    assert migrations.schema_sql() == (ROOT / "schema.sql").read_text(encoding="utf-8")
 
 
 def test_python_dash_m_dereg_is_the_same_program(tmp_path):

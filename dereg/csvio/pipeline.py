@@ -15,16 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dereg.csvsource import Source, open_source  # noqa: F401 (open_source: the CLI's entry)
-from dereg.db import audit, transaction
+from dereg.csvio.cells import IGNORED, RowInvalid
+from dereg.csvio.districts import DistrictLoader
+from dereg.csvio.source import Source, open_source  # noqa: F401 (open_source: the CLI's entry)
+from dereg.db import transaction
 from dereg.errors import DeregError
-from dereg.loaders import IGNORED, DistrictLoader, RowInvalid
+from dereg.history import audit
 from dereg.text import CONTROL_CHARACTERS
 
 MAX_LISTED = 50  # problems listed; the rest are counted
 PROGRESS_EVERY = 8192  # rows between progress reports
 # C0 and C1 controls (TAB, LF and CR are judged per column) and the lone surrogates that
-# csvsource puts where bytes were not valid in the file's encoding.
+# source.py puts where bytes were not valid in the file's encoding.
 _FORBIDDEN = re.compile(f"[{CONTROL_CHARACTERS}\udc00-\udcff]")
 # Excel writes '?' for a letter its code page lacks: 'Қасымова' saved as Windows-1251 is '?асымова'.
 _CYRILLIC_QUESTION = re.compile(r"\?(?=[\u0400-\u04ff])|(?<=[\u0400-\u04ff])\?(?=\w)")
@@ -220,7 +222,7 @@ def _forbidden(cells: list[str], header: list[str], source: Source) -> list[tupl
 
 
 def import_cases(conn: sqlite3.Connection, source: Source, **options) -> ImportResult:
-    from dereg.caseloader import CaseLoader
+    from dereg.csvio.cases import CaseLoader
 
     return import_file(conn, source, CaseLoader, command="import cases", **options)
 

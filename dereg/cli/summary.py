@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dereg.clikit import (
+from dereg.cli.kit import (
     By,
     ElectionFilter,
     RegionFilter,

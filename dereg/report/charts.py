@@ -9,7 +9,7 @@ import math
 from collections import Counter
 from html import escape
 
-from dereg.report import CUT_THRESHOLD, OUTCOME_LABELS
+from dereg.report.figures import CUT_THRESHOLD, OUTCOME_LABELS
 
 MAX_BARS = 40  # a chart longer than this is a table; the table follows anyway
 WIDTH = 720

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dereg.clikit import ElectionFilter, connect, handles_errors
+from dereg.cli.kit import ElectionFilter, connect, handles_errors
 
 
 class ReportFormat(str, Enum):

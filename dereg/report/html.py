@@ -11,26 +11,26 @@ from datetime import date
 from html import escape
 
 from dereg import __version__
-from dereg.report import (
-    CUT_THRESHOLD,
-    DISTRICT_COLUMNS,
-    REGION_COLUMNS,
-    ElectionReport,
-    case_columns,
-    cases_smallest_first,
-    natural_order,
-    cell_text,
-    headline,
-    lead,
-    plural,
-)
-from dereg.report_charts import (
+from dereg.report.charts import (
     MAX_BARS,
     amounts_as_dots,
     amounts_chart,
     outcomes_chart,
     reduction_chart,
     worst_first,
+)
+from dereg.report.figures import (
+    CUT_THRESHOLD,
+    DISTRICT_COLUMNS,
+    REGION_COLUMNS,
+    ElectionReport,
+    case_columns,
+    cases_smallest_first,
+    cell_text,
+    headline,
+    lead,
+    natural_order,
+    plural,
 )
 
 TITLE = "Candidates removed over declaration discrepancies"

@@ -6,21 +6,21 @@ import re
 from datetime import date
 
 from dereg import __version__
-from dereg.report import (
+from dereg.report.charts import amount_bins, worst_first
+from dereg.report.figures import (
     CUT_THRESHOLD,
     DISTRICT_COLUMNS,
     REGION_COLUMNS,
     ElectionReport,
     case_columns,
     cases_smallest_first,
-    natural_order,
     cell_text,
     headline,
     lead,
+    natural_order,
     percent,
     plural,
 )
-from dereg.report_charts import amount_bins, worst_first
 
 # CommonMark lets any ASCII punctuation be escaped; these are the ones that could turn a name
 # into markup, a link, raw HTML or a new table cell.

@@ -11,22 +11,13 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from dereg.cases import CASE_COLUMNS
+from dereg.csvio.cells import guard
 from dereg.errors import DeregError
-from dereg.loaders import GUARDED
 from dereg.text import fold
 
 FORMATS = ("csv", "json")
 _CANDIDATE = CASE_COLUMNS.index("candidate")
 _NOTES = CASE_COLUMNS.index("notes")
-
-
-def guard(value: str) -> str:
-    """A leading ' keeps a spreadsheet from reading a cell as a formula (loaders.unguard undoes it).
-
-    Cells starting with = + - @ TAB or CR are guarded, and so are cells starting with ' so that
-    the import can tell a guard from an apostrophe: every export reads back as it was.
-    """
-    return "'" + value if value and value[0] in GUARDED else value
 
 
 class Pseudonyms:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dereg.clikit import (
+from dereg.cli.kit import (
     ElectionFilter,
     Format,
     FormatOption,

@@ -13,27 +13,24 @@ import sqlite3
 from operator import itemgetter
 
 from dereg.cases import get_case, list_appeals
-from dereg.dates import parse_date
-from dereg.db import audit, search_text
-from dereg.errors import InvalidValue
-from dereg.loaders import (
+from dereg.csvio.cells import (
     BATCH,
     KEEP,
     Cache,
-    District,
-    Places,
     RowInvalid,
     amount_parser,
     blank,
-    check_figures,
     column_problems,
     free_text,
     name_text,
     required,
-    set_figures,
 )
+from dereg.csvio.places import District, Places, check_figures, set_figures
+from dereg.dates import parse_date
+from dereg.errors import InvalidValue
+from dereg.history import audit
 from dereg.money import parse_currency
-from dereg.text import fold
+from dereg.text import fold, search_text
 from dereg.values import INSTANCES, OUTCOMES, parse_choice, parse_count, parse_decision
 
 REQUIRED = ("election", "region", "district", "candidate", "decision", "decided_on")
@@ -306,7 +303,7 @@ class CaseLoader:
             self.flush()
 
     def _search(self, candidate_key, nominated_by, reason, notes, place: District) -> str:
-        """db.search_text() of a new case, joined from folds of its values (the same text:
+        """text.search_text() of a new case, joined from folds of its values (the same text:
         folding is per character and per run of spaces), so that repeated values fold once."""
         parts = [candidate_key]
         if nominated_by:

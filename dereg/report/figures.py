@@ -1,4 +1,4 @@
-"""The report: the summary's figures, charts and tables as one HTML page or Markdown text.
+"""The report's figures: one election's summaries, headline, lead, and cell texts.
 
 Every figure comes from dereg.summary (the views in schema.sql) or from case_overview, so a
 report and `dereg summary` agree by construction. Nothing here prints or writes a file.
@@ -10,9 +10,8 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 
-from dereg import summary as figures
+from dereg import summary
 from dereg.cases import list_cases, scope
 from dereg.money import parse_amount
 
@@ -96,10 +95,10 @@ def gather(conn: sqlite3.Connection, election: str | None = None) -> list[Electi
 
 def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionReport]:
     reports = []
-    for totals in figures.summary(conn, "election", election):
+    for totals in summary.summary(conn, "election", election):
         name = totals["election"]
-        regions = figures.summary(conn, "region", name)
-        districts = figures.summary(conn, "district", name)
+        regions = summary.summary(conn, "region", name)
+        districts = summary.summary(conn, "district", name)
         cases = list(list_cases(conn, election=name))
         election_id = scope(conn, name, None)[0]
         won = conn.execute(
@@ -113,9 +112,9 @@ def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionRepo
                 election=name,
                 totals=totals,
                 regions=regions,
-                region_total=figures.total(regions, "region"),
+                region_total=summary.total(regions, "region"),
                 districts=districts,
-                district_total=figures.total(districts, "district"),
+                district_total=summary.total(districts, "district"),
                 cases=cases,
                 appeals_won=won,
                 outcomes=Counter(case["appeal_outcome"] for case in cases),
@@ -256,8 +255,8 @@ def cell_text(column: str, row: dict) -> str:
         return SHORT_OUTCOMES.get(value, value or "")
     if column in ("uncontested",) and isinstance(value, bool):
         return "yes" if value else "no"
-    if column in figures.DECIMALS:
-        return "" if value is None else str(figures.fixed_decimals(column, value))
+    if column in summary.DECIMALS:
+        return "" if value is None else str(summary.fixed_decimals(column, value))
     if isinstance(value, int) and not isinstance(value, bool):
         return number(value)
     return "" if value is None else str(value)
@@ -290,26 +289,3 @@ def _minor_text(minor: int) -> str:
 def plural(count: int | None, noun: str) -> str:
     count = count or 0
     return f"{number(count)} {noun}{'' if count == 1 else 's'}"
-
-
-# --- the two formats -----------------------------------------------------------------------
-
-
-def build(
-    conn: sqlite3.Connection,
-    election: str | None = None,
-    fmt: str = "html",
-    *,
-    redact: bool = False,
-    today: date | None = None,
-) -> str:
-    """The report as text: HTML (one self-contained page) or Markdown."""
-    reports = gather(conn, election)
-    today = today or date.today()
-    if fmt == "markdown":
-        from dereg.report_markdown import render
-
-        return render(reports, redact=redact, today=today)
-    from dereg.report_html import render
-
-    return render(reports, redact=redact, today=today)

@@ -1,150 +1,18 @@
-"""What one row of an import does: check every value, then insert, update or leave alone.
-
-A loader is made for one file's header inside the import's transaction. `load(line, cells)`
-returns 'inserted', 'updated' or 'unchanged', or raises RowInvalid with every problem of the
-row and writes nothing for it. Values that repeat down a file (regions, dates, decisions) are
-parsed once and cached; new cases go to the database in batches with plain executemany.
-"""
+"""Elections, regions and districts as an import meets them: found or made once, their figures checked."""
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Callable
-from operator import itemgetter
 
 from dereg import regions
-from dereg.db import audit
-from dereg.errors import InvalidValue
-from dereg.money import CURRENCY_EXPONENTS, parse_amount
+from dereg.csvio.cells import Cache, RowInvalid, name_text, unguard
+from dereg.history import audit
 from dereg.text import fold, fold_region
-from dereg.values import LEVELS, parse_choice, parse_count
 
-IGNORED = ("id",)  # export writes it; cases match by their natural key instead
-BATCH = 5000  # rows per executemany
-GUARDED = "=+-@\t\r'"  # a cell starting so gets a leading ' on export (exporter.py)
-KEEP = object()  # a column the file does not have: the value already recorded stays
 SPELLINGS = 8192  # (election, region, district) spellings remembered at once
 DISTRICTS = 8192  # districts remembered at once
-
-
-class RowInvalid(Exception):
-    """A row that cannot be loaded; problems are (column or None, message) pairs."""
-
-    def __init__(self, problems: list[tuple[str | None, str]]):
-        super().__init__(problems)
-        self.problems = problems
-
-
-# --- values ------------------------------------------------------------------------------
-
-
-def unguard(cell: str) -> str:
-    """Undo exactly the export's spreadsheet guard: the ' before = + - @ TAB CR or '."""
-    return cell[1:] if len(cell) > 1 and cell[0] == "'" and cell[1] in GUARDED else cell
-
-
-def name_text(cell: str) -> str:
-    """A required one-line name (election, district, candidate, court)."""
-    value = unguard(cell).strip()
-    if not value:
-        raise InvalidValue("required, but empty")
-    if "\n" in value or "\r" in value or "\t" in value:
-        raise InvalidValue(f"{value!r} holds a line break or TAB: a name is one line")
-    return value
-
-
-def free_text(cell: str | None):
-    """An optional text (reason, notes, nominated_by): empty clears it, a missing column keeps it."""
-    if cell is None:
-        return KEEP
-    return unguard(cell).strip() or None
-
-
-def blank(parse: Callable) -> Callable:
-    """parse for a value where an empty cell and a missing column both mean 'not given': None."""
-
-    def parse_or_none(cell: str | None):
-        cell = cell.strip() if cell else cell
-        return parse(cell) if cell else None
-
-    return parse_or_none
-
-
-def required(parse: Callable) -> Callable:
-    def parse_required(cell: str):
-        if not cell.strip():
-            raise InvalidValue("required, but empty")
-        return parse(cell)
-
-    return parse_required
-
-
-class Cache(dict):
-    """cell -> parsed value, for columns whose values repeat down a file; errors are kept too.
-
-    A full cache starts again empty rather than keeping its first values: files come
-    district by district, so what repeats is what was met lately (a district's name, its
-    election's dates), and a cache frozen at its first 4,096 values would miss on every
-    district after them.
-    """
-
-    def __init__(self, parse: Callable, limit: int = 4096):
-        super().__init__()
-        self.parse = parse
-        self.limit = limit
-        self.errors: dict[str, tuple[str, str | None]] = {}
-
-    def __missing__(self, cell):
-        if cell in self.errors:  # a new exception each time: a raised one keeps its frames
-            raise InvalidValue(*self.errors[cell])
-        try:
-            value = self.parse(cell)
-        except InvalidValue as exc:
-            if len(self.errors) < self.limit:
-                self.errors[cell] = (str(exc), exc.field)
-            raise
-        if len(self) >= self.limit:
-            self.clear()
-        self[cell] = value
-        return value
-
-
-# 500, 0.78, 0,78: a lone comma before one or two digits is a decimal comma in any file.
-_DECIMAL = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,4})|,([0-9]{1,2}))?")
-
-
-def amount_parser(delimiter: str) -> Callable[[str, str], int]:
-    """parse_amount, with a shortcut for what most files hold: 500 or 0.78."""
-
-    def parse(cell: str, currency: str) -> int:
-        m = _DECIMAL.fullmatch(cell)
-        if m:
-            whole, point, comma = m.groups()
-            fraction = point or comma
-            exponent = CURRENCY_EXPONENTS[currency]
-            if fraction is None:
-                return int(whole) * 10**exponent
-            if len(fraction) <= exponent:
-                return int(whole) * 10**exponent + int(fraction.ljust(exponent, "0"))
-        return parse_amount(cell, currency, delimiter=delimiter)
-
-    return parse
-
-
-def column_problems(checks, cells) -> list[tuple[str, str]]:
-    """Every (column, message) the per-column checks find in a row: the slow, thorough path."""
-    problems = []
-    for column, index, check in checks:
-        try:
-            check(cells[index])
-        except InvalidValue as exc:
-            problems.append((column, str(exc)))
-    return problems
-
-
-# --- places: elections, regions, districts ---------------------------------------------------
 
 
 class Places:
@@ -289,45 +157,3 @@ def set_figures(conn, actor, command, place: District, line: int, figures: dict)
     return "updated"
 
 
-class DistrictLoader:
-    """Loads the rows of one districts file: each row gives one district its figures."""
-
-    required = ("election", "region", "district", "seats")
-    optional = ("candidates", "level")
-
-    def __init__(self, conn: sqlite3.Connection, index: dict[str, int], *, delimiter: str,
-                 actor: str, command: str = "import districts"):  # fmt: skip
-        self.conn, self.actor, self.command = conn, actor, command
-        self.places = Places(conn)
-        self.index = {column: index.get(column, -1) for column in (*self.required, *self.optional)}
-        self._cells = itemgetter(*self.index.values())
-        self.seats = Cache(required(lambda cell: parse_count(cell, "seats", 1)))
-        self.counts = Cache(blank(lambda cell: parse_count(cell, "candidates", 0)))
-        self.levels = Cache(blank(lambda cell: parse_choice(cell, "level", LEVELS)))
-        self.checks = [
-            (column, index[column], check) for column, check in (
-                *self.places.checks(), ("seats", self.seats.__getitem__),
-                ("candidates", self.counts.__getitem__), ("level", self.levels.__getitem__),
-            ) if column in index
-        ]  # fmt: skip
-        self.checks.sort(key=lambda check: check[1])  # problems listed in the file's order
-        self.new_case_ids = None
-
-    def load(self, line: int, cells: list) -> str:
-        cells.append(None)
-        election, region, district, seats, candidates, level = self._cells(cells)
-        try:
-            figures = {"seats": self.seats[seats]}
-            for column, value in (("candidates", self.counts[candidates]),
-                                  ("level", self.levels[level])):  # fmt: skip
-                if value is not None:  # empty or missing: left as recorded
-                    figures[column] = value
-            place = self.places.get(election, region, district)
-        except InvalidValue as exc:
-            raise RowInvalid(column_problems(self.checks, cells) or [(exc.field, str(exc))]) from None
-        if place.line is not None:
-            raise RowInvalid([(None, f"the same district as line {place.line}")])
-        return set_figures(self.conn, self.actor, self.command, place, line, figures)
-
-    def flush(self) -> None:
-        pass

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dereg.clikit import connect, fail, handles_errors
+from dereg.cli.kit import connect, fail, handles_errors
 from dereg.errors import UsageError
 
 import_app = typer.Typer(help="Load cases or districts from CSV files.", no_args_is_help=True)
@@ -65,7 +65,7 @@ def import_cases(
     district_candidates. A case already recorded (same election, region, district and
     candidate) is updated; importing the same file twice adds nothing. Counts are of rows.
     """
-    from dereg.importer import import_cases as load
+    from dereg.csvio.pipeline import import_cases as load
 
     _import(ctx, load, file, dry_run, skip_invalid, rejects, encoding, delimiter)
 
@@ -85,13 +85,13 @@ def import_districts(
 
     Columns: election, region, district, seats; optionally candidates, level.
     """
-    from dereg.importer import import_districts as load
+    from dereg.csvio.pipeline import import_districts as load
 
     _import(ctx, load, file, dry_run, skip_invalid, rejects, encoding, delimiter)
 
 
 def _import(ctx, load, file, dry_run, skip_invalid, rejects, encoding, delimiter) -> None:
-    from dereg.importer import InvalidRows, open_source
+    from dereg.csvio.pipeline import InvalidRows, open_source
 
     if skip_invalid != (rejects is not None):
         raise UsageError("--skip-invalid and --rejects FILE go together")
@@ -181,7 +181,7 @@ def export_cases(
     """
     import io
 
-    from dereg.exporter import export_cases as write
+    from dereg.csvio.export import export_cases as write
     from dereg.files import private_output
 
     conn = connect(ctx)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from dereg.clikit import connect, handles_errors
+from dereg.cli.kit import connect, handles_errors
 from dereg.errors import DeregError, ExitStatus
 
 

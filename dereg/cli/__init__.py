@@ -1,0 +1,86 @@
+"""The dereg command line: options in, one call to the core, output out."""
+
+# No `from __future__ import annotations` here: Typer reads every command's signature at
+# start-up, and string annotations cost it an eval each, three times the work.
+
+import getpass
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dereg import __version__
+from dereg.cli.admin import backup, check
+from dereg.cli.cases import appeal_app, case_app
+from dereg.cli.io import export_app, import_app
+from dereg.cli.kit import Settings, connect, handles_errors
+from dereg.cli.places import district_app, region_app
+from dereg.cli.report import report
+from dereg.cli.summary import summary
+
+app = typer.Typer(
+    help="Track candidates removed from Kazakhstan's elections and what it cost competition.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(district_app, name="district")
+app.add_typer(case_app, name="case")
+app.add_typer(appeal_app, name="appeal")
+app.add_typer(region_app, name="region")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.command()(summary)
+app.command()(report)
+app.command()(check)
+app.command()(backup)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dereg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        Path,
+        typer.Option(envvar="DEREG_DB", help="The database file (else $DEREG_DB, else ./cases.db)."),
+    ] = Path("cases.db"),
+    actor: Annotated[
+        Optional[str],
+        typer.Option(envvar="DEREG_ACTOR", help="Who makes the change, for the audit log."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    ctx.obj = Settings(db=db, actor=actor or _login_name())
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
+
+
+# --- init --------------------------------------------------------------------
+
+
+@app.command()
+@handles_errors
+def init(ctx: typer.Context) -> None:
+    """Create the database (or migrate it to this version); safe to run again."""
+    from dereg.migrations import SCHEMA_VERSION
+
+    connect(ctx).close()
+    typer.echo(f"{ctx.obj.db}: ready (schema version {SCHEMA_VERSION})")
+
+
+def main() -> None:
+    app(prog_name="dereg")

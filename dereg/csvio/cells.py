@@ -1,0 +1,140 @@
+"""The cells of an import: parsers for each kind of value, their cache, and the spreadsheet guard."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from dereg.errors import InvalidValue
+from dereg.money import CURRENCY_EXPONENTS, parse_amount
+
+IGNORED = ("id",)  # export writes it; cases match by their natural key instead
+BATCH = 5000  # rows per executemany
+GUARDED = "=+-@\t\r'"  # a cell starting so gets a leading ' on export (guard below)
+KEEP = object()  # a column the file does not have: the value already recorded stays
+
+
+class RowInvalid(Exception):
+    """A row that cannot be loaded; problems are (column or None, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str | None, str]]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+# --- values ------------------------------------------------------------------------------
+
+
+def guard(value: str) -> str:
+    """A leading ' keeps a spreadsheet from reading a cell as a formula (unguard undoes it).
+
+    Cells starting with = + - @ TAB or CR are guarded, and so are cells starting with ' so that
+    the import can tell a guard from an apostrophe: every export reads back as it was.
+    """
+    return "'" + value if value and value[0] in GUARDED else value
+
+
+def unguard(cell: str) -> str:
+    """Undo exactly the export's spreadsheet guard: the ' before = + - @ TAB CR or '."""
+    return cell[1:] if len(cell) > 1 and cell[0] == "'" and cell[1] in GUARDED else cell
+
+
+def name_text(cell: str) -> str:
+    """A required one-line name (election, district, candidate, court)."""
+    value = unguard(cell).strip()
+    if not value:
+        raise InvalidValue("required, but empty")
+    if "\n" in value or "\r" in value or "\t" in value:
+        raise InvalidValue(f"{value!r} holds a line break or TAB: a name is one line")
+    return value
+
+
+def free_text(cell: str | None):
+    """An optional text (reason, notes, nominated_by): empty clears it, a missing column keeps it."""
+    if cell is None:
+        return KEEP
+    return unguard(cell).strip() or None
+
+
+def blank(parse: Callable) -> Callable:
+    """parse for a value where an empty cell and a missing column both mean 'not given': None."""
+
+    def parse_or_none(cell: str | None):
+        cell = cell.strip() if cell else cell
+        return parse(cell) if cell else None
+
+    return parse_or_none
+
+
+def required(parse: Callable) -> Callable:
+    def parse_required(cell: str):
+        if not cell.strip():
+            raise InvalidValue("required, but empty")
+        return parse(cell)
+
+    return parse_required
+
+
+class Cache(dict):
+    """cell -> parsed value, for columns whose values repeat down a file; errors are kept too.
+
+    A full cache starts again empty rather than keeping its first values: files come
+    district by district, so what repeats is what was met lately (a district's name, its
+    election's dates), and a cache frozen at its first 4,096 values would miss on every
+    district after them.
+    """
+
+    def __init__(self, parse: Callable, limit: int = 4096):
+        super().__init__()
+        self.parse = parse
+        self.limit = limit
+        self.errors: dict[str, tuple[str, str | None]] = {}
+
+    def __missing__(self, cell):
+        if cell in self.errors:  # a new exception each time: a raised one keeps its frames
+            raise InvalidValue(*self.errors[cell])
+        try:
+            value = self.parse(cell)
+        except InvalidValue as exc:
+            if len(self.errors) < self.limit:
+                self.errors[cell] = (str(exc), exc.field)
+            raise
+        if len(self) >= self.limit:
+            self.clear()
+        self[cell] = value
+        return value
+
+
+# 500, 0.78, 0,78: a lone comma before one or two digits is a decimal comma in any file.
+_DECIMAL = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,4})|,([0-9]{1,2}))?")
+
+
+def amount_parser(delimiter: str) -> Callable[[str, str], int]:
+    """parse_amount, with a shortcut for what most files hold: 500 or 0.78."""
+
+    def parse(cell: str, currency: str) -> int:
+        m = _DECIMAL.fullmatch(cell)
+        if m:
+            whole, point, comma = m.groups()
+            fraction = point or comma
+            exponent = CURRENCY_EXPONENTS[currency]
+            if fraction is None:
+                return int(whole) * 10**exponent
+            if len(fraction) <= exponent:
+                return int(whole) * 10**exponent + int(fraction.ljust(exponent, "0"))
+        return parse_amount(cell, currency, delimiter=delimiter)
+
+    return parse
+
+
+def column_problems(checks, cells) -> list[tuple[str, str]]:
+    """Every (column, message) the per-column checks find in a row: the slow, thorough path."""
+    problems = []
+    for column, index, check in checks:
+        try:
+            check(cells[index])
+        except InvalidValue as exc:
+            problems.append((column, str(exc)))
+    return problems
+
+

@@ -1,0 +1,130 @@
+"""The schema and its versions: schema.sql applied, reference data seeded, and the numbered
+migrations that bring an older dereg database up to SCHEMA_VERSION in place, row for row.
+
+db.connect() runs them inside its write lock, with foreign keys off (they cannot change
+inside a transaction) and checked as a whole before it commits.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from importlib import resources
+
+from dereg.text import fold_region, search_text
+
+SCHEMA_VERSION = 5
+
+
+def schema_sql() -> str:
+    return resources.files("dereg").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def schema_statements() -> Iterator[str]:
+    """Split schema.sql into statements (trigger bodies hold semicolons of their own)."""
+    statement = ""
+    for line in schema_sql().splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            yield statement.strip()
+            statement = ""
+    if statement.strip() and not statement.strip().startswith("--"):
+        raise RuntimeError("schema.sql ends inside a statement")
+
+
+def apply_schema(conn: sqlite3.Connection) -> None:
+    """Recreate views and triggers from schema.sql, create what is missing, seed reference data."""
+    _drop_views_and_triggers(conn)
+    for statement in schema_statements():
+        conn.execute(statement)
+    seed(conn)
+
+
+def _drop_views_and_triggers(conn: sqlite3.Connection) -> None:
+    for kind, name in conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger')"
+    ).fetchall():
+        conn.execute(f'DROP {kind} IF EXISTS "{name}"')
+
+
+def seed(conn: sqlite3.Connection) -> None:
+    from dereg.money import CURRENCY_EXPONENTS
+
+    conn.executemany(
+        "INSERT OR IGNORE INTO currencies (code, exponent) VALUES (?, ?)",
+        sorted(CURRENCY_EXPONENTS.items()),
+    )
+    if not conn.execute("SELECT meta.value FROM meta WHERE key = 'redaction_secret'").fetchone():
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('redaction_secret', ?)", (os.urandom(32).hex(),)
+        )
+    text = resources.files("dereg").joinpath("regions.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        conn.execute(
+            "INSERT OR IGNORE INTO regions (name, kind) VALUES (?, ?)", (row["region"], row["kind"])
+        )
+        region_id = conn.execute(
+            "SELECT id FROM regions WHERE name = ?", (row["region"],)
+        ).fetchone()[0]
+        for alias in [row["region"], *row["aliases"].split("|")]:
+            conn.execute(
+                "INSERT OR IGNORE INTO region_aliases (key, alias, region_id) VALUES (?, ?, ?)",
+                (fold_region(alias), alias, region_id),
+            )
+
+
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    """Version 2 adds the folded search column (filled here) and the audit log (schema.sql)."""
+    conn.execute("ALTER TABLE cases ADD COLUMN search TEXT NOT NULL DEFAULT ''")
+    rows = conn.execute(
+        "SELECT c.id, c.candidate, c.nominated_by, c.reason, c.notes, d.name "
+        "FROM cases c JOIN districts d ON d.id = c.district_id"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE cases SET search = ? WHERE id = ?",
+        [(search_text(*row[1:]), row[0]) for row in rows],
+    )
+
+
+def _migrate_to_3(conn: sqlite3.Connection) -> None:
+    """Version 3 only adds a trigger (schema.sql): INSERT OR REPLACE cannot overwrite an audit row."""
+
+
+def _migrate_to_4(conn: sqlite3.Connection) -> None:
+    """Version 4 widens two indexes so the summary views read no table rows (schema.sql)."""
+    conn.execute("DROP INDEX IF EXISTS cases_district")  # now (district_id, currency, amount_minor)
+    conn.execute("DROP INDEX IF EXISTS appeals_case")  # now appeals_outcome, covering the outcome
+
+
+def _migrate_to_5(conn: sqlite3.Connection) -> None:
+    """Version 5 tightens the CHECKs (impossible dates refused, enums as OR chains)."""
+    for table in ("districts", "cases", "appeals"):
+        _rebuild(conn, table)
+
+
+def _rebuild(conn: sqlite3.Connection, table: str) -> None:
+    """Give table its definition in schema.sql, keeping every row and id (SQLite's way:
+    create anew, copy, drop the old, rename; foreign keys are off during migrations)."""
+    create = next(s for s in schema_statements() if s.startswith(f"CREATE TABLE IF NOT EXISTS {table} "))
+    columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
+    conn.execute(create.replace(f"EXISTS {table} ", f"EXISTS {table}_rebuilt ", 1))
+    conn.execute(f"INSERT INTO {table}_rebuilt ({columns}) SELECT {columns} FROM {table}")
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"ALTER TABLE {table}_rebuilt RENAME TO {table}")
+
+
+# MIGRATIONS[n] turns a database of version n - 1 into version n, in place.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
+}
+
+
+
+
+def upgrade(conn: sqlite3.Connection, version: int) -> None:
+    """Turn a database of this version into SCHEMA_VERSION; apply_schema() follows."""
+    _drop_views_and_triggers(conn)
+    for number in range(version + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[number](conn)
