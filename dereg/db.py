@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from dereg import migrations
-from dereg.errors import DeregError
+from dereg.errors import DeregError, NotFound
 from dereg.files import create_private
 from dereg.migrations import SCHEMA_VERSION
 
@@ -39,13 +39,16 @@ def busy_timeout() -> float:
     return seconds
 
 
-def connect(path: str | os.PathLike) -> sqlite3.Connection:
-    """Open (creating if need be) the database at path, migrated to SCHEMA_VERSION."""
+def connect(path: str | os.PathLike, *, create: bool = True) -> sqlite3.Connection:
+    """Open the database at path, migrated to SCHEMA_VERSION; a missing file is created only
+    when create is true (commands that only read never make an empty database)."""
     path = Path(path)
     timeout = busy_timeout()
     if path.is_dir():
         raise DeregError(f"database '{path}' is a folder, not a file")
     if not path.exists():
+        if not create:
+            raise NotFound(f"database '{path}' does not exist: check --db or $DEREG_DB")
         _create_private_file(path)
     else:
         _refuse_other_files(path)
@@ -54,6 +57,16 @@ def connect(path: str | os.PathLike) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     except sqlite3.Error as exc:
         raise DeregError(describe(exc, path)) from exc
+    return _prepare(conn, path)
+
+
+def scratch() -> sqlite3.Connection:
+    """An empty database in memory, for checking a file against no recorded data (--dry-run
+    on a database that does not exist yet writes no file)."""
+    return _prepare(sqlite3.connect(":memory:", isolation_level=None), Path(":memory:"))
+
+
+def _prepare(conn: sqlite3.Connection, path: Path) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = FULL")
@@ -80,8 +93,11 @@ def _create_private_file(path: Path) -> None:
 
 
 def _refuse_other_files(path: Path) -> None:
-    """A file that is not SQLite at all (a CSV given as --db, say) is left untouched."""
+    """Only a regular file is opened: a pipe would hang, a device be chmod-ed; and a file that
+    is not SQLite at all (a CSV given as --db, say) is left untouched."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise DeregError(f"database '{path}' is not a regular file: check --db or $DEREG_DB")
         with open(path, "rb") as file:
             head = file.read(len(SQLITE_HEADER))
     except OSError:

@@ -11,11 +11,17 @@ from dereg.cli import app
 
 
 @pytest.fixture(autouse=True)
-def private_database(tmp_path, monkeypatch):
-    """Point DEREG_DB at a fresh file so no test can reach ./cases.db."""
+def private_database(request, tmp_path, monkeypatch):
+    """Point DEREG_DB at a fresh file so no test can reach ./cases.db. The file holds a new
+    database, as `dereg init` leaves it, unless the test is marked `no_database` (then no file
+    is there, and a command that writes makes it)."""
     path = tmp_path / "cases.db"
     monkeypatch.setenv("DEREG_DB", str(path))
     monkeypatch.setenv("DEREG_ACTOR", "tester")
+    if request.node.get_closest_marker("no_database") is None:
+        from dereg import db
+
+        db.connect(path).close()
     return path
 
 

@@ -302,6 +302,9 @@ def test_a_reader_that_stops_early_gets_no_error_message(tmp_path):
     import subprocess
     import sys
 
+    from dereg import db
+
+    db.connect(tmp_path / "p.db").close()
     command = f"'{sys.executable}' -m dereg --db '{tmp_path / 'p.db'}' region list | true"
     result = subprocess.run(["bash", "-c", f"set -o pipefail; {command}"], capture_output=True,
                             text=True)  # fmt: skip

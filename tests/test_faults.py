@@ -96,6 +96,7 @@ def test_a_truncated_or_scrambled_database_says_restore_from_a_backup(run, db_pa
         ), args  # fmt: skip
 
 
+@pytest.mark.no_database
 def test_an_sqlite_database_of_another_program_is_refused(run, db_path):
     conn = sqlite3.connect(db_path)
     conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY)")
@@ -130,6 +131,9 @@ def test_a_folder_or_a_missing_folder_as_the_database(run, tmp_path):
     )  # fmt: skip
     missing = tmp_path / "nowhere" / "cases.db"
     assert outcome(run("--db", str(missing), "case", "list")) == (
+        1, "", f"Error: database '{missing}' does not exist: check --db or $DEREG_DB\n"
+    )  # fmt: skip
+    assert outcome(run("--db", str(missing), *CASE, "A")) == (
         1, "", f"Error: database '{missing}': folder '{missing.parent}' does not exist\n"
     )  # fmt: skip
 
@@ -392,3 +396,60 @@ def test_an_existing_database_copied_with_a_loose_mode_is_tightened(run, db_path
     assert ok(run, "--db", str(loose), "case", "list", "--format", "csv").count("\n") == 2
     assert mode(loose) == 0o600
     assert not wal.exists() or mode(wal) == 0o600
+
+
+READING_COMMANDS = [
+    ("summary",), ("case", "list"), ("case", "show", "1"), ("case", "history", "1"),
+    ("appeal", "list"), ("district", "list"), ("region", "list"), ("report",),
+    ("export", "cases"), ("check",),
+]  # fmt: skip
+
+
+@pytest.mark.no_database
+@pytest.mark.parametrize("args", READING_COMMANDS, ids=" ".join)
+def test_a_reading_command_never_creates_a_database(run, tmp_path, args):
+    mistyped = tmp_path / "case.db"
+    result = run("--db", str(mistyped), *args)
+    assert outcome(result) == (1, "", f"Error: database '{mistyped}' does not exist: check --db or $DEREG_DB\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.no_database
+def test_backup_of_a_missing_database_creates_neither(run, tmp_path):
+    result = run("--db", str(tmp_path / "case.db"), "backup", str(tmp_path / "copy.db"))
+    assert result.exit_code == 1 and "does not exist" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.no_database
+def test_a_write_that_creates_the_database_says_so(run, db_path):
+    result = run(*CASE, "A")
+    assert outcome(result) == (0, "1\n", f"new database '{db_path}' created\n")
+    assert outcome(run(*CASE, "B")) == (0, "2\n", "")
+
+
+@pytest.mark.no_database
+def test_a_dry_run_import_on_a_missing_database_writes_no_file(run, tmp_path, db_path):
+    source = tmp_path / "in.csv"
+    source.write_text("election,region,district,candidate,decision,decided_on\n"
+                      "2016 maslikhat,Almaty,okrug 1,Ким Ольга,refused,2016-03-01\n", encoding="utf-8")  # fmt: skip
+    result = run("import", "cases", str(source), "--dry-run")
+    assert outcome(result) == (
+        0, "dry run, nothing written: inserted 1, updated 0, unchanged 0, rejected 0\n", "encoding: utf-8\n"
+    )  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_fifo_as_the_database_is_refused_without_waiting(run, tmp_path):
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    for args in (("summary",), (*CASE, "A")):
+        result = run("--db", str(fifo), *args)
+        assert outcome(result) == (1, "", f"Error: database '{fifo}' is not a regular file: check --db or $DEREG_DB\n")
+
+
+def test_a_device_as_the_database_is_refused_and_left_alone(run):
+    before = os.stat("/dev/null")
+    result = run("--db", "/dev/null", *CASE, "A")
+    assert outcome(result) == (1, "", "Error: database '/dev/null' is not a regular file: check --db or $DEREG_DB\n")
+    assert stat.S_IMODE(os.stat("/dev/null").st_mode) == stat.S_IMODE(before.st_mode)

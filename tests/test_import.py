@@ -116,7 +116,8 @@ def test_each_dialect_imports_to_the_same_cases_as_clean_utf8(run, tmp_path, dia
     office = write(tmp_path / "office.csv", spelled(cases, style, amount_style), **options)
     assert run("--db", str(tmp_path / "clean.db"), "import", "cases", str(clean)).exit_code == 0
     result = run("--db", str(tmp_path / "office.db"), "import", "cases", str(office))
-    assert (result.exit_code, result.stderr) == (0, f"encoding: {label}\n"), result.output
+    created = f"new database '{tmp_path / 'office.db'}' created\n"
+    assert (result.exit_code, result.stderr) == (0, f"{created}encoding: {label}\n"), result.output
     assert result.stdout == f"inserted {len(cases)}, updated 0, unchanged 0, rejected 0\n"
     assert overview(tmp_path / "office.db") == overview(tmp_path / "clean.db")
     assert len(overview(tmp_path / "clean.db")) == len(cases)

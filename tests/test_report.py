@@ -47,6 +47,7 @@ def report_database(tmp_path, monkeypatch):
     path = tmp_path / "report.db"
     monkeypatch.setenv("DEREG_DB", str(path))
     monkeypatch.setenv("DEREG_ACTOR", "report-test")
+    db.connect(path).close()
     return path
 
 

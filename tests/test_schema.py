@@ -106,6 +106,7 @@ def test_schema_sql_in_the_package_is_the_repository_one():
 
 def test_python_dash_m_dereg_is_the_same_program(tmp_path):
     env = {**os.environ, "DEREG_DB": str(tmp_path / "x.db")}
+    db.connect(tmp_path / "x.db").close()
     version = subprocess.run([sys.executable, "-m", "dereg", "--version"], capture_output=True,
                              text=True, env=env, check=True)  # fmt: skip
     assert version.stdout.startswith("dereg ")

@@ -78,7 +78,7 @@ def init(ctx: typer.Context) -> None:
     """Create the database (or migrate it to this version); safe to run again."""
     from dereg.migrations import SCHEMA_VERSION
 
-    connect(ctx).close()
+    connect(ctx, create=True).close()
     typer.echo(f"{ctx.obj.db}: ready (schema version {SCHEMA_VERSION})")
 
 

@@ -88,7 +88,7 @@ def case_add(
         nominated_by=nominated_by, reason=reason, notes=notes,
     )  # fmt: skip
     missing = [field for field in REQUIRED_CASE_FIELDS if field not in raw]
-    conn = connect(ctx)
+    conn = connect(ctx, create=True)
     if missing and (no_input or not sys.stdin.isatty()):
         options = ", ".join(f"--{field.replace('_', '-')}" for field in missing)
         raise UsageError(f"missing option(s) {options} (no terminal to ask in)")

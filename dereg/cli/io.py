@@ -95,7 +95,12 @@ def _import(ctx, load, file, dry_run, skip_invalid, rejects, encoding, delimiter
 
     if skip_invalid != (rejects is not None):
         raise UsageError("--skip-invalid and --rejects FILE go together")
-    conn = connect(ctx)
+    if dry_run and not ctx.obj.db.exists():  # checked against no recorded data; no file made
+        from dereg.db import scratch
+
+        conn = scratch()
+    else:
+        conn = connect(ctx, create=True)
     try:
         with open_source(file, encoding=encoding, delimiter=delimiter) as source:
             typer.echo(f"encoding: {source.label}", err=True)

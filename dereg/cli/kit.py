@@ -85,10 +85,15 @@ def fail(exc: DeregError) -> None:
     raise typer.Exit(exc.exit_status)
 
 
-def connect(ctx: typer.Context) -> sqlite3.Connection:
+def connect(ctx: typer.Context, *, create: bool = False) -> sqlite3.Connection:
+    """The database of --db; only commands that add (create=True) may make a new one, and say so."""
     from dereg.db import connect as open_database
 
-    conn = open_database(ctx.obj.db)
+    path = ctx.obj.db
+    new = create and not path.exists()
+    conn = open_database(path, create=create)
+    if new:
+        typer.echo(f"new database '{path}' created", err=True)
     # Closed when the command ends, not whenever the garbage collector gets to it (a connection
     # sits in a reference cycle with its statement cache): the last close checkpoints the WAL
     # into the file and removes -wal and -shm, so a copy of the file alone is complete.

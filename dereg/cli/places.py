@@ -45,7 +45,7 @@ def region_add(
     from dereg.history import audit
     from dereg.regions import add_region
 
-    conn = connect(ctx)
+    conn = connect(ctx, create=True)
     with transaction(conn):
         region_id, added = add_region(conn, name, alias or [], kind)
         if added or not alias:
@@ -74,7 +74,7 @@ def district_add(
     from dereg.cases import set_district
     from dereg.db import transaction
 
-    conn = connect(ctx)
+    conn = connect(ctx, create=True)
     with transaction(conn):
         ident, changed = set_district(
             conn, ctx.obj.actor, "district add", election=election, region=region,
