@@ -21,6 +21,10 @@ BUSY_TIMEOUT_SECONDS = 30.0  # how long to wait for another writer; $DEREG_BUSY_
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+# Transactions this process has committed: tells Ctrl-C after a write from Ctrl-C before one.
+commits = 0
+
+
 class InterruptedWrite(KeyboardInterrupt):
     """Ctrl-C inside a transaction: it has been rolled back, nothing of it was written."""
 
@@ -177,14 +181,18 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
     Whatever ends it early (an error, a full disk, Ctrl-C) rolls it back: all or nothing.
     """
+    global commits
     _begin_immediate(conn)
     try:
         yield conn
         conn.execute("COMMIT")
+        commits += 1
     except BaseException as exc:
-        # Ctrl-C landing just after COMMIT finds no open transaction: that change was written.
-        if _rollback(conn) and isinstance(exc, KeyboardInterrupt):
-            raise InterruptedWrite() from exc
+        if _rollback(conn):
+            if isinstance(exc, KeyboardInterrupt):
+                raise InterruptedWrite() from exc
+        elif not conn.in_transaction and isinstance(exc, KeyboardInterrupt):
+            commits += 1  # Ctrl-C landed just after COMMIT: that change was written
         raise
 
 

@@ -39,6 +39,9 @@ def parse_decision(text: str) -> str:
     )
 
 
+MAX_COUNT = 100_000  # seats or candidates of one district: more is a typo, never a figure
+
+
 def parse_count(text: str | int, what: str, minimum: int) -> int:
     if isinstance(text, int):
         number = text
@@ -49,4 +52,6 @@ def parse_count(text: str | int, what: str, minimum: int) -> int:
         number = int(digits)
     if number < minimum:
         raise InvalidValue(f"{what} {text!r} must be at least {minimum}")
+    if number > MAX_COUNT:
+        raise InvalidValue(f"{what} {text!r} is more than any district has (at most {MAX_COUNT})")
     return number

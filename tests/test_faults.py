@@ -341,7 +341,7 @@ def test_ctrl_c_while_waiting_for_a_lock_is_heard_at_once(run, db_path):
     try:
         time.sleep(1.5)  # started, connected, now waiting for the write lock
         assert process.poll() is None
-        assert interrupt(process) == (130, "interrupted\n")
+        assert interrupt(process) == (130, "interrupted: nothing was written\n")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -453,3 +453,58 @@ def test_a_device_as_the_database_is_refused_and_left_alone(run):
     result = run("--db", "/dev/null", *CASE, "A")
     assert outcome(result) == (1, "", "Error: database '/dev/null' is not a regular file: check --db or $DEREG_DB\n")
     assert stat.S_IMODE(os.stat("/dev/null").st_mode) == stat.S_IMODE(before.st_mode)
+
+
+def test_an_unforeseen_failure_is_one_line_unless_debugging(monkeypatch, capsys):
+    from dereg.cli.kit import last_resort
+
+    monkeypatch.delenv("DEREG_DEBUG", raising=False)
+    assert last_resort(ValueError("first line\nsecond line")) == 1
+    assert capsys.readouterr().err == (
+        "Error: unexpected ValueError: first line (DEREG_DEBUG=1 shows where; please report it)\n"
+    )
+    monkeypatch.setenv("DEREG_DEBUG", "1")
+    with pytest.raises(ValueError, match="first line"):
+        last_resort(ValueError("first line"))
+
+
+def shell(command: str, db_path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DEREG_DB": str(db_path)}
+    return subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env)
+
+
+def test_closed_standard_streams_end_cleanly(db_path, tmp_path):
+    dereg = f"'{sys.executable}' -m dereg"
+    ok_run = shell(f"{dereg} case list >&-", db_path)
+    assert (ok_run.returncode, ok_run.stderr) == (141, "")
+    source = tmp_path / "c.csv"
+    source.write_text("election,region,district,candidate,decision,decided_on\n", encoding="utf-8")
+    closed_in = shell(f"{dereg} import cases - <&-", db_path)
+    assert (closed_in.returncode, closed_in.stderr) == (
+        2, "Error: standard input is closed: name the FILE to import, or pipe it in\n"
+    )
+
+
+def test_an_export_cut_short_by_its_reader_says_nothing(run, db_path):
+    for n in range(300):
+        ok(run, *CASE, f"Candidate {n}")
+    result = shell(f"set -o pipefail; '{sys.executable}' -m dereg export cases | head -1 >/dev/null", db_path)
+    assert (result.returncode, result.stderr) == (141, "")
+
+
+@pytest.mark.parametrize("name", ["rot13", "punycode", "base64", "idna"])
+def test_an_encoding_that_is_no_character_set_is_a_usage_error(run, tmp_path, name):
+    source = tmp_path / "c.csv"
+    source.write_text("election,region,district,candidate,decision,decided_on\n", encoding="utf-8")
+    result = run("import", "cases", str(source), "--encoding", name)
+    assert outcome(result) == (
+        2, "", f"Error: --encoding '{name}' is not a character set: use e.g. utf-8, windows-1251, kz-1048\n"
+    )  # fmt: skip
+
+
+def test_a_count_beyond_any_district_is_refused(run):
+    result = run("district", "add", "--election", "2016 maslikhat", "--region", "Almaty",
+                 "--district", "okrug 1", "--seats", "99999999999999999999")  # fmt: skip
+    assert outcome(result) == (
+        1, "", "Error: --seats: seats '99999999999999999999' is more than any district has (at most 100000)\n"
+    )  # fmt: skip

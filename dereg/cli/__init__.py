@@ -5,6 +5,7 @@
 
 import getpass
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -83,4 +84,14 @@ def init(ctx: typer.Context) -> None:
 
 
 def main() -> None:
-    app(prog_name="dereg")
+    """The `dereg` command: Typer's own failures too end as one line, never a traceback."""
+    from dereg.cli.kit import interrupted, last_resort, quiet_broken_pipe
+
+    try:
+        app(prog_name="dereg")
+    except BrokenPipeError:
+        sys.exit(quiet_broken_pipe())
+    except KeyboardInterrupt as exc:
+        sys.exit(interrupted(exc, written=False))
+    except Exception as exc:
+        sys.exit(last_resort(exc))

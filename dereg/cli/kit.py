@@ -44,30 +44,62 @@ def handles_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        from dereg import db
+
+        written_before = db.commits
         try:
+            if sys.stdout is None:  # started with stdout closed (`>&-`): no reader, as with a broken pipe
+                raise BrokenPipeError
             return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
         except DeregError as exc:
             fail(exc)
         except sqlite3.Error as exc:
-            from dereg.db import describe
-
-            fail(DeregError(describe(exc, _database(args, kwargs))))
+            fail(DeregError(db.describe(exc, _database(args, kwargs))))
         except BrokenPipeError:
-            # The reader (`| head`) has all it wanted: no message, and no second one at exit.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
+            raise typer.Exit(quiet_broken_pipe()) from None
         except OSError as exc:
             fail(DeregError(f"{exc.filename or 'file'}: {exc.strerror or exc}"))
         except KeyboardInterrupt as exc:
-            from dereg.db import InterruptedWrite
-
-            if isinstance(exc, InterruptedWrite):
-                typer.echo("interrupted: the change was rolled back, nothing of it was written", err=True)
-            else:
-                typer.echo("interrupted", err=True)
-            raise typer.Exit(ExitStatus.INTERRUPTED)
+            raise typer.Exit(interrupted(exc, written=db.commits > written_before)) from None
+        except Exception as exc:
+            raise typer.Exit(last_resort(exc)) from None
 
     return wrapper
+
+
+def quiet_broken_pipe() -> int:
+    """The reader (`| head`) has all it wanted: no message, and no second one at exit."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass  # stdout was closed from the start
+    return ExitStatus.BROKEN_PIPE
+
+
+def interrupted(exc: KeyboardInterrupt, *, written: bool) -> int:
+    """Ctrl-C: 130 means nothing was written; after a commit the change stands, so say that."""
+    from dereg.db import InterruptedWrite
+
+    if written:
+        typer.echo("interrupted after the change was written: it is saved", err=True)
+        return ExitStatus.OK
+    if isinstance(exc, InterruptedWrite):
+        typer.echo("interrupted: the change was rolled back, nothing of it was written", err=True)
+    else:
+        typer.echo("interrupted: nothing was written", err=True)
+    return ExitStatus.INTERRUPTED
+
+
+def last_resort(exc: Exception) -> int:
+    """A failure no check foresaw: one line, never a traceback, unless DEREG_DEBUG asks for it."""
+    if os.environ.get("DEREG_DEBUG"):
+        raise exc
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    typer.echo(f"Error: unexpected {type(exc).__name__}{': ' + text if text else ''} "
+               "(DEREG_DEBUG=1 shows where; please report it)", err=True)  # fmt: skip
+    return ExitStatus.DATA
 
 
 def _database(args: tuple, kwargs: dict) -> Path | str:

@@ -42,7 +42,8 @@ def case_rows(conn: sqlite3.Connection, redact: bool = False) -> Iterator[tuple]
     """Every case as the contract's columns, in id order; redacted: names pseudonymous, no notes."""
     rows = conn.execute(f"SELECT {', '.join(CASE_COLUMNS)} FROM case_overview ORDER BY id")
     if not redact:
-        yield from rows
+        for row in rows:  # not `yield from`: closing it would close the cursor of a closed database
+            yield row
         return
     pseudonym = Pseudonyms(conn)
     for row in rows:

@@ -22,9 +22,12 @@ from dereg.errors import DeregError, UsageError
 SNIFF_BYTES = 1 << 16
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t"}
 
-# The bytes where KZ-1048 holds the Kazakh letters Ә Ғ Қ Ң Ө Ұ Ү Һ (both cases): read as
-# Windows-1251 they give Ј Є Ќ Ѕ Ґ Ў Ї Ћ, letters no office in Kazakhstan writes.
-_KZ1048_LETTERS = re.compile(rb"[\x8d\x8e\x9d\x9e\xa1\xa2\xa3\xa5\xaa\xaf\xb4\xba\xbc\xbd\xbe\xbf]")
+# The letters of Russian and Kazakh text. A single-byte file is read with the code page that
+# gives the fewest letters outside them: the three pages agree on А-я and differ in where
+# (and whether) they hold Ә Ғ Қ Ң Ө Ұ Ү Һ І, which the others read as Ѓ Ќ Њ Ћ Ў Ї µ ± ‰ ...
+_KAZAKH_RUSSIAN = set("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+                      "ӘәҒғҚқҢңӨөҰұҮүҺһІі")  # fmt: skip
+SINGLE_BYTE_PAGES = ("cp1251", "kz1048", "ptcp154")  # Windows-1251 first: it wins a tie
 
 UNDECODABLE = "dereg.undecodable"
 
@@ -41,21 +44,38 @@ codecs.register_error(UNDECODABLE, _escape)
 
 # What the file's encoding is called when dereg says it on stderr.
 LABELS = {"utf-8": "utf-8", "utf-8-sig": "utf-8 (with BOM)", "utf-16": "utf-16",
-          "cp1251": "windows-1251", "kz1048": "kz-1048"}  # fmt: skip
+          "cp1251": "windows-1251", "kz1048": "kz-1048", "ptcp154": "pt154"}  # fmt: skip
 
 
 def detect_encoding(head: bytes, whole: bool) -> str:
-    """The codec of a file that starts with head (whole: head is all of it)."""
+    """The codec of a file that starts with head (whole: head is all of it).
+
+    UTF-8 is never demoted for a bad byte: text whose non-ASCII bytes mostly form UTF-8
+    letters is UTF-8, and the bad byte is refused with its line. Otherwise the single-byte
+    page that reads the most Russian and Kazakh letters and the fewest others.
+    """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
+    if not whole:
+        head = head[: len(head) - 3]  # a letter cut in two at the end is not a bad byte
+    text = head.decode("utf-8", errors="surrogateescape")
+    letters = sum(1 for c in text if c > "\x7f" and not "\udc80" <= c <= "\udcff")
+    bad = sum(1 for c in text if "\udc80" <= c <= "\udcff")
+    if bad == 0 or letters >= bad:
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    return "kz1048" if _KZ1048_LETTERS.search(head) else "cp1251"
+    return min(SINGLE_BYTE_PAGES, key=lambda page: _foreign_letters(head.decode(page, "replace")))
+
+
+def _foreign_letters(text: str) -> int:
+    """Letters (and signs in their place) that no Russian or Kazakh text holds."""
+    return len(foreign_letters(text))
+
+
+def foreign_letters(text: str) -> list[str]:
+    """Letters (and signs in their place) that no Russian or Kazakh text holds."""
+    return [c for c in text if c > "\x7f" and c not in _KAZAKH_RUSSIAN and (c.isalpha() or c in "¤µ¦±‡‰")]
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -72,11 +92,29 @@ def parse_delimiter(text: str) -> str:
     return delimiter
 
 
+# Codecs that Python calls text encodings but no spreadsheet writes a file in.
+_NOT_FILE_ENCODINGS = {"punycode", "idna", "unicode-escape", "raw-unicode-escape"}
+
+
 def parse_encoding(text: str) -> str:
     try:
-        return codecs.lookup(text).name
+        info = codecs.lookup(text)
     except LookupError:
         raise UsageError(f"--encoding {text!r} is not an encoding Python knows") from None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FILE_ENCODINGS:
+        raise UsageError(f"--encoding {text!r} is not a character set: use e.g. utf-8, windows-1251, kz-1048")
+    return info.name
+
+
+def _refuse_a_doubtful_guess(name: str, label: str, text: str) -> None:
+    """No code page reads this file as Russian or Kazakh: say what the best guess gave."""
+    odd = sorted(set(foreign_letters(text)))
+    if odd:
+        line = text[: text.index(odd[0]) if odd[0] in text else 0].count("\n") + 1
+        raise DeregError(
+            f"{name}: line {line}: the encoding is unclear: read as {label} it holds "
+            f"{' '.join(odd[:6])}, letters no Russian or Kazakh text has; name it with --encoding"
+        )
 
 
 class _Replay(io.RawIOBase):
@@ -125,6 +163,8 @@ class Source:
         whole = len(head) < SNIFF_BYTES
         self.encoding = parse_encoding(encoding) if encoding else detect_encoding(head, whole)
         self.encoding_given = bool(encoding)
+        if not encoding and self.encoding in SINGLE_BYTE_PAGES:
+            _refuse_a_doubtful_guess(name, self.label, head.decode(self.encoding, "replace"))
         self._raw = _Replay(head, stream)
         self._text = io.TextIOWrapper(
             io.BufferedReader(self._raw, buffer_size=1 << 16),
@@ -196,6 +236,8 @@ def open_source(
 ) -> Source:
     """Open a file (or '-', standard input) for import, finding its encoding and delimiter."""
     if path == "-":
+        if sys.stdin is None:
+            raise UsageError("standard input is closed: name the FILE to import, or pipe it in")
         return Source(sys.stdin.buffer, "<stdin>", encoding=encoding, delimiter=delimiter)
     try:
         stream = open(path, "rb")
