@@ -104,7 +104,7 @@ def district_row(conn: sqlite3.Connection, district: int) -> dict:
         "WHERE d.id = ?",
         (district,),
     ).fetchone()
-    return dict(zip(DISTRICT_COLUMNS, row))
+    return dict(zip(DISTRICT_COLUMNS, row, strict=True))
 
 
 def set_district(
@@ -149,7 +149,7 @@ def list_districts(
         f"WHERE {where} ORDER BY e.name, r.name, d.name",
         params,
     ).fetchall()
-    return [dict(zip(DISTRICT_COLUMNS, row)) for row in rows]
+    return [dict(zip(DISTRICT_COLUMNS, row, strict=True)) for row in rows]
 
 
 def scope(
@@ -164,7 +164,7 @@ def scope(
 
 def _scope_clause(conn: sqlite3.Connection, election: str | None, region: str | None) -> tuple[str, list]:
     clauses, params = ["1"], []
-    for column, ident in zip(("d.election_id", "d.region_id"), scope(conn, election, region)):
+    for column, ident in zip(("d.election_id", "d.region_id"), scope(conn, election, region), strict=True):
         if ident is not None:
             clauses.append(f"{column} = ?")
             params.append(ident)
@@ -243,7 +243,7 @@ def get_case(conn: sqlite3.Connection, case: int) -> dict:
     row = conn.execute("SELECT * FROM case_overview WHERE id = ?", (case,)).fetchone()
     if row is None:
         raise NotFound(f"no case with id {case}")
-    return dict(zip(CASE_COLUMNS, row))
+    return dict(zip(CASE_COLUMNS, row, strict=True))
 
 
 def edit_case(conn: sqlite3.Connection, actor: str, case: int, raw: dict[str, str | None]) -> dict:
@@ -325,7 +325,7 @@ def list_cases(
         sql += " LIMIT ?"
         params.append(limit)
     cursor = conn.execute(sql, params)
-    return (dict(zip(CASE_COLUMNS, row)) for row in cursor)
+    return (dict(zip(CASE_COLUMNS, row, strict=True)) for row in cursor)
 
 
 # --- appeals -----------------------------------------------------------------------------
@@ -417,4 +417,4 @@ def _appeal_rows(conn: sqlite3.Connection, where: str, params: tuple) -> list[di
         "CASE a.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END, a.id",
         params,
     ).fetchall()
-    return [dict(zip(APPEAL_COLUMNS, row)) for row in rows]
+    return [dict(zip(APPEAL_COLUMNS, row, strict=True)) for row in rows]
