@@ -31,6 +31,12 @@ def layout(conn: sqlite3.Connection) -> dict:
     }
 
 
+def table_definitions(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each table's CREATE TABLE as stored, CHECKs and all; a rename quotes the name: unquote it."""
+    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {name: sql.replace(f'CREATE TABLE "{name}"', f"CREATE TABLE {name}", 1) for name, sql in rows}
+
+
 def test_views_have_exactly_the_contract_columns(db_path):
     conn = db.connect(db_path)
     assert [c[0] for c in columns(conn, "case_overview")] == list(CASE_COLUMNS)
@@ -93,6 +99,7 @@ def test_a_version_1_database_with_data_migrates_row_for_row(tmp_path):
     assert migrated.execute("SELECT id FROM cases WHERE instr(search, 'тулесова')").fetchall() == [(2,)]
     fresh = db.connect(tmp_path / "fresh.db")
     assert layout(migrated) == layout(fresh)
+    assert table_definitions(migrated) == table_definitions(fresh)  # schema.sql's CHECKs, not v1's
     assert migrated.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
