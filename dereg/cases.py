@@ -1,174 +1,28 @@
-"""Districts, cases and appeals: add, edit, list, delete. Plain values in, rows out."""
+"""Cases and their appeals: add, edit, list, delete. Plain values in, rows out."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from dereg import regions
 from dereg.dates import parse_date
+from dereg.districts import district_id, scope_clause
 from dereg.errors import Conflict, InvalidValue, NotFound
+from dereg.fields import optional_text, required_text, with_field
 from dereg.history import audit
 from dereg.money import parse_amount, parse_currency
-from dereg.text import clean_text, fold, search_text
-from dereg.values import (
-    CASE_OUTCOMES,
-    INSTANCES,
-    LEVELS,
-    OUTCOMES,
-    parse_choice,
-    parse_count,
-    parse_decision,
-)
+from dereg.text import fold, search_text
+from dereg.values import CASE_OUTCOMES, INSTANCES, OUTCOMES, parse_choice, parse_decision
 
 CASE_COLUMNS = (
     "id", "election", "region", "district", "candidate", "nominated_by", "decision",
     "decided_on", "reason", "discrepancy_amount", "currency", "appeal_outcome", "notes",
 )  # fmt: skip
-DISTRICT_COLUMNS = ("election", "region", "district", "seats", "candidates", "level")
 APPEAL_COLUMNS = (
     "id", "case_id", "candidate", "court", "instance", "filed_on", "outcome", "decided_on", "notes",
 )  # fmt: skip
 REQUIRED_CASE_FIELDS = ("election", "region", "district", "candidate", "decision", "decided_on")
-
-
-def with_field(field: str, parse: Callable, *args, **kwargs):
-    """Run a parser, naming the field in any error it raises."""
-    try:
-        return parse(*args, **kwargs)
-    except InvalidValue as exc:
-        exc.field = exc.field or field
-        raise
-
-
-def required_text(value: str | None, what: str) -> str:
-    text = clean_text(value or "", what)
-    if not text:
-        raise InvalidValue(f"{what} is empty")
-    return text
-
-
-def optional_text(value: str | None, what: str) -> str | None:
-    if value is None:
-        return None
-    return clean_text(value, what, multiline=True) or None  # '' clears the field
-
-
-# --- elections and districts -------------------------------------------------------------
-
-
-def election_id(conn: sqlite3.Connection, name: str, *, create: bool) -> int:
-    name = required_text(name, "election")
-    row = conn.execute("SELECT id FROM elections WHERE key = ?", (fold(name),)).fetchone()
-    if row:
-        return row[0]
-    if not create:
-        known = [n for (n,) in conn.execute("SELECT name FROM elections ORDER BY name LIMIT 6")]
-        hint = f"; known: {', '.join(known)}" if known else "; none is recorded yet"
-        raise InvalidValue(f"unknown election {name!r}{hint}", "election")
-    return conn.execute(
-        "INSERT INTO elections (name, key) VALUES (?, ?)", (name, fold(name))
-    ).lastrowid
-
-
-def district_id(
-    conn: sqlite3.Connection, election: str, region: str, district: str, *, create: bool
-) -> int | None:
-    """The district's id; with create, a district not yet known is made (figures unknown)."""
-    region_id = with_field("region", regions.resolve, conn, region)[0]
-    name = with_field("district", required_text, district, "district")
-    try:
-        election = with_field("election", election_id, conn, election, create=create)
-    except InvalidValue:
-        if create or not (election or "").strip():
-            raise
-        return None  # an election not recorded yet has no districts
-    row = conn.execute(
-        "SELECT id FROM districts WHERE election_id = ? AND region_id = ? AND key = ?",
-        (election, region_id, fold(name)),
-    ).fetchone()
-    if row:
-        return row[0]
-    if not create:
-        return None
-    return conn.execute(
-        "INSERT INTO districts (election_id, region_id, name, key) VALUES (?, ?, ?, ?)",
-        (election, region_id, name, fold(name)),
-    ).lastrowid
-
-
-def district_row(conn: sqlite3.Connection, district: int) -> dict:
-    row = conn.execute(
-        "SELECT e.name, r.name, d.name, d.seats, d.candidates, d.level FROM districts d "
-        "JOIN elections e ON e.id = d.election_id JOIN regions r ON r.id = d.region_id "
-        "WHERE d.id = ?",
-        (district,),
-    ).fetchone()
-    return dict(zip(DISTRICT_COLUMNS, row))
-
-
-def set_district(
-    conn: sqlite3.Connection,
-    actor: str,
-    command: str,
-    *,
-    election: str,
-    region: str,
-    district: str,
-    seats: str | int | None = None,
-    candidates: str | int | None = None,
-    level: str | None = None,
-) -> tuple[int, bool]:
-    """Add a district or update the figures given; returns (id, whether anything changed)."""
-    changes = {}
-    if seats is not None:
-        changes["seats"] = with_field("seats", parse_count, seats, "seats", 1)
-    if candidates is not None:
-        changes["candidates"] = with_field("candidates", parse_count, candidates, "candidates", 0)
-    if level is not None and level.strip():
-        changes["level"] = with_field("level", parse_choice, level, "level", LEVELS)
-    existing = district_id(conn, election, region, district, create=False)
-    ident = existing or district_id(conn, election, region, district, create=True)
-    before = district_row(conn, ident) if existing else None
-    if changes:
-        assignments = ", ".join(f"{column} = ?" for column in changes)
-        conn.execute(f"UPDATE districts SET {assignments} WHERE id = ?", (*changes.values(), ident))
-    after = district_row(conn, ident)
-    if before != after:
-        audit(conn, actor, command, "district", ident, before, after)
-    return ident, before != after
-
-
-def list_districts(
-    conn: sqlite3.Connection, election: str | None = None, region: str | None = None
-) -> list[dict]:
-    where, params = _scope_clause(conn, election, region)
-    rows = conn.execute(
-        "SELECT e.name, r.name, d.name, d.seats, d.candidates, d.level FROM districts d "
-        "JOIN elections e ON e.id = d.election_id JOIN regions r ON r.id = d.region_id "
-        f"WHERE {where} ORDER BY e.name, r.name, d.name",
-        params,
-    ).fetchall()
-    return [dict(zip(DISTRICT_COLUMNS, row)) for row in rows]
-
-
-def scope(
-    conn: sqlite3.Connection, election: str | None, region: str | None
-) -> tuple[int | None, int | None]:
-    """The ids the --election and --region filters name; unknown names are errors."""
-    return (
-        None if election is None else election_id(conn, election, create=False),
-        None if region is None else with_field("region", regions.resolve, conn, region)[0],
-    )
-
-
-def _scope_clause(conn: sqlite3.Connection, election: str | None, region: str | None) -> tuple[str, list]:
-    clauses, params = ["1"], []
-    for column, ident in zip(("d.election_id", "d.region_id"), scope(conn, election, region)):
-        if ident is not None:
-            clauses.append(f"{column} = ?")
-            params.append(ident)
-    return " AND ".join(clauses), params
 
 
 # --- cases -------------------------------------------------------------------------------
@@ -243,7 +97,7 @@ def get_case(conn: sqlite3.Connection, case: int) -> dict:
     row = conn.execute("SELECT * FROM case_overview WHERE id = ?", (case,)).fetchone()
     if row is None:
         raise NotFound(f"no case with id {case}")
-    return dict(zip(CASE_COLUMNS, row))
+    return dict(zip(CASE_COLUMNS, row, strict=True))
 
 
 def edit_case(conn: sqlite3.Connection, actor: str, case: int, raw: dict[str, str | None]) -> dict:
@@ -302,7 +156,7 @@ def list_cases(
 
     The filters are checked before the first row is asked for.
     """
-    where, params = _scope_clause(conn, election, region)
+    where, params = scope_clause(conn, election, region)
     if district is not None:
         where += " AND d.key = ?"
         params.append(fold(district))
@@ -325,7 +179,7 @@ def list_cases(
         sql += " LIMIT ?"
         params.append(limit)
     cursor = conn.execute(sql, params)
-    return (dict(zip(CASE_COLUMNS, row)) for row in cursor)
+    return (dict(zip(CASE_COLUMNS, row, strict=True)) for row in cursor)
 
 
 # --- appeals -----------------------------------------------------------------------------
@@ -417,4 +271,4 @@ def _appeal_rows(conn: sqlite3.Connection, where: str, params: tuple) -> list[di
         "CASE a.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END, a.id",
         params,
     ).fetchall()
-    return [dict(zip(APPEAL_COLUMNS, row)) for row in rows]
+    return [dict(zip(APPEAL_COLUMNS, row, strict=True)) for row in rows]

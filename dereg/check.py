@@ -276,6 +276,7 @@ def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
 
 
 def schema_objects(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
+    # SQL text, not sqlite-utils' introspection: its Index has no WHERE or expressions to compare.
     shipped = sqlite3.connect(":memory:")
     for statement in schema_statements():
         shipped.execute(statement)

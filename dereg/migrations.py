@@ -106,7 +106,10 @@ def _migrate_to_5(conn: sqlite3.Connection) -> None:
 
 def _rebuild(conn: sqlite3.Connection, table: str) -> None:
     """Give table its definition in schema.sql, keeping every row and id (SQLite's way:
-    create anew, copy, drop the old, rename; foreign keys are off during migrations)."""
+    create anew, copy, drop the old, rename; foreign keys are off during migrations).
+
+    Not sqlite-utils' Table.transform(): it copies the old table's CHECKs, never schema.sql's
+    new ones, and before 4.2 it dropped CHECKs, UNIQUE and ON DELETE CASCADE altogether."""
     create = next(s for s in schema_statements() if s.startswith(f"CREATE TABLE IF NOT EXISTS {table} "))
     columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
     conn.execute(create.replace(f"EXISTS {table} ", f"EXISTS {table}_rebuilt ", 1))

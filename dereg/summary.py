@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from dereg.cases import scope
+from dereg.districts import scope
 from dereg.errors import InvalidValue
 
 DISTRICT_COLUMNS = (

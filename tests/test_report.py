@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from dereg import cases, db
 from dereg.cli import app
+from dereg.districts import set_district
 
 ELECTION = "2016 maslikhat"
 TOWNS = {
@@ -72,15 +73,15 @@ def generate(path: Path, seed: int = 2016, districts_per_region: tuple[int, int]
                 district = f"{town}, округ №{number}"
                 seats = rng.choices([1, 2, 3], [85, 10, 5])[0]
                 candidates = None if rng.random() < 0.04 else seats * rng.randint(2, 5) + rng.randint(0, 2)
-                cases.set_district(conn, "gen", "district add", election=election, region=region,
-                                   district=district, seats=seats, candidates=candidates)  # fmt: skip
+                set_district(conn, "gen", "district add", election=election, region=region,
+                             district=district, seats=seats, candidates=candidates)  # fmt: skip
                 removed = rng.choices([0, 1, 2, 3], [56, 31, 10, 3])[0]
                 if candidates is not None:
                     removed = min(removed, candidates)
                 for _ in range(removed):
                     _add_case(conn, rng, election, region, district)
-        cases.set_district(conn, "gen", "district add", election=election, region="Akmola",
-                           district=HOSTILE_DISTRICT, seats=1, candidates=2)  # fmt: skip
+        set_district(conn, "gen", "district add", election=election, region="Akmola",
+                     district=HOSTILE_DISTRICT, seats=1, candidates=2)  # fmt: skip
         # The three cases of the 2016 report, with their real amounts.
         for region, district, name, amount, outcome in (
             ("North Kazakhstan", "Петропавл, округ №1", "Nistoly Marina", "83", "upheld"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -29,6 +30,12 @@ def layout(conn: sqlite3.Connection) -> dict:
         (kind, name): columns(conn, name) if kind in ("table", "view") else None
         for kind, name in names
     }
+
+
+def table_definitions(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each table's CREATE TABLE as stored, CHECKs and all; a rename quotes the name: unquote it."""
+    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {name: sql.replace(f'CREATE TABLE "{name}"', f"CREATE TABLE {name}", 1) for name, sql in rows}
 
 
 def test_views_have_exactly_the_contract_columns(db_path):
@@ -93,6 +100,7 @@ def test_a_version_1_database_with_data_migrates_row_for_row(tmp_path):
     assert migrated.execute("SELECT id FROM cases WHERE instr(search, 'тулесова')").fetchall() == [(2,)]
     fresh = db.connect(tmp_path / "fresh.db")
     assert layout(migrated) == layout(fresh)
+    assert table_definitions(migrated) == table_definitions(fresh)  # schema.sql's CHECKs, not v1's
     assert migrated.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
@@ -115,18 +123,29 @@ def test_python_dash_m_dereg_is_the_same_program(tmp_path):
     assert (result.returncode, result.stderr) == (1, "Error: no case with id 5\n")
 
 
+@pytest.fixture(scope="module")
+def wheel_install(tmp_path_factory) -> tuple[Path, Path]:
+    """The wheel built from this tree, and the folder it is installed in, apart from the tree."""
+    where = tmp_path_factory.mktemp("wheel")
+    # A copy without build/: setuptools would put a stale build/lib's modules in the wheel.
+    source = where / "source"
+    skipped = shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
+    shutil.copytree(ROOT, source, symlinks=True, ignore=skipped)
+    pip = [sys.executable, "-m", "pip", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(where / "wheel"), str(source)], check=True)
+    [wheel] = (where / "wheel").glob("dereg-*.whl")
+    target = where / "site"
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True)
+    return wheel, target
+
+
 @pytest.mark.slow
-def test_a_non_editable_install_carries_the_schema_and_regions(tmp_path):
+def test_a_non_editable_install_carries_the_schema_and_regions(tmp_path, wheel_install):
     """Build the wheel, install it apart from the source tree, and run it from elsewhere."""
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                    "-q", "-w", str(tmp_path / "wheel"), str(ROOT)], check=True)  # fmt: skip
-    [wheel] = (tmp_path / "wheel").glob("dereg-*.whl")
+    wheel, target = wheel_install
     with zipfile.ZipFile(wheel) as archive:
         assert archive.read("dereg/schema.sql").decode() == (ROOT / "schema.sql").read_text(encoding="utf-8")
         assert archive.read("dereg/regions.csv")
-    target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
-                    str(target), str(wheel)], check=True)  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(target), "DEREG_DB": str(tmp_path / "w.db")}
     where = subprocess.run([sys.executable, "-c", "import dereg; print(dereg.__file__)"],
                            capture_output=True, text=True, env=env, cwd=tmp_path, check=True)  # fmt: skip
@@ -137,6 +156,47 @@ def test_a_non_editable_install_carries_the_schema_and_regions(tmp_path):
     region = subprocess.run([sys.executable, "-m", "dereg", "region", "list", "-f", "csv"],
                             capture_output=True, text=True, env=env, cwd=tmp_path)  # fmt: skip
     assert "North Kazakhstan" in region.stdout
+
+
+# Run apart from the source tree (argv[1]): its folder off sys.path and the editable install's
+# finder gone, import every module of every package (__main__ is only found: importing it runs
+# dereg) and print each with the file it came from.
+IMPORT_EVERY_MODULE = """
+import importlib, importlib.util, os, pkgutil, sys
+sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
+sys.path[:] = [p for p in sys.path if not os.path.realpath(p or ".").startswith(sys.argv[1])]
+import dereg
+def fail(name):
+    raise SystemExit(f"{name} cannot be imported")
+for module in [None, *pkgutil.walk_packages(dereg.__path__, "dereg.", onerror=fail)]:
+    name = module.name if module else "dereg"
+    if name.endswith(".__main__"):
+        print(name, importlib.util.find_spec(name).origin)
+    else:
+        print(name, importlib.import_module(name).__file__)
+"""
+
+
+@pytest.mark.slow
+def test_the_wheel_imports_every_module_without_the_source_tree(tmp_path, wheel_install):
+    """A package left out of pyproject's list, or a module that needs the tree, fails here."""
+    _, target = wheel_install
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERY_MODULE, str(ROOT)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    assert all(Path(file).is_relative_to(target) for file in imported.values()), imported
+    in_tree = sorted(
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for path in (ROOT / "dereg").rglob("*.py")
+    )
+    assert sorted(imported) == in_tree
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from fractions import Fraction
 import pytest
 
 from dereg import cases, db, summary
+from dereg.districts import set_district
 from dereg.summary import COLUMNS
 
 REGIONS = ["Akmola", "Aktobe", "Almaty oblast", "Atyrau", "East Kazakhstan", "Zhambyl",
@@ -41,8 +42,8 @@ def generate(conn: sqlite3.Connection, seed: int = 2016) -> tuple[dict, list]:
                 if key in districts:
                     continue
                 districts[key] = {"seats": seats, "candidates": candidates}
-                cases.set_district(conn, "test", "district add", election=election, region=region,
-                                   district=name, seats=seats, candidates=candidates)  # fmt: skip
+                set_district(conn, "test", "district add", election=election, region=region,
+                             district=name, seats=seats, candidates=candidates)  # fmt: skip
         for index in range(400):
             election, region, name = rng.choice(list(districts))
             amount = rng.choice([None, "0.78", "83", "500", "1 234,56", "0,01", "18.73", "7"])

@@ -71,8 +71,8 @@ def district_add(
     level: Annotated[Optional[str], typer.Option(help="mazhilis, oblast, city or district.")] = None,
 ) -> None:
     """Add a district, or update its seats, candidates and level."""
-    from dereg.cases import set_district
     from dereg.db import transaction
+    from dereg.districts import set_district
 
     conn = connect(ctx, create=True)
     with transaction(conn):
@@ -93,7 +93,7 @@ def district_list(
     limit: LimitOption = None,
 ) -> None:
     """List districts with their seats and candidates."""
-    from dereg.cases import DISTRICT_COLUMNS, list_districts
+    from dereg.districts import DISTRICT_COLUMNS, list_districts
 
     rows = list_districts(connect(ctx), election, region)
     echo_rows(rows[:limit], DISTRICT_COLUMNS, fmt)

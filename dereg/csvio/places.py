@@ -134,7 +134,7 @@ def check_figures(place: District, line: int, figures: dict, prefix: str = "dist
 
 def set_figures(conn, actor, command, place: District, line: int, figures: dict) -> str:
     """Record the figures a row gives a district (checked first); audited when they change."""
-    from dereg.cases import district_row
+    from dereg.districts import district_row
 
     if place.line is None:
         place.line, place.given = line, dict(figures)

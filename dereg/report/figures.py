@@ -12,7 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from dereg import summary
-from dereg.cases import list_cases, scope
+from dereg.cases import list_cases
+from dereg.districts import scope
 from dereg.money import parse_amount
 
 CUT_THRESHOLD = 25.0  # "in some districts such failures have reduced competition by 25-30%"

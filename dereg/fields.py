@@ -1,0 +1,30 @@
+"""One field of a record as typed: checked, and named in any error it raises."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dereg.errors import InvalidValue
+from dereg.text import clean_text
+
+
+def with_field(field: str, parse: Callable, *args, **kwargs):
+    """Run a parser, naming the field in any error it raises."""
+    try:
+        return parse(*args, **kwargs)
+    except InvalidValue as exc:
+        exc.field = exc.field or field
+        raise
+
+
+def required_text(value: str | None, what: str) -> str:
+    text = clean_text(value or "", what)
+    if not text:
+        raise InvalidValue(f"{what} is empty")
+    return text
+
+
+def optional_text(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    return clean_text(value, what, multiline=True) or None  # '' clears the field
