@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dereg.errors import Conflict, DeregError
-from dereg.files import create_private
+from dereg.files import create_private, refuse_database
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,11 @@ def backup(conn: sqlite3.Connection, source: Path, target: Path, *, force: bool 
     and never replaces an older good backup. Without force, an existing target is refused.
     """
     target = Path(target)
+    refuse_database(target, source)
     if target.is_dir():
         raise DeregError(f"backup '{target}' is a folder: name a file to write")
-    if target.exists():
-        if _same_file(source, target):
-            raise DeregError(f"backup '{target}' is the database itself: name another file")
-        if not force:
-            raise Conflict(f"backup '{target}' exists: name another file, or add --force to replace it")
+    if target.exists() and not force:
+        raise Conflict(f"backup '{target}' exists: name another file, or add --force to replace it")
     folder = target.parent
     if not folder.is_dir():
         raise DeregError(f"backup '{target}': folder '{folder}' does not exist")
@@ -88,13 +86,6 @@ def _describe(exc: sqlite3.Error, source: Path, target: Path) -> str:
     if name == "SQLITE_FULL":
         return f"backup '{target}': the disk is full; no backup was written; free some space and retry"
     return f"backup '{target}' cannot be written ({exc}); no backup was written"
-
-
-def _same_file(source: Path, target: Path) -> bool:
-    try:
-        return os.path.samefile(source, target)
-    except OSError:
-        return False
 
 
 def _install(partial: Path, target: Path, force: bool) -> None:

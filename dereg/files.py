@@ -32,11 +32,34 @@ def open_private(path: str | os.PathLike, *, encoding: str = "utf-8", errors: st
     return open(fd, "w", encoding=encoding, errors=errors, newline="")
 
 
+def refuse_database(path: str | os.PathLike, database: str | os.PathLike) -> None:
+    """No file dereg writes may be the database or its -wal, -shm or -journal: not by its name,
+    nor through a symbolic link, nor as a hard link to it."""
+    for name, suffix in (("the database", ""), ("the database's -wal", "-wal"),
+                         ("the database's -shm", "-shm"), ("the database's -journal", "-journal")):  # fmt: skip
+        own = Path(f"{database}{suffix}")
+        if os.path.realpath(path) == os.path.realpath(own) or _same_file(path, own):
+            raise DeregError(f"'{path}' is {name}: name another file to write")
+
+
+def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False  # one of them does not exist
+
+
 @contextmanager
-def private_output(path: str | os.PathLike) -> Iterator[TextIO]:
+def private_output(
+    path: str | os.PathLike, *, database: str | os.PathLike | None, encoding: str = "utf-8", errors: str = "strict"
+) -> Iterator[TextIO]:
     """A private file written in full or not at all: a temporary file beside it, on disk
-    before it takes the name. Errors name path, not the temporary file."""
+    before it takes the name, which it takes from a symbolic link too (the link is replaced,
+    the file it pointed to left alone). Never the database (see refuse_database). Errors
+    name path, not the temporary file."""
     path = Path(path)
+    if database is not None:
+        refuse_database(path, database)
     if path.is_dir():
         raise DeregError(f"{path} is a folder: name the file to write")
     try:
@@ -45,7 +68,7 @@ def private_output(path: str | os.PathLike) -> Iterator[TextIO]:
         raise OSError(exc.errno, exc.strerror, str(path)) from exc
     os.close(fd)  # mkstemp makes it 0600
     try:
-        with open_private(temporary) as out:
+        with open_private(temporary, encoding=encoding, errors=errors) as out:
             yield out
             out.flush()
             os.fsync(out.fileno())

@@ -95,7 +95,7 @@ def test_a_backup_never_overwrites_the_database_itself(run, recorded):
     for extra in ((), ("--force",)):
         result = run("backup", str(recorded), *extra)
         assert outcome(result) == (
-            1, "", f"Error: backup '{recorded}' is the database itself: name another file\n"
+            1, "", f"Error: '{recorded}' is the database: name another file to write\n"
         )  # fmt: skip
     assert ok(run, "check") == "no problems found\n"
 

@@ -511,3 +511,70 @@ def test_a_count_beyond_any_district_is_refused(run):
     assert outcome(result) == (
         1, "", "Error: --seats: seats '99999999999999999999' is more than any district has (at most 100000)\n"
     )  # fmt: skip
+
+
+def writers(tmp_path, target: str) -> list[tuple[str, ...]]:
+    """Every command that writes a file the user names."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text("election,region,district,candidate,decision,decided_on\n"
+                    "2016 maslikhat,Almaty,okrug 1,A,refused,2016-03-01\n"
+                    "2016 maslikhat,Nowhere,okrug 1,B,refused,2016-03-01\n", encoding="utf-8")  # fmt: skip
+    return [
+        ("export", "cases", "-o", target), ("export", "cases", "--format", "json", "-o", target),
+        ("report", "-o", target), ("report", "--format", "markdown", "-o", target),
+        ("backup", target), ("backup", target, "--force"),
+        ("import", "cases", str(rows), "--skip-invalid", "--rejects", target),
+    ]
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_no_command_writes_over_the_database_or_its_companions(run, db_path, tmp_path, suffix):
+    ok(run, *CASE, "A")
+    link = tmp_path / "link.csv"
+    link.symlink_to(f"{db_path}{suffix}")
+    hard = tmp_path / "hard.csv"
+    if suffix == "":
+        os.link(db_path, hard)
+    targets = [f"{db_path}{suffix}", str(link)] + ([str(hard)] if suffix == "" else [])
+    before = db_path.read_bytes()
+    for target in targets:
+        for args in writers(tmp_path, target):
+            result = run(*args)
+            assert result.exit_code == 1, (args, result.stdout, result.stderr)
+            assert result.stderr.endswith(f"'{target}' is the database{'' if not suffix else chr(39) + 's ' + suffix}: "
+                                          "name another file to write\n"), (args, result.stderr)  # fmt: skip
+    assert db_path.read_bytes() == before
+    assert ok(run, "case", "list", "--format", "csv").count("\n") == 2
+
+
+def test_an_output_through_a_symbolic_link_replaces_the_link_not_its_target(run, tmp_path):
+    ok(run, *CASE, "A")
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me", encoding="utf-8")
+    link = tmp_path / "out.csv"
+    link.symlink_to(precious)
+    ok(run, "export", "cases", "-o", str(link))
+    assert precious.read_text(encoding="utf-8") == "keep me"
+    assert not link.is_symlink() and link.read_text(encoding="utf-8").startswith("id,")
+
+
+def test_rejects_are_written_only_by_an_import_that_succeeds(run, tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text("election,region,district,candidate,decision,decided_on\n"
+                    "2016 maslikhat,Almaty,okrug 1,=HYPERLINK(1),refused,2016-03-01\n"
+                    "2016 maslikhat,Nowhere,okrug 1,=B,refused,2016-03-01\n", encoding="utf-8")  # fmt: skip
+    rejects = tmp_path / "rejects.csv"
+    rejects.write_text("an older file", encoding="utf-8")
+    dry = run("import", "cases", str(rows), "--skip-invalid", "--rejects", str(rejects), "--dry-run")
+    assert (dry.exit_code, dry.stdout) == (0, "dry run, nothing written: inserted 1, updated 0, unchanged 0, rejected 1\n")
+    assert rejects.read_text(encoding="utf-8") == "an older file"
+    broken = tmp_path / "broken.csv"
+    broken.write_text("election,region,district,candidate,decision,decided_on\n\"unclosed,quote\n", encoding="utf-8")
+    failed = run("import", "cases", str(broken), "--skip-invalid", "--rejects", str(rejects))
+    assert failed.exit_code == 1 and rejects.read_text(encoding="utf-8") == "an older file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.csv", "cases.db", "rejects.csv", "rows.csv"]
+    done = run("import", "cases", str(rows), "--skip-invalid", "--rejects", str(rejects))
+    assert done.exit_code == 0
+    header, rejected = rejects.read_text(encoding="utf-8-sig").splitlines()
+    assert header == "election,region,district,candidate,decision,decided_on,error"
+    assert rejected.startswith("2016 maslikhat,Nowhere,okrug 1,'=B,refused,2016-03-01,line 3: region: ")

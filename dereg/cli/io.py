@@ -107,7 +107,7 @@ def _import(ctx, load, file, dry_run, skip_invalid, rejects, encoding, delimiter
             with _progress(source) as progress:
                 try:
                     result = load(conn, source, actor=ctx.obj.actor, dry_run=dry_run,
-                                  rejects=rejects, progress=progress)  # fmt: skip
+                                  rejects=rejects, database=ctx.obj.db, progress=progress)  # fmt: skip
                 except InvalidRows as exc:
                     _report(exc.result)
                     fail(exc)
@@ -192,7 +192,7 @@ def export_cases(
     conn = connect(ctx)
     try:
         if output is not None:
-            with private_output(output) as out:
+            with private_output(output, database=ctx.obj.db) as out:
                 count = write(conn, out, fmt.value, redact)
             typer.echo(f"{count} case(s) written to {output}", err=True)
             return

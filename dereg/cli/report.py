@@ -38,6 +38,6 @@ def report(
         return
     from dereg.files import private_output
 
-    with private_output(output) as out:
+    with private_output(output, database=ctx.obj.db) as out:
         out.write(text)
     typer.echo(f"report written to {output}", err=True)

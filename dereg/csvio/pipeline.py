@@ -12,14 +12,17 @@ import gc
 import re
 import sqlite3
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
-from dereg.csvio.cells import IGNORED, RowInvalid
+from dereg.csvio.cells import IGNORED, RowInvalid, guard
 from dereg.csvio.districts import DistrictLoader
 from dereg.csvio.source import Source, open_source  # noqa: F401 (open_source: the CLI's entry)
 from dereg.db import transaction
 from dereg.errors import DeregError
+from dereg.files import private_output
 from dereg.history import audit
 from dereg.text import CONTROL_CHARACTERS
 
@@ -99,22 +102,17 @@ def header_index(header: list[str], loader: type, name: str) -> dict[str, int]:
 
 
 class Rejects:
-    """The rows left out by --skip-invalid, with why: UTF-8 with a BOM, so Excel opens it."""
+    """The rows left out by --skip-invalid, with why, guarded as export guards its cells (the
+    import undoes it), in a file that takes its name only when the import succeeds."""
 
-    def __init__(self, path: Path, header: list[str], delimiter: str):
-        from dereg.files import open_private
-
-        self.file = open_private(path, encoding="utf-8-sig", errors="replace")
-        self.writer = csv.writer(self.file, delimiter=delimiter, lineterminator="\r\n")
+    def __init__(self, out: TextIO, header: list[str], delimiter: str):
+        self.writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
         self.width = len(header)
-        self.writer.writerow([*header, "error"])
+        self.writer.writerow([guard(cell) for cell in (*header, "error")])
 
     def write(self, cells: list[str], messages: list[str]) -> None:
         row = cells[: self.width] + [""] * (self.width - len(cells))
-        self.writer.writerow([*row, "; ".join(messages)])
-
-    def close(self) -> None:
-        self.file.close()
+        self.writer.writerow([guard(cell) for cell in (*row, "; ".join(messages))])
 
 
 def import_file(
@@ -126,13 +124,32 @@ def import_file(
     command: str,
     dry_run: bool = False,
     rejects: Path | None = None,
+    database: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Load every row of source; raises InvalidRows, unless rejects is given, if any is invalid."""
+    """Load every row of source; raises InvalidRows, unless rejects is given, if any is invalid.
+
+    The rejects file (never the database) is written only by a real import, and only kept
+    when it succeeds; a dry run writes no file at all.
+    """
     header = source.header()
     index = header_index(header, loader_class, source.name)
     result = ImportResult(source.name, source.label)
-    sink = Rejects(rejects, header, source.delimiter) if rejects else None
+    with ExitStack() as files:
+        sink = None
+        if rejects is not None and not dry_run:
+            out = files.enter_context(private_output(rejects, database=database, encoding="utf-8-sig",
+                                                     errors="replace"))  # fmt: skip
+            sink = Rejects(out, header, source.delimiter)
+        _import_rows(conn, source, loader_class, index, header, result, sink,
+                     skip_invalid=rejects is not None, actor=actor, command=command, dry_run=dry_run,
+                     progress=progress)  # fmt: skip
+    return result
+
+
+def _import_rows(conn, source, loader_class, index, header, result, sink, *, skip_invalid, actor, command,
+                 dry_run, progress) -> None:  # fmt: skip
+    """The import's one transaction: every row loaded or checked, then committed or rolled back."""
     # A row makes no reference cycles, but millions of young tuples would set the cyclic
     # collector scanning every live object again and again: it once took 80% of an import.
     collecting = gc.isenabled()
@@ -143,7 +160,7 @@ def import_file(
                                   command=command)  # fmt: skip
             _load_rows(source, loader, header, result, sink, progress)
             loader.flush()
-            if result.rejected and sink is None:
+            if result.rejected and not skip_invalid:
                 raise InvalidRows(result)
             if dry_run:
                 raise _DryRun
@@ -158,9 +175,6 @@ def import_file(
     finally:
         if collecting:
             gc.enable()
-        if sink is not None:
-            sink.close()
-    return result
 
 
 def _load_rows(source, loader, header, result, sink, progress) -> None:
