@@ -1,5 +1,8 @@
 """`dereg check`: the database's integrity and the cases' own consistency, as a list of problems.
 
+The domain's rules are dereg.rules, which every write path also runs; here they run over every
+row, beside checks of what only a change outside dereg can break.
+
 Nothing here prints or writes. Each check reads one snapshot of the database, so a check run
 while others write sees the cases as they stood at one moment. Several checks look for what
 the tool itself never writes: they catch changes made outside dereg (sqlite3, a spreadsheet
@@ -11,23 +14,14 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 
 from dereg.migrations import schema_statements
 from dereg.money import CURRENCY_EXPONENTS
+from dereg.rules import Problem, appeal_dates, appeal_order, case_dates, removals
+from dereg.rules import case_subject as _case
+from dereg.rules import district_subject as _district
 from dereg.text import fold, search_text
-
-INSTANCE_RANK = "CASE {0}.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END"
-
-
-@dataclass(frozen=True)
-class Problem:
-    subject: str  # what is wrong, by name: "case 12 (Nistoly Marina)", "district ..."
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.subject}: {self.message}"
 
 
 def check_database(conn: sqlite3.Connection, today: date | None = None) -> list[Problem]:
@@ -46,30 +40,6 @@ def check_database(conn: sqlite3.Connection, today: date | None = None) -> list[
     finally:
         conn.execute("ROLLBACK")
     return problems
-
-
-# --- names for what a problem is about -----------------------------------------------------
-
-
-def _case(conn: sqlite3.Connection, case_id: int) -> str:
-    row = conn.execute("SELECT candidate FROM cases WHERE id = ?", (case_id,)).fetchone()
-    return f"case {case_id} ({row[0]})" if row else f"case {case_id}"
-
-
-def _appeal(instance: str, appeal_id: int) -> str:
-    return f"{instance}-instance appeal {appeal_id}"
-
-
-def _district(conn: sqlite3.Connection, district_id: int) -> str:
-    row = conn.execute(
-        "SELECT d.name, e.name, r.name FROM districts d LEFT JOIN elections e ON e.id = d.election_id "
-        "LEFT JOIN regions r ON r.id = d.region_id WHERE d.id = ?",
-        (district_id,),
-    ).fetchone()
-    if not row:
-        return f"district {district_id}"
-    place = ", ".join(part for part in row[1:] if part)
-    return f"district {row[0]!r} ({place})" if place else f"district {row[0]!r}"
 
 
 # --- the checks, in the order their problems are listed --------------------------------------
@@ -108,8 +78,6 @@ _ROW_RULES = (
      "is not pending, upheld, reinstated or not_heard"),
     ("appeals", "instance NOT IN ('first', 'appeal', 'cassation')", "instance",
      "is not first, appeal or cassation"),
-    ("districts", "seats < 1", "seats", "is less than 1"),
-    ("districts", "candidates < 0", "candidates", "is negative"),
 )  # fmt: skip
 
 
@@ -149,81 +117,6 @@ def row_values(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             else:
                 subject = f"{_case(conn, case_id)}, appeal {rowid}"
             yield Problem(subject, f"{column} {value!r} {message}")
-
-
-def removals(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    for district_id, candidates, deregistered, reinstated in conn.execute(
-        "SELECT district_id, candidates, deregistered, reinstated FROM district_removals "
-        "WHERE candidates IS NOT NULL AND deregistered - reinstated > candidates ORDER BY district_id"
-    ).fetchall():
-        removed = deregistered - reinstated
-        yield Problem(
-            _district(conn, district_id),
-            f"{removed} candidates removed ({deregistered} deregistered, {reinstated} reinstated) "
-            f"but only {candidates} stood",
-        )
-
-
-def appeal_dates(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    rows = conn.execute(
-        "SELECT a.id, a.case_id, a.instance, a.filed_on, a.decided_on, a.outcome, c.decided_on "
-        "FROM appeals a JOIN cases c ON c.id = a.case_id ORDER BY a.case_id, "
-        f"{INSTANCE_RANK.format('a')}"
-    ).fetchall()
-    for appeal_id, case_id, instance, filed, decided, outcome, commission in rows:
-        subject = f"{_case(conn, case_id)}, {_appeal(instance, appeal_id)}"
-        if filed and decided and decided < filed:
-            yield Problem(subject, f"decided on {decided}, before it was filed on {filed}")
-        if filed and filed < commission:
-            yield Problem(subject, f"filed on {filed}, before the commission's decision of {commission}")
-        elif not filed and decided and decided < commission:
-            yield Problem(subject, f"decided on {decided}, before the commission's decision of {commission}")
-        if outcome == "pending" and decided:
-            yield Problem(subject, f"is pending, yet has a decision date ({decided})")
-
-
-def appeal_order(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    appeals: dict[int, list[tuple]] = {}
-    for row in conn.execute(
-        # The order the case_overview view takes its outcome from: instance, then date.
-        "SELECT case_id, id, instance, filed_on, decided_on, outcome FROM appeals a "
-        f"ORDER BY case_id, {INSTANCE_RANK.format('a')}, coalesce(decided_on, filed_on), id"
-    ):
-        appeals.setdefault(row[0], []).append(row[1:])
-    for case_id, chain in appeals.items():
-        for i, (lower_id, lower, _, lower_decided, lower_outcome) in enumerate(chain):
-            for higher_id, higher, higher_filed, higher_decided, higher_outcome in chain[i + 1 :]:
-                subject = f"{_case(conn, case_id)}, {_appeal(higher, higher_id)}"
-                if lower_outcome == "reinstated" and higher_outcome == "upheld":
-                    yield Problem(
-                        _case(conn, case_id),
-                        f"reinstated by the {_appeal(lower, lower_id)}, then upheld by the later "
-                        f"{_appeal(higher, higher_id)}: the case counts as upheld; check which is final",
-                    )
-                if lower == higher or not lower_decided:
-                    continue
-                if higher_filed and higher_filed < lower_decided:
-                    yield Problem(subject, f"filed on {higher_filed}, before the {lower}-instance "
-                                           f"decision of {lower_decided}")  # fmt: skip
-                elif higher_decided and higher_decided < lower_decided:
-                    yield Problem(subject, f"decided on {higher_decided}, before the {lower}-instance "
-                                           f"decision of {lower_decided}")  # fmt: skip
-
-
-def future_dates(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    now = today.isoformat()
-    for case_id, decided in conn.execute(
-        "SELECT id, decided_on FROM cases WHERE decided_on > ? ORDER BY id", (now,)
-    ).fetchall():
-        yield Problem(_case(conn, case_id), f"decided on {decided}, which is in the future")
-    for appeal_id, case_id, instance, column, value in conn.execute(
-        "SELECT id, case_id, instance, 'filed', filed_on FROM appeals WHERE filed_on > ?1 "
-        "UNION ALL SELECT id, case_id, instance, 'decided', decided_on FROM appeals "
-        "WHERE decided_on > ?1 ORDER BY 2, 1, 4 DESC",
-        (now,),
-    ).fetchall():
-        yield Problem(f"{_case(conn, case_id)}, {_appeal(instance, appeal_id)}",
-                      f"{column} on {value}, which is in the future")  # fmt: skip
 
 
 def amounts(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
@@ -298,9 +191,9 @@ CHECKS: tuple[tuple[str, Callable[[sqlite3.Connection, date], Iterator[Problem]]
     ("the foreign key check", foreign_keys),
     ("the check of each row's values", row_values),
     ("the check of removals against candidates", removals),
+    ("the check of cases' decision dates", case_dates),
     ("the check of appeal dates", appeal_dates),
     ("the check of each case's appeals against one another", appeal_order),
-    ("the check for dates in the future", future_dates),
     ("the check of amounts against their currencies", amounts),
     ("the check of matching keys and search text", derived_columns),
     ("the check of views, triggers and indexes against schema.sql", schema_objects),

@@ -1,0 +1,176 @@
+"""The domain's rules, written once. Every write path (case, appeal and district commands, the
+import) runs them on what it touched before it commits, and refuses to commit a problem;
+`dereg check` runs them on the whole database. So dereg never writes what its check calls a
+problem.
+
+- A district's removals, net of reinstatements, never exceed its candidates; seats are at
+  least 1 and candidates, when known, at least 1.
+- An appeal is filed on or after the commission's decision and decided on or after it was
+  filed; a higher instance is filed and decided on or after the lower one's decision.
+- A pending appeal has no decision date. No date is in the future.
+- Instances rank first < appeal < cassation: the highest instance decides a case.
+
+(Amounts within their currency's decimals and SQLite's range: money.py; names with a visible
+letter: text.py; dates that exist: dates.py. They are checked where a value is read.)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from dereg.errors import InvalidValue
+
+INSTANCE_RANK = {"first": 1, "appeal": 2, "cassation": 3}
+
+
+def instance_rank_sql(alias: str) -> str:
+    """INSTANCE_RANK as SQL over the appeals table named alias (schema.sql spells it the same)."""
+    ranks = " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in INSTANCE_RANK.items())
+    return f"CASE {alias}.instance {ranks} END"
+
+
+@dataclass(frozen=True)
+class Problem:
+    subject: str  # what is wrong, by name: "case 12 (Nistoly Marina)", "district ..."
+    message: str
+    # The option or column a write path names in its error; not part of what the problem is.
+    field: str | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.message}"
+
+
+def refuse(problems: Iterable[Problem]) -> None:
+    """Raise the first problem as the error of the write that made it (rolled back)."""
+    for problem in problems:
+        raise InvalidValue(str(problem), problem.field)
+
+
+def touched(conn: sqlite3.Connection, *, cases: Iterable[int] = (), districts: Iterable[int] = (),
+            today: date | None = None) -> Iterator[Problem]:  # fmt: skip
+    """The problems of these cases (their appeals) and districts (their removals), as a write
+    that just changed them leaves them; a case's district is checked with it."""
+    today = today or date.today()
+    case_ids = sorted(set(cases))
+    district_ids = set(districts)
+    if case_ids:
+        scope = f"IN ({', '.join('?' * len(case_ids))})"
+        yield from case_dates(conn, today, f"c.id {scope}", case_ids)
+        yield from appeal_dates(conn, today, f"a.case_id {scope}", case_ids)
+        yield from appeal_order(conn, today, f"a.case_id {scope}", case_ids)
+        district_ids.update(d for (d,) in conn.execute(
+            f"SELECT DISTINCT district_id FROM cases c WHERE c.id {scope}", case_ids))  # fmt: skip
+    if district_ids:
+        ids = sorted(district_ids)
+        yield from removals(conn, today, f"district_id IN ({', '.join('?' * len(ids))})", ids)
+
+
+# --- names for what a problem is about -------------------------------------------------------
+
+
+def case_subject(conn: sqlite3.Connection, case_id: int) -> str:
+    row = conn.execute("SELECT candidate FROM cases WHERE id = ?", (case_id,)).fetchone()
+    return f"case {case_id} ({row[0]})" if row else f"case {case_id}"
+
+
+def appeal_subject(instance: str, appeal_id: int) -> str:
+    return f"{instance}-instance appeal {appeal_id}"
+
+
+def district_subject(conn: sqlite3.Connection, district_id: int) -> str:
+    row = conn.execute(
+        "SELECT d.name, e.name, r.name FROM districts d LEFT JOIN elections e ON e.id = d.election_id "
+        "LEFT JOIN regions r ON r.id = d.region_id WHERE d.id = ?",
+        (district_id,),
+    ).fetchone()
+    if not row:
+        return f"district {district_id}"
+    place = ", ".join(part for part in row[1:] if part)
+    return f"district {row[0]!r} ({place})" if place else f"district {row[0]!r}"
+
+
+# --- the rules, each over the rows `where` selects (all of them for `check`) -------------------
+
+
+def removals(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -> Iterator[Problem]:
+    """Seats at least 1, candidates at least 1, and no more removed (net) than stood."""
+    for district_id, seats, candidates, deregistered, reinstated in conn.execute(
+        "SELECT district_id, seats, candidates, deregistered, reinstated FROM district_removals "
+        f"WHERE ({where}) AND (seats < 1 OR candidates < 1 OR deregistered - reinstated > candidates) "
+        "ORDER BY district_id",
+        params,
+    ).fetchall():
+        subject = district_subject(conn, district_id)
+        if seats is not None and seats < 1:
+            yield Problem(subject, f"seats {seats} must be at least 1", "seats")
+        if candidates is not None and candidates < 1:
+            yield Problem(subject, f"candidates {candidates} must be at least 1", "candidates")
+        removed = deregistered - reinstated
+        if candidates is not None and removed > candidates >= 1:
+            yield Problem(
+                subject,
+                f"{removed} candidates removed ({deregistered} deregistered, {reinstated} reinstated) "
+                f"but only {candidates} stood",
+                "candidates",
+            )
+
+
+def case_dates(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -> Iterator[Problem]:
+    for case_id, decided in conn.execute(
+        f"SELECT c.id, c.decided_on FROM cases c WHERE ({where}) AND c.decided_on > ? ORDER BY c.id",
+        (*params, today.isoformat()),
+    ).fetchall():
+        yield Problem(case_subject(conn, case_id), f"decided on {decided}, which is in the future", "decided_on")
+
+
+def appeal_dates(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -> Iterator[Problem]:
+    """Each appeal's own dates, against its case's decision and today."""
+    now = today.isoformat()
+    for appeal_id, case_id, instance, filed, decided, outcome, commission in conn.execute(
+        "SELECT a.id, a.case_id, a.instance, a.filed_on, a.decided_on, a.outcome, c.decided_on "
+        f"FROM appeals a JOIN cases c ON c.id = a.case_id WHERE {where} "
+        f"ORDER BY a.case_id, {instance_rank_sql('a')}",
+        params,
+    ).fetchall():
+        subject = f"{case_subject(conn, case_id)}, {appeal_subject(instance, appeal_id)}"
+        if filed and decided and decided < filed:
+            yield Problem(subject, f"decided on {decided}, before it was filed on {filed}", "decided_on")
+        if filed and filed < commission:
+            yield Problem(subject, f"filed on {filed}, before the commission's decision of {commission}",
+                          "filed_on")  # fmt: skip
+        elif not filed and decided and decided < commission:
+            yield Problem(subject, f"decided on {decided}, before the commission's decision of {commission}",
+                          "decided_on")  # fmt: skip
+        if outcome == "pending" and decided:
+            yield Problem(subject, f"is pending, yet has a decision date ({decided})",
+                          "outcome")  # fmt: skip
+        for column, value in (("filed", filed), ("decided", decided)):
+            if value and value > now:
+                yield Problem(subject, f"{column} on {value}, which is in the future", f"{column}_on")
+
+
+def appeal_order(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -> Iterator[Problem]:
+    """A higher instance hears a case after the lower one decided it. (That a higher court
+    upholds what a lower one reversed is no problem: the highest instance decides.)"""
+    chains: dict[int, list[tuple]] = {}
+    for row in conn.execute(
+        "SELECT a.case_id, a.id, a.instance, a.filed_on, a.decided_on FROM appeals a "
+        f"WHERE {where} ORDER BY a.case_id, {instance_rank_sql('a')}, a.id",
+        params,
+    ):
+        chains.setdefault(row[0], []).append(row[1:])
+    for case_id, chain in chains.items():
+        for i, (_, lower, _, lower_decided) in enumerate(chain):
+            for higher_id, higher, higher_filed, higher_decided in chain[i + 1 :]:
+                if not lower_decided:
+                    continue
+                subject = f"{case_subject(conn, case_id)}, {appeal_subject(higher, higher_id)}"
+                if higher_filed and higher_filed < lower_decided:
+                    yield Problem(subject, f"filed on {higher_filed}, before the {lower}-instance "
+                                           f"decision of {lower_decided}", "filed_on")  # fmt: skip
+                elif higher_decided and higher_decided < lower_decided:
+                    yield Problem(subject, f"decided on {higher_decided}, before the {lower}-instance "
+                                           f"decision of {lower_decided}", "decided_on")  # fmt: skip
