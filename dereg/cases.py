@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-from dereg import regions
+from dereg import regions, rules
 from dereg.dates import parse_date
 from dereg.districts import district_id, scope_clause
 from dereg.errors import Conflict, InvalidValue, NotFound
@@ -78,6 +78,7 @@ def add_case(conn: sqlite3.Connection, actor: str, raw: dict[str, str | None]) -
                         values.get("notes"), values["district"]),
         ),
     ).lastrowid  # fmt: skip
+    rules.refuse(rules.touched(conn, cases=[case]))
     audit(conn, actor, "case add", "case", case, None, get_case(conn, case))
     return case
 
@@ -126,6 +127,7 @@ def edit_case(conn: sqlite3.Connection, actor: str, case: int, raw: dict[str, st
     )
     assignments = ", ".join(f"{column} = ?" for column in columns)
     conn.execute(f"UPDATE cases SET {assignments} WHERE id = ?", (*columns.values(), case))
+    rules.refuse(rules.touched(conn, cases=[case]))
     after = get_case(conn, case)
     if after != before:
         audit(conn, actor, "case edit", "case", case, before, after)
@@ -198,9 +200,6 @@ def parse_appeal(raw: dict[str, str | None]) -> dict:
             values[field] = with_field(field, parse_date, raw[field])
     if "notes" in raw:
         values["notes"] = with_field("notes", optional_text, raw["notes"], "notes")
-    filed, decided = values.get("filed_on"), values.get("decided_on")
-    if filed and decided and decided < filed:
-        raise InvalidValue(f"appeal decided on {decided}, before it was filed on {filed}", "decided_on")
     return values
 
 
@@ -220,6 +219,7 @@ def add_appeal(conn: sqlite3.Connection, actor: str, case: int, raw: dict[str, s
         f"INSERT INTO appeals (case_id, {columns}) VALUES (?{', ?' * len(values)})",
         (case, *values.values()),
     ).lastrowid
+    rules.refuse(rules.touched(conn, cases=[case]))
     audit(conn, actor, "appeal add", "appeal", appeal, None, get_appeal(conn, appeal))
     return appeal
 
@@ -234,12 +234,6 @@ def get_appeal(conn: sqlite3.Connection, appeal: int) -> dict:
 def edit_appeal(conn: sqlite3.Connection, actor: str, appeal: int, raw: dict[str, str | None]) -> dict:
     before = get_appeal(conn, appeal)
     values = parse_appeal(raw)
-    merged = {**before, **values}
-    if merged["filed_on"] and merged["decided_on"] and merged["decided_on"] < merged["filed_on"]:
-        raise InvalidValue(
-            f"appeal decided on {merged['decided_on']}, before it was filed on "
-            f"{merged['filed_on']}", "decided_on",
-        )  # fmt: skip
     if values.get("instance", before["instance"]) != before["instance"]:
         clash = conn.execute(
             "SELECT id FROM appeals WHERE case_id = ? AND instance = ?",
@@ -250,6 +244,7 @@ def edit_appeal(conn: sqlite3.Connection, actor: str, appeal: int, raw: dict[str
     if values:
         assignments = ", ".join(f"{column} = ?" for column in values)
         conn.execute(f"UPDATE appeals SET {assignments} WHERE id = ?", (*values.values(), appeal))
+    rules.refuse(rules.touched(conn, cases=[before["case_id"]]))
     after = get_appeal(conn, appeal)
     if after != before:
         audit(conn, actor, "appeal edit", "appeal", appeal, before, after)
@@ -268,7 +263,7 @@ def _appeal_rows(conn: sqlite3.Connection, where: str, params: tuple) -> list[di
         "SELECT a.id, a.case_id, c.candidate, a.court, a.instance, a.filed_on, a.outcome, "
         "a.decided_on, a.notes FROM appeals a JOIN cases c ON c.id = a.case_id "
         f"WHERE {where} ORDER BY a.case_id, "
-        "CASE a.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END, a.id",
+        f"{rules.instance_rank_sql('a')}, a.id",
         params,
     ).fetchall()
     return [dict(zip(APPEAL_COLUMNS, row, strict=True)) for row in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from dereg import regions
+from dereg import regions, rules
 from dereg.errors import InvalidValue
 from dereg.fields import required_text, with_field
 from dereg.history import audit
@@ -81,7 +81,7 @@ def set_district(
     if seats is not None:
         changes["seats"] = with_field("seats", parse_count, seats, "seats", 1)
     if candidates is not None:
-        changes["candidates"] = with_field("candidates", parse_count, candidates, "candidates", 0)
+        changes["candidates"] = with_field("candidates", parse_count, candidates, "candidates", 1)
     if level is not None and level.strip():
         changes["level"] = with_field("level", parse_choice, level, "level", LEVELS)
     existing = district_id(conn, election, region, district, create=False)
@@ -90,6 +90,7 @@ def set_district(
     if changes:
         assignments = ", ".join(f"{column} = ?" for column in changes)
         conn.execute(f"UPDATE districts SET {assignments} WHERE id = ?", (*changes.values(), ident))
+    rules.refuse(rules.touched(conn, districts=[ident]))
     after = district_row(conn, ident)
     if before != after:
         audit(conn, actor, command, "district", ident, before, after)

@@ -16,9 +16,10 @@ letter: text.py; dates that exist: dates.py. They are checked where a value is r
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from dereg.errors import InvalidValue
@@ -37,7 +38,9 @@ class Problem:
     subject: str  # what is wrong, by name: "case 12 (Nistoly Marina)", "district ..."
     message: str
     # The option or column a write path names in its error; not part of what the problem is.
-    field: str | None = field(default=None, compare=False)
+    field: str | None = dataclasses.field(default=None, compare=False)
+    # A write names a district in its error; a case or appeal it is making has no id to name yet.
+    named: bool = dataclasses.field(default=False, compare=False)
 
     def __str__(self) -> str:
         return f"{self.subject}: {self.message}"
@@ -46,7 +49,7 @@ class Problem:
 def refuse(problems: Iterable[Problem]) -> None:
     """Raise the first problem as the error of the write that made it (rolled back)."""
     for problem in problems:
-        raise InvalidValue(str(problem), problem.field)
+        raise InvalidValue(str(problem) if problem.named else problem.message, problem.field)
 
 
 def touched(conn: sqlite3.Connection, *, cases: Iterable[int] = (), districts: Iterable[int] = (),
@@ -105,16 +108,16 @@ def removals(conn: sqlite3.Connection, today: date, where: str = "1", params=())
     ).fetchall():
         subject = district_subject(conn, district_id)
         if seats is not None and seats < 1:
-            yield Problem(subject, f"seats {seats} must be at least 1", "seats")
+            yield Problem(subject, f"seats {seats} must be at least 1", "seats", named=True)
         if candidates is not None and candidates < 1:
-            yield Problem(subject, f"candidates {candidates} must be at least 1", "candidates")
+            yield Problem(subject, f"candidates {candidates} must be at least 1", "candidates", named=True)
         removed = deregistered - reinstated
         if candidates is not None and removed > candidates >= 1:
             yield Problem(
                 subject,
                 f"{removed} candidates removed ({deregistered} deregistered, {reinstated} reinstated) "
                 f"but only {candidates} stood",
-                "candidates",
+                named=True,
             )
 
 

@@ -16,6 +16,8 @@ from dereg import db, migrations
 from dereg.check import Problem, check_database
 
 ELECTION = "2016 maslikhat"
+CASE_ARGS = ("case", "add", "--election", ELECTION, "--region", "Almaty", "--district", "okrug 1",
+             "--decision", "refused", "--decided-on", "2016-03-20", "--candidate")  # fmt: skip
 
 
 def add_case(run, candidate: str, district: str = "okrug 1", **options: str) -> None:
@@ -63,18 +65,22 @@ def test_a_new_database_has_no_problems(run):
     assert check(run) == (0, "no problems found\n", "")
 
 
-def test_more_removed_than_stood_names_the_district(run):
+def test_more_removed_than_stood_is_refused_and_found(run, db_path):
     ok(run, "district", "add", "--election", ELECTION, "--region", "Almaty", "--district",
        "okrug 1", "--seats", "1", "--candidates", "1")  # fmt: skip
     add_case(run, "A")
-    add_case(run, "B")
-    add_case(run, "C")
-    ok(run, "appeal", "add", "3", "--court", "c", "--outcome", "reinstated")
+    district = "district 'okrug 1' (2016 maslikhat, Almaty)"
+    refused = run(*CASE_ARGS, "B")
+    assert (refused.exit_code, refused.stderr) == (
+        1, f"Error: {district}: 2 candidates removed (2 deregistered, 0 reinstated) but only 1 stood\n"
+    )
+    fewer = run("district", "add", "--election", ELECTION, "--region", "Almaty", "--district", "okrug 1",
+                "--seats", "1", "--candidates", "0")  # fmt: skip
+    assert (fewer.exit_code, fewer.stderr) == (1, "Error: --candidates: candidates '0' must be at least 1\n")
+    raw(db_path, "INSERT INTO cases (district_id, candidate, candidate_key, decision, decided_on, search) "
+                 "VALUES (1, 'B', 'b', 'refused', '2016-03-01', 'b okrug 1')")  # fmt: skip
     assert check(run) == (
-        1,
-        "district 'okrug 1' (2016 maslikhat, Almaty): 2 candidates removed (3 deregistered, "
-        "1 reinstated) but only 1 stood\n",
-        "1 problem found\n",
+        1, f"{district}: 2 candidates removed (2 deregistered, 0 reinstated) but only 1 stood\n", "1 problem found\n"
     )
 
 
@@ -151,14 +157,33 @@ def test_values_the_schema_forbids_are_named_row_by_row(run, db_path):
     )
 
 
-def test_appeal_dates_against_the_decision_and_the_lower_instance(run):
+def test_appeal_dates_against_the_decision_and_the_lower_instance(run, db_path):
     add_case(run, "A", decided_on="2016-03-20")
-    ok(run, "appeal", "add", "1", "--court", "c", "--filed-on", "2016-03-01", "--outcome",
+    for args, error in (
+        (("--filed-on", "2016-03-01"), "--filed-on: filed on 2016-03-01, before the commission's decision of 2016-03-20"),
+        (("--outcome", "pending", "--decided-on", "2016-04-10"),
+         "--outcome: is pending, yet has a decision date (2016-04-10)"),
+        (("--filed-on", "2016-03-22", "--decided-on", "2016-03-21", "--outcome", "upheld"),
+         "--decided-on: decided on 2016-03-21, before it was filed on 2016-03-22"),
+    ):  # fmt: skip
+        refused = run("appeal", "add", "1", "--court", "c", *args)
+        assert (refused.exit_code, refused.stderr) == (1, f"Error: {error}\n")
+    ok(run, "appeal", "add", "1", "--court", "c", "--filed-on", "2016-03-21", "--outcome",
        "upheld", "--decided-on", "2016-03-25")  # fmt: skip
-    ok(run, "appeal", "add", "1", "--court", "c2", "--instance", "appeal", "--filed-on",
-       "2016-03-24", "--outcome", "upheld")  # fmt: skip
-    ok(run, "appeal", "add", "1", "--court", "c3", "--instance", "cassation", "--outcome",
-       "pending", "--decided-on", "2016-04-10")  # fmt: skip
+    refused = run("appeal", "add", "1", "--court", "c2", "--instance", "appeal", "--filed-on", "2016-03-24")
+    assert (refused.exit_code, refused.stderr) == (
+        1, "Error: --filed-on: filed on 2016-03-24, before the first-instance decision of 2016-03-25\n"
+    )
+    refused = run("case", "edit", "1", "--decided-on", "2016-03-22")
+    assert (refused.exit_code, refused.stderr) == (
+        1, "Error: --filed-on: filed on 2016-03-21, before the commission's decision of 2016-03-22\n"
+    )
+    assert check(run) == (0, "no problems found\n", "")
+    raw(db_path, "UPDATE appeals SET filed_on = '2016-03-01'")
+    raw(db_path, "INSERT INTO appeals (case_id, court, instance, filed_on, outcome) "
+                 "VALUES (1, 'c2', 'appeal', '2016-03-24', 'upheld')")  # fmt: skip
+    raw(db_path, "INSERT INTO appeals (case_id, court, instance, outcome, decided_on) "
+                 "VALUES (1, 'c3', 'cassation', 'pending', '2016-04-10')")  # fmt: skip
     assert check(run) == (
         1,
         "case 1 (A), first-instance appeal 1: filed on 2016-03-01, before the commission's "
@@ -170,9 +195,14 @@ def test_appeal_dates_against_the_decision_and_the_lower_instance(run):
     )
 
 
-def test_dates_in_the_future_are_typos(run):
-    add_case(run, "A", decided_on="20.03.2061")
-    ok(run, "appeal", "add", "1", "--court", "c", "--filed-on", "2061-03-22")
+def test_dates_in_the_future_are_typos(run, db_path):
+    refused = run(*CASE_ARGS, "A", "--decided-on", "20.03.2061")  # the last --decided-on counts
+    assert (refused.exit_code, refused.stderr) == (1, "Error: --decided-on: decided on 2061-03-20, which is in the future\n")
+    add_case(run, "A")
+    refused = run("appeal", "add", "1", "--court", "c", "--filed-on", "2061-03-22")
+    assert (refused.exit_code, refused.stderr) == (1, "Error: --filed-on: filed on 2061-03-22, which is in the future\n")
+    raw(db_path, "UPDATE cases SET decided_on = '2061-03-20'")
+    raw(db_path, "INSERT INTO appeals (case_id, court, filed_on) VALUES (1, 'c', '2061-03-22')")
     assert check(run) == (
         1,
         "case 1 (A): decided on 2061-03-20, which is in the future\n"

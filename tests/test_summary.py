@@ -37,13 +37,13 @@ def generate(conn: sqlite3.Connection, seed: int = 2016) -> tuple[dict, list]:
                 region = rng.choice(REGIONS)
                 name = f"okrug {number}"
                 seats = rng.choice([None, 1, 1, 1, 2, 3])
-                candidates = rng.choice([None, 0, 1, 2, 3, 4, 5, 6, 9]) if seats else rng.choice([None, 3])
+                candidates = rng.choice([None, 1, 1, 2, 3, 4, 5, 6, 9]) if seats else rng.choice([None, 3])
                 key = (election, region, name)
                 if key in districts:
                     continue
                 districts[key] = {"seats": seats, "candidates": candidates}
                 set_district(conn, "test", "district add", election=election, region=region,
-                             district=name, seats=seats, candidates=candidates)  # fmt: skip
+                             district=name, seats=seats)  # fmt: skip
         for index in range(400):
             election, region, name = rng.choice(list(districts))
             amount = rng.choice([None, "0.78", "83", "500", "1 234,56", "0,01", "18.73", "7"])
@@ -64,6 +64,14 @@ def generate(conn: sqlite3.Connection, seed: int = 2016) -> tuple[dict, list]:
             minor = None if amount is None else _minor(amount)
             written_cases.append({"key": (election, region, name), "outcome": outcome,
                                   "appeals": len(appeals), "kzt": minor if currency == "KZT" else None})  # fmt: skip
+        # Candidates are given once the removals are known: dereg refuses fewer than were removed.
+        for (election, region, name), figures in districts.items():
+            if figures["candidates"] is not None:
+                removed = sum(case["outcome"] != "reinstated" for case in written_cases
+                              if case["key"] == (election, region, name))  # fmt: skip
+                figures["candidates"] = max(figures["candidates"], removed, 1)
+                set_district(conn, "test", "district add", election=election, region=region,
+                             district=name, candidates=figures["candidates"])  # fmt: skip
     return districts, written_cases
 
 
