@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dereg.errors import InvalidValue
-from dereg.text import clean_text
+from dereg.text import clean_name, clean_text
 
 
 def with_field(field: str, parse: Callable, *args, **kwargs):
@@ -18,10 +18,7 @@ def with_field(field: str, parse: Callable, *args, **kwargs):
 
 
 def required_text(value: str | None, what: str) -> str:
-    text = clean_text(value or "", what)
-    if not text:
-        raise InvalidValue(f"{what} is empty")
-    return text
+    return clean_name(value or "", what)
 
 
 def optional_text(value: str | None, what: str) -> str | None:

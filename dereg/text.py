@@ -12,16 +12,39 @@ _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 _TAB_OR_LINE_BREAK = re.compile(r"[\t\r\n]")
 
 
+# Characters that show nothing (zero-width spaces and joiners, bidi marks and controls, the
+# BOM, the soft hyphen): pasted in from web pages, they would split one person into two.
+INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF]
+)
+
+
+def visible(text: str) -> str:
+    """text without its invisible characters."""
+    return text if text.isascii() else text.translate(INVISIBLE)
+
+
 def fold(text: str) -> str:
     """The key two spellings share when they name the same thing: 'Ақмола ' == 'АҚМОЛА'."""
     # split() breaks on exactly the characters \s matches, at a third of a regex's cost: an
     # import folds two values a row.
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return " ".join(unicodedata.normalize("NFC", visible(text)).casefold().split())
 
 
 def fold_region(text: str) -> str:
     """Region names also read hyphens as spaces: 'North-Kazakhstan' == 'north kazakhstan'."""
-    return _SPACES_AND_HYPHENS.sub(" ", unicodedata.normalize("NFC", text).casefold()).strip()
+    return _SPACES_AND_HYPHENS.sub(" ", unicodedata.normalize("NFC", visible(text)).casefold()).strip()
+
+
+def clean_name(value: str, what: str) -> str:
+    """A name (candidate, election, district, court): one line, invisible characters removed,
+    and at least one letter or digit a reader can see."""
+    name = clean_text(visible(value), what)
+    if not name:
+        raise InvalidValue(f"{what} is empty")
+    if not any(c.isalnum() for c in name):
+        raise InvalidValue(f"{what} {value!r} has no letter or digit")
+    return name
 
 
 def clean_text(value: str, what: str, *, multiline: bool = False) -> str:

@@ -310,3 +310,16 @@ def test_a_reader_that_stops_early_gets_no_error_message(tmp_path):
                             text=True)  # fmt: skip
     assert result.stderr == ""
     assert result.returncode in (0, 141)  # 141 when the pipe broke before dereg was done
+
+
+def test_invisible_characters_never_split_one_person(run):
+    base = ("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--district",
+            "okrug\u200b 1", "--decision", "refused", "--decided-on", "2016-03-01", "--candidate")  # fmt: skip
+    assert run(*base, "Иван\u200bов\u200f").stdout == "1\n"
+    twin = run(*base, "Иванов")
+    assert (twin.exit_code, twin.stderr) == (1, "Error: candidate 'Иванов' already has case 1 in this district\n")
+    assert run("case", "show", "1", "--format", "json").stdout.count('"candidate": "Иванов"') == 1
+    nothing = run(*base, "\u200b\u200b")
+    assert (nothing.exit_code, nothing.stderr) == (1, "Error: --candidate: candidate is empty\n")
+    dots = run(*base, "...")
+    assert (dots.exit_code, dots.stderr) == (1, "Error: --candidate: candidate '...' has no letter or digit\n")
