@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from dereg import regions, rules
-from dereg.errors import InvalidValue
+from dereg.errors import Conflict, InvalidValue, NotFound, UsageError
 from dereg.fields import required_text, with_field
 from dereg.history import audit
-from dereg.text import fold
+from dereg.text import fold, search_text
 from dereg.values import LEVELS, parse_choice, parse_count
 
 DISTRICT_COLUMNS = ("election", "region", "district", "seats", "candidates", "level")
@@ -77,13 +78,7 @@ def set_district(
     level: str | None = None,
 ) -> tuple[int, bool]:
     """Add a district or update the figures given; returns (id, whether anything changed)."""
-    changes = {}
-    if seats is not None:
-        changes["seats"] = with_field("seats", parse_count, seats, "seats", 1)
-    if candidates is not None:
-        changes["candidates"] = with_field("candidates", parse_count, candidates, "candidates", 1)
-    if level is not None and level.strip():
-        changes["level"] = with_field("level", parse_choice, level, "level", LEVELS)
+    changes = _figures(seats, candidates, level)
     existing = district_id(conn, election, region, district, create=False)
     ident = existing or district_id(conn, election, region, district, create=True)
     before = district_row(conn, ident) if existing else None
@@ -97,17 +92,148 @@ def set_district(
     return ident, before != after
 
 
+LISTED_COLUMNS = ("id", *DISTRICT_COLUMNS)  # the id that `district edit|delete|merge` take
+
+
+def _figures(seats, candidates, level) -> dict:
+    """The figures given (None: not given), checked."""
+    changes = {}
+    if seats is not None:
+        changes["seats"] = with_field("seats", parse_count, seats, "seats", 1)
+    if candidates is not None:
+        changes["candidates"] = with_field("candidates", parse_count, candidates, "candidates", 1)
+    if level is not None and level.strip():
+        changes["level"] = with_field("level", parse_choice, level, "level", LEVELS)
+    return changes
+
+
 def list_districts(
     conn: sqlite3.Connection, election: str | None = None, region: str | None = None
 ) -> list[dict]:
     where, params = scope_clause(conn, election, region)
     rows = conn.execute(
-        "SELECT e.name, r.name, d.name, d.seats, d.candidates, d.level FROM districts d "
+        "SELECT d.id, e.name, r.name, d.name, d.seats, d.candidates, d.level FROM districts d "
         "JOIN elections e ON e.id = d.election_id JOIN regions r ON r.id = d.region_id "
         f"WHERE {where} ORDER BY e.name, r.name, d.name",
         params,
     ).fetchall()
-    return [dict(zip(DISTRICT_COLUMNS, row, strict=True)) for row in rows]
+    return [dict(zip(LISTED_COLUMNS, row, strict=True)) for row in rows]
+
+
+def unknown_district(conn: sqlite3.Connection, election: str, region: str, district: str) -> list[str] | None:
+    """None if the district is recorded; else the names in that election that look like it
+    (a typo of one of them, perhaps), nearest first."""
+    import difflib
+
+    if district_id(conn, election, region, district, create=False) is not None:
+        return None
+    row = conn.execute("SELECT id FROM elections WHERE key = ?", (fold(election),)).fetchone()
+    names = [] if row is None else [n for (n,) in conn.execute(
+        "SELECT DISTINCT name FROM districts WHERE election_id = ? ORDER BY name", (row[0],))]  # fmt: skip
+    by_key = {fold(name): name for name in names}
+    near = difflib.get_close_matches(fold(district), list(by_key), n=3, cutoff=0.6)
+    number = re.findall(r"[0-9]+", district)  # 'Okrug 12' and 'округ №12' share only the number
+    near += [key for key in by_key if number and re.findall(r"[0-9]+", key) == number and key not in near]
+    return [by_key[key] for key in near[:3]]
+
+
+def find_district(
+    conn: sqlite3.Connection, ident: int | None, election: str | None, region: str | None, district: str | None
+) -> int:
+    """A district named by its id, or by its election, region and name (all three)."""
+    if ident is not None:
+        if conn.execute("SELECT 1 FROM districts WHERE id = ?", (ident,)).fetchone() is None:
+            raise NotFound(f"no district with id {ident}")
+        return ident
+    if not (election and region and district):
+        raise UsageError("name the district by its ID, or by --election, --region and --district")
+    found = district_id(conn, election, region, district, create=False)
+    if found is None:
+        raise NotFound(f"no district {district!r} in {election!r}, {region!r}")
+    return found
+
+
+def edit_district(conn: sqlite3.Connection, actor: str, ident: int, *, rename: str | None = None,
+                  seats=None, candidates=None, level: str | None = None) -> dict:  # fmt: skip
+    """Rename a district or change its figures; its cases follow it. Returns it as it now stands."""
+    before = district_row(conn, ident)
+    changes = _figures(seats, candidates, level)
+    if rename is not None:
+        name = with_field("rename", required_text, rename, "district")
+        election, region = conn.execute(
+            "SELECT election_id, region_id FROM districts WHERE id = ?", (ident,)
+        ).fetchone()
+        clash = conn.execute(
+            "SELECT id FROM districts WHERE election_id = ? AND region_id = ? AND key = ? AND id <> ?",
+            (election, region, fold(name), ident),
+        ).fetchone()
+        if clash:
+            raise Conflict(f"district {clash[0]} is already called {name!r} there: "
+                           f"'dereg district merge {ident} {clash[0]}' unites them")  # fmt: skip
+        changes |= {"name": name, "key": fold(name)}
+    if changes:
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        conn.execute(f"UPDATE districts SET {assignments} WHERE id = ?", (*changes.values(), ident))
+    if "name" in changes:
+        _refresh_search(conn, ident)
+    rules.refuse(rules.touched(conn, districts=[ident]))
+    after = district_row(conn, ident)
+    if after != before:
+        audit(conn, actor, "district edit", "district", ident, before, after)
+    return after
+
+
+def delete_district(conn: sqlite3.Connection, actor: str, ident: int) -> dict:
+    """Remove a district no case names (a typo, say)."""
+    before = district_row(conn, ident)
+    cases = conn.execute("SELECT count(*) FROM cases WHERE district_id = ?", (ident,)).fetchone()[0]
+    if cases:
+        raise Conflict(f"district {ident} ({before['district']}) has {cases} case(s): move them with "
+                       f"'dereg district merge {ident} OTHER', or delete them first")  # fmt: skip
+    conn.execute("DELETE FROM districts WHERE id = ?", (ident,))
+    audit(conn, actor, "district delete", "district", ident, before, None)
+    return before
+
+
+def merge_districts(conn: sqlite3.Connection, actor: str, source: int, target: int) -> int:
+    """Move every case of source into target (figures target lacks come along), then remove
+    source; returns how many cases moved. A candidate recorded in both is a conflict."""
+    if source == target:
+        raise UsageError("a district cannot be merged into itself")
+    before, into = district_row(conn, source), district_row(conn, target)
+    twin = conn.execute(
+        "SELECT a.id, b.id, a.candidate FROM cases a JOIN cases b ON b.candidate_key = a.candidate_key "
+        "WHERE a.district_id = ? AND b.district_id = ? LIMIT 1",
+        (source, target),
+    ).fetchone()
+    if twin:
+        raise Conflict(f"candidate {twin[2]!r} has case {twin[0]} in district {source} and case {twin[1]} "
+                       f"in district {target}: settle that first")  # fmt: skip
+    moved = [case for (case,) in conn.execute("SELECT id FROM cases WHERE district_id = ? ORDER BY id", (source,))]
+    conn.execute("UPDATE cases SET district_id = ? WHERE district_id = ?", (target, source))
+    place = ("election", "region", "district")
+    for case in moved:  # each case's history shows where it went
+        audit(conn, actor, "district merge", "case", case, {k: before[k] for k in place}, {k: into[k] for k in place})
+    _refresh_search(conn, target)
+    filled = {k: before[k] for k in ("seats", "candidates", "level") if into[k] is None and before[k] is not None}
+    if filled:
+        assignments = ", ".join(f"{column} = ?" for column in filled)
+        conn.execute(f"UPDATE districts SET {assignments} WHERE id = ?", (*filled.values(), target))
+    conn.execute("DELETE FROM districts WHERE id = ?", (source,))
+    rules.refuse(rules.touched(conn, districts=[target]))
+    audit(conn, actor, "district merge", "district", source, before,
+          {**district_row(conn, target), "merged_into": target, "cases": moved})  # fmt: skip
+    return len(moved)
+
+
+def _refresh_search(conn: sqlite3.Connection, ident: int) -> None:
+    """The search text of a district's cases holds the district's name."""
+    name = conn.execute("SELECT name FROM districts WHERE id = ?", (ident,)).fetchone()[0]
+    rows = conn.execute(
+        "SELECT id, candidate, nominated_by, reason, notes FROM cases WHERE district_id = ?", (ident,)
+    ).fetchall()
+    conn.executemany("UPDATE cases SET search = ? WHERE id = ?",
+                     [(search_text(*row[1:], name), row[0]) for row in rows])  # fmt: skip
 
 
 def scope(

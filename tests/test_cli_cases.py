@@ -240,7 +240,7 @@ def test_appeals_set_the_case_outcome_by_the_highest_instance(run):
 def test_district_add_creates_then_updates_and_cases_create_unknown_districts(run):
     run(*NISTOLY)
     listed = json.loads(run("district", "list", "-f", "json").stdout)
-    assert listed == [{"election": "2016 maslikhat", "region": "North Kazakhstan",
+    assert listed == [{"id": 1, "election": "2016 maslikhat", "region": "North Kazakhstan",
                        "district": "oblast maslikhat", "seats": None, "candidates": None,
                        "level": None}]  # fmt: skip
     result = run("district", "add", "--election", "2016 Maslikhat", "--region", "СКО",
@@ -248,7 +248,7 @@ def test_district_add_creates_then_updates_and_cases_create_unknown_districts(ru
                  "--level", "oblast")  # fmt: skip
     assert (result.exit_code, result.stdout) == (0, "district 1: saved\n")
     assert json.loads(run("district", "list", "-f", "json").stdout)[0] | {} == {
-        "election": "2016 maslikhat", "region": "North Kazakhstan", "district": "oblast maslikhat",
+        "id": 1, "election": "2016 maslikhat", "region": "North Kazakhstan", "district": "oblast maslikhat",
         "seats": 1, "candidates": 4, "level": "oblast",
     }  # fmt: skip
     assert run("district", "add", "--election", "2016 maslikhat", "--region", "NKO", "--district",
@@ -323,3 +323,46 @@ def test_invisible_characters_never_split_one_person(run):
     assert (nothing.exit_code, nothing.stderr) == (1, "Error: --candidate: candidate is empty\n")
     dots = run(*base, "...")
     assert (dots.exit_code, dots.stderr) == (1, "Error: --candidate: candidate '...' has no letter or digit\n")
+
+
+def test_a_district_like_a_recorded_one_is_named_and_in_a_terminal_asked(run, run_in_terminal):
+    base = ("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--decision", "refused",
+            "--decided-on", "2016-03-01", "--candidate")  # fmt: skip
+    assert run(*base, "A", "--district", "округ 12").stdout == "1\n"
+    piped = run(*base, "B", "--district", "Okrug 12")
+    assert (piped.exit_code, piped.stdout, piped.stderr) == (
+        0, "2\n", "new district 'Okrug 12' in 2016 maslikhat; recorded names like it: 'округ 12'\n"
+    )
+    declined = run_in_terminal(*base, "C", "--district", "округ 121", input="n\n")
+    assert declined.exit_code == 1 and declined.stderr.endswith("Error: cancelled, nothing written\n")
+    assert run("case", "list", "--format", "csv").stdout.count("\n") == 3  # the header and two cases
+    assert run(*base, "D", "--district", "Astana 7").stderr == ""  # like nothing recorded: just made
+
+
+def test_districts_and_elections_are_renamed_merged_and_deleted(run):
+    base = ("case", "add", "--region", "Almaty", "--decision", "refused", "--decided-on", "2016-03-01")
+    run(*base, "--election", "2016 maslikhat", "--district", "округ 12", "--candidate", "A")
+    run(*base, "--election", "2016 maslikhat", "--district", "Okrug 12", "--candidate", "B")
+    run(*base, "--election", "2016 маслихат", "--district", "округ 3", "--candidate", "C")
+    listed = run("district", "list", "--format", "csv").stdout.splitlines()
+    assert listed[0] == "id,election,region,district,seats,candidates,level"
+    refused = run("district", "delete", "2")
+    assert (refused.exit_code, refused.stderr) == (
+        1, "Error: district 2 (Okrug 12) has 1 case(s): move them with 'dereg district merge 2 OTHER', "
+           "or delete them first\n")  # fmt: skip
+    assert run("district", "merge", "2", "1").stdout == "district 2 merged into district 1: 1 case(s) moved\n"
+    assert run("case", "list", "--district", "округ 12", "--format", "csv").stdout.count("\n") == 3
+    assert run("case", "list", "--search", "okrug", "--format", "csv").stdout.count("\n") == 1  # renamed away
+    assert run("district", "edit", "1", "--rename", "округ №12", "--candidates", "5").exit_code == 0
+    assert run("case", "list", "--search", "№12", "--format", "csv").stdout.count("\n") == 3
+    clash = run("election", "rename", "2016 маслихат", "2016 MASLIKHAT")
+    assert (clash.exit_code, clash.stderr) == (
+        1, "Error: election '2016 maslikhat' exists already: move its districts with 'dereg district merge'\n")
+    assert run("district", "merge", "3", "1").exit_code == 0
+    assert run("election", "delete", "2016 maslikhat").exit_code == 1
+    assert run("election", "delete", "2016 маслихат").stdout == "deleted election '2016 маслихат'\n"
+    assert run("election", "list", "--format", "csv").stdout == "id,election,districts,cases\n1,2016 maslikhat,1,3\n"
+    moved = [entry for entry in json.loads(run("case", "history", "3", "--format", "json").stdout)
+             if entry["command"] == "district merge"]  # fmt: skip
+    assert [(e["before"]["district"], e["after"]["district"]) for e in moved] == [("округ 3", "округ №12")]
+    assert run("check").stdout == "no problems found\n"

@@ -14,6 +14,7 @@ import typer
 from dereg import __version__
 from dereg.cli.admin import backup, check
 from dereg.cli.cases import appeal_app, case_app
+from dereg.cli.elections import election_app
 from dereg.cli.io import export_app, import_app
 from dereg.cli.kit import Settings, connect, handles_errors
 from dereg.cli.places import district_app, region_app
@@ -27,6 +28,7 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.add_typer(election_app, name="election")
 app.add_typer(district_app, name="district")
 app.add_typer(case_app, name="case")
 app.add_typer(appeal_app, name="appeal")

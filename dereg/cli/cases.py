@@ -100,6 +100,7 @@ def case_add(
     try:
         for field in missing:
             raw[field] = _ask(conn, field, given.get("currency", "KZT"))
+        _confirm_new_district(conn, raw, ask=not no_input and sys.stdin.isatty())
         with transaction(conn):
             case = add_case(conn, ctx.obj.actor, raw)
     except (DeregError, typer.Abort, KeyboardInterrupt):
@@ -107,6 +108,23 @@ def case_add(
             typer.echo("Your answers, to run again: " + _command_line("dereg case add", raw), err=True)
         raise
     typer.echo(case)
+
+
+def _confirm_new_district(conn: sqlite3.Connection, raw: dict, *, ask: bool) -> None:
+    """A district not recorded yet but like a recorded one (a typo?) is said on stderr with
+    those names; in a terminal it needs a yes. A district like none is simply made."""
+    from dereg.districts import unknown_district
+
+    try:
+        near = unknown_district(conn, raw["election"], raw["region"], raw["district"])
+    except DeregError:
+        return  # the add itself names what is wrong
+    if not near:
+        return
+    typer.echo(f"new district {raw['district'].strip()!r} in {raw['election'].strip()}; recorded names "
+               f"like it: {', '.join(map(repr, near))}", err=True)  # fmt: skip
+    if ask and not typer.confirm("Record it as a new district?", default=False, err=True):
+        raise DeregError("cancelled, nothing written")
 
 
 def _ask(conn: sqlite3.Connection, field: str, currency: str) -> str:

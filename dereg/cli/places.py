@@ -93,7 +93,76 @@ def district_list(
     limit: LimitOption = None,
 ) -> None:
     """List districts with their seats and candidates."""
-    from dereg.districts import DISTRICT_COLUMNS, list_districts
+    from dereg.districts import LISTED_COLUMNS, list_districts
 
     rows = list_districts(connect(ctx), election, region)
-    echo_rows(rows[:limit], DISTRICT_COLUMNS, fmt)
+    echo_rows(rows[:limit], LISTED_COLUMNS, fmt)
+
+
+DistrictId = Annotated[Optional[int], typer.Argument(metavar="[ID]", help="The district's id (district list).")]
+ElectionName = Annotated[Optional[str], typer.Option("--election", help="With --region and --district, instead of ID.")]
+RegionName = Annotated[Optional[str], typer.Option("--region", help="The region, any known spelling.")]
+DistrictName = Annotated[Optional[str], typer.Option("--district", help="The district's name.")]
+
+
+@district_app.command("edit")
+@handles_errors
+def district_edit(
+    ctx: typer.Context,
+    ident: DistrictId = None,
+    election: ElectionName = None,
+    region: RegionName = None,
+    district: DistrictName = None,
+    rename: Annotated[Optional[str], typer.Option(help="Its new name.")] = None,
+    seats: Annotated[Optional[str], typer.Option(help="Seats to fill (1 or more).")] = None,
+    candidates: Annotated[Optional[str], typer.Option(help="Candidates who stood (1 or more).")] = None,
+    level: Annotated[Optional[str], typer.Option(help="mazhilis, oblast, city or district.")] = None,
+) -> None:
+    """Rename a district or change its seats, candidates and level."""
+    from dereg.db import transaction
+    from dereg.districts import edit_district, find_district
+
+    conn = connect(ctx)
+    with transaction(conn):
+        found = find_district(conn, ident, election, region, district)
+        after = edit_district(conn, ctx.obj.actor, found, rename=rename, seats=seats,
+                              candidates=candidates, level=level)  # fmt: skip
+    typer.echo(f"district {found}: {after['district']} ({after['election']}, {after['region']})")
+
+
+@district_app.command("delete")
+@handles_errors
+def district_delete(
+    ctx: typer.Context,
+    ident: DistrictId = None,
+    election: ElectionName = None,
+    region: RegionName = None,
+    district: DistrictName = None,
+) -> None:
+    """Delete a district no case names (refused while cases name it)."""
+    from dereg.db import transaction
+    from dereg.districts import delete_district, find_district
+
+    conn = connect(ctx)
+    with transaction(conn):
+        found = find_district(conn, ident, election, region, district)
+        before = delete_district(conn, ctx.obj.actor, found)
+    typer.echo(f"deleted district {found} ({before['district']})")
+
+
+@district_app.command("merge")
+@handles_errors
+def district_merge(
+    ctx: typer.Context,
+    source: Annotated[int, typer.Argument(metavar="FROM", help="The district to empty and remove (a typo).")],
+    target: Annotated[int, typer.Argument(metavar="INTO", help="The district its cases move to.")],
+) -> None:
+    """Move FROM's cases into INTO (audited), then remove FROM."""
+    from dereg.db import transaction
+    from dereg.districts import find_district, merge_districts
+
+    conn = connect(ctx)
+    with transaction(conn):
+        moved = merge_districts(conn, ctx.obj.actor, find_district(conn, source, None, None, None),
+                                find_district(conn, target, None, None, None))  # fmt: skip
+    typer.echo(f"district {source} merged into district {target}: {moved} case(s) moved")
