@@ -48,11 +48,17 @@ def clean_name(value: str, what: str) -> str:
 
 
 def clean_text(value: str, what: str, *, multiline: bool = False) -> str:
-    """Strip a free-text value and refuse NUL and other control characters in it."""
+    """Strip a free-text value and refuse NUL and other control characters in it. Line breaks
+    are stored as LF, so a spreadsheet that saves them as CRLF changes nothing."""
     bad = _CONTROL.search(value) or (None if multiline else _TAB_OR_LINE_BREAK.search(value))
     if bad:
         raise InvalidValue(f"{what} {value!r} holds a control character ({bad.group()!r})")
-    return value.strip()
+    return unix_lines(value).strip()
+
+
+def unix_lines(text: str) -> str:
+    """CRLF and lone CR as LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def search_text(*values: str | None) -> str:

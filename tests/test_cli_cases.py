@@ -366,3 +366,12 @@ def test_districts_and_elections_are_renamed_merged_and_deleted(run):
              if entry["command"] == "district merge"]  # fmt: skip
     assert [(e["before"]["district"], e["after"]["district"]) for e in moved] == [("округ 3", "округ №12")]
     assert run("check").stdout == "no problems found\n"
+
+
+def test_line_breaks_are_stored_as_lf(run):
+    result = run(*NISTOLY, "--notes", "first line\r\nsecond\rthird")
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(run("case", "show", "1", "--format", "json").stdout)
+    assert shown["notes"] == "first line\nsecond\nthird"
+    assert run("case", "edit", "1", "--notes", "first line\nsecond\r\nthird").exit_code == 0
+    assert run("case", "history", "1", "--format", "json").stdout.count('"command": "case edit"') == 0
