@@ -195,5 +195,5 @@ def test_unknown_candidates_give_nulls_never_guesses(run):
 def test_the_total_of_unknown_seats_is_blank_not_zero(run, db_path):
     run("case", "add", "--election", "e", "--region", "NKO", "--district", "d", "--candidate",
         "c", "--decision", "refused", "--decided-on", "2016-01-01")  # fmt: skip
-    rows = summary.summary(db.connect(db_path), "district")
-    assert summary.total(rows, "district")["seats"] is None
+    _, total = summary.with_total(db.connect(db_path), "district")
+    assert total["seats"] is None

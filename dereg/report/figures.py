@@ -97,8 +97,8 @@ def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionRepo
     reports = []
     for totals in summary.summary(conn, "election", election):
         name = totals["election"]
-        regions = summary.summary(conn, "region", name)
-        districts = summary.summary(conn, "district", name)
+        regions, region_total = summary.with_total(conn, "region", name)
+        districts, district_total = summary.with_total(conn, "district", name)
         cases = list(list_cases(conn, election=name))
         election_id = scope(conn, name, None)[0]
         won = conn.execute(
@@ -112,9 +112,9 @@ def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionRepo
                 election=name,
                 totals=totals,
                 regions=regions,
-                region_total=summary.total(regions, "region"),
+                region_total=region_total,
                 districts=districts,
-                district_total=summary.total(districts, "district"),
+                district_total=district_total,
                 cases=cases,
                 appeals_won=won,
                 outcomes=Counter(case["appeal_outcome"] for case in cases),
