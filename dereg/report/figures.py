@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from dereg import summary
 from dereg.cases import list_cases, scope
-from dereg.money import parse_amount
+from dereg.money import format_amount, parse_amount
 
 CUT_THRESHOLD = 25.0  # "in some districts such failures have reduced competition by 25-30%"
 OUTCOME_LABELS = {
@@ -175,7 +175,7 @@ def lead(report: ElectionReport) -> str:
         parts[0] += f"; the median discrepancy was {money(t['median_discrepancy_kzt'], 'tenge')}"
     smallest = min(report.kzt_amounts, default=None)
     if smallest is not None:
-        parts[0] += f", the smallest {money(_minor_text(smallest), 'tenge')}"
+        parts[0] += f", the smallest {money(format_amount(smallest, 'KZT'), 'tenge')}"
     parts[0] += "."
     reinstated = t["reinstated"]
     parts.append(
@@ -280,10 +280,6 @@ def money(amount: str | None, unit: str) -> str:
     whole, _, fraction = amount.partition(".")
     grouped = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
     return f"{grouped} {unit}".strip()
-
-
-def _minor_text(minor: int) -> str:
-    return f"{minor // 100}.{minor % 100:02d}"
 
 
 def plural(count: int | None, noun: str) -> str:
