@@ -183,115 +183,123 @@ LEFT JOIN cases c ON c.district_id = d.id
 LEFT JOIN appeals a ON a.case_id = c.id
 GROUP BY d.id;
 
--- Ratios are rounded half up in integer arithmetic, so every reader gets the same figure.
-CREATE VIEW IF NOT EXISTS district_competition AS
+-- A district's own figures, each worked out here once: the removals net of reinstatements,
+-- what remains, and whether it is left uncontested. The "known" columns count only a district
+-- whose candidates are known, as the roll-ups and totals require.
+CREATE VIEW IF NOT EXISTS district_figures AS
 WITH x AS (
     SELECT dr.*, dr.candidates - (dr.deregistered - dr.reinstated) AS remaining
     FROM district_removals dr
 )
-SELECT e.name AS election,
-       r.name AS region,
-       d.name AS district,
-       x.seats,
-       x.candidates,
-       x.deregistered,
-       x.reinstated,
-       x.remaining,
-       (x.candidates * 200 + x.seats) / (2 * x.seats) / 100.0 AS per_seat_before,
-       CASE WHEN x.remaining >= 0
-            THEN (x.remaining * 200 + x.seats) / (2 * x.seats) / 100.0 END AS per_seat_after,
-       CASE WHEN x.candidates > 0
-            THEN ((x.deregistered - x.reinstated) * 2000 + x.candidates)
-                 / (2 * x.candidates) / 10.0 END AS reduction_pct,
+SELECT x.district_id, x.election_id, x.region_id, x.seats, x.candidates, x.deregistered,
+       x.reinstated, x.appeals, x.remaining,
+       CASE WHEN x.candidates IS NOT NULL THEN x.deregistered - x.reinstated END AS removed_known,
+       CASE WHEN x.candidates IS NOT NULL THEN x.seats END AS seats_known,
        CASE WHEN x.remaining IS NOT NULL AND x.seats IS NOT NULL
             THEN x.remaining <= x.seats END AS uncontested
-FROM x
-JOIN districts d ON d.id = x.district_id
-JOIN elections e ON e.id = x.election_id
-JOIN regions r ON r.id = x.region_id;
+FROM x;
 
--- The median KZT discrepancy of each (election, region); a half tiyn rounds up. Both
--- numbers come from one sort (window w), read from cases_district.
-CREATE VIEW IF NOT EXISTS region_median_kzt AS
-WITH ranked AS (
-    SELECT d.election_id, d.region_id, c.amount_minor AS amount,
+-- The sums of district_figures at every level the summaries show, and the ratios of those
+-- sums, taken here alone. A key left NULL means all: a district is keyed (election, region,
+-- district) and its sums are its own figures; a region (election, region); an election
+-- (election, NULL); the total rows of a summary are these or (NULL, region) and (NULL, NULL).
+-- One GROUP BY over a copy of each district per level, as SQLite has no GROUPING SETS; a
+-- reader that filters on the level makes SQLite group that level alone. `uncontested` is a
+-- district's own 1 or 0, else how many of the districts are (NULL: none is known).
+-- Ratios are rounded half up in integer arithmetic, so every reader gets the same figure:
+-- n / d to k decimals is (n * 10^k * 2 + d) / (2 * d) / 10^k.
+CREATE VIEW IF NOT EXISTS competition AS
+WITH levels (level, by_election, by_region, by_district) AS (
+    VALUES ('district', 1, 1, 1), ('region', 1, 1, 0), ('election', 1, 0, 0),
+           ('region total', 0, 1, 0), ('total', 0, 0, 0)
+), sums AS (
+    SELECT l.level,
+           CASE WHEN l.by_election THEN f.election_id END AS election_id,
+           CASE WHEN l.by_region THEN f.region_id END AS region_id,
+           CASE WHEN l.by_district THEN f.district_id END AS district_id,
+           count(*) AS districts, sum(f.seats) AS seats, sum(f.candidates) AS candidates,
+           sum(f.deregistered) AS deregistered, sum(f.reinstated) AS reinstated,
+           sum(f.remaining) AS remaining, sum(f.removed_known) AS removed_known,
+           sum(f.seats_known) AS seats_known, sum(f.uncontested) AS uncontested,
+           sum(f.appeals) AS appeals
+    FROM levels l, district_figures f
+    GROUP BY l.level, 4, 2, 3
+)
+SELECT x.level, x.election_id, x.region_id, x.district_id,
+       e.name AS election, r.name AS region, d.name AS district,
+       x.districts, x.seats, x.candidates, x.deregistered, x.reinstated, x.remaining,
+       (x.candidates * 200 + x.seats_known) / (2 * x.seats_known) / 100.0 AS per_seat_before,
+       CASE WHEN x.remaining >= 0
+            THEN (x.remaining * 200 + x.seats_known) / (2 * x.seats_known) / 100.0 END
+           AS per_seat_after,
+       CASE WHEN x.candidates > 0
+            THEN (x.removed_known * 2000 + x.candidates) / (2 * x.candidates) / 10.0 END
+           AS reduction_pct,
+       x.uncontested,
+       x.appeals
+FROM sums x
+LEFT JOIN elections e ON e.id = x.election_id
+LEFT JOIN regions r ON r.id = x.region_id
+LEFT JOIN districts d ON d.id = x.district_id;
+
+CREATE VIEW IF NOT EXISTS district_competition AS
+SELECT election, region, district, seats, candidates, deregistered, reinstated, remaining,
+       per_seat_before, per_seat_after, reduction_pct, uncontested
+FROM competition
+WHERE level = 'district';
+
+-- The median KZT discrepancy of the cases of a region in an election (level 'region') and of
+-- an election (level 'election', region_id NULL); a half tiyn rounds up. Each level is a sort
+-- of its own (window w) read from cases_district; the middle one, or the two middle ones
+-- (lead), give the median; a reader that filters on the level (a
+-- partition column) makes SQLite sort that level's cases alone.
+CREATE VIEW IF NOT EXISTS median_kzt AS
+WITH levels (level, by_region) AS (VALUES ('region', 1), ('election', 0)),
+ranked AS (
+    SELECT l.level, d.election_id, CASE WHEN l.by_region THEN d.region_id END AS region_id,
+           c.amount_minor AS amount, lead(c.amount_minor) OVER w AS next,
            row_number() OVER w AS n, count(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
                AS total
-    FROM cases c JOIN districts d ON d.id = c.district_id
+    FROM levels l, cases c JOIN districts d ON d.id = c.district_id
     WHERE c.currency = 'KZT' AND c.amount_minor IS NOT NULL
-    WINDOW w AS (PARTITION BY d.election_id, d.region_id ORDER BY c.amount_minor)
+    WINDOW w AS (PARTITION BY l.level, d.election_id, CASE WHEN l.by_region THEN d.region_id END
+                 ORDER BY c.amount_minor)
 )
-SELECT election_id, region_id, (2 * sum(amount) / count(*) + 1) / 2 AS median_minor
-FROM ranked
-WHERE n IN ((total + 1) / 2, (total + 2) / 2)
-GROUP BY election_id, region_id;
+SELECT level, election_id, region_id, median_minor,
+       printf('%d.%02d', median_minor / 100, median_minor % 100) AS median_discrepancy_kzt
+FROM (SELECT *, (amount + CASE WHEN total % 2 = 0 THEN next ELSE amount END + 1) / 2 AS median_minor
+      FROM ranked
+      WHERE n = (total + 1) / 2);
 
-CREATE VIEW IF NOT EXISTS election_median_kzt AS
-WITH ranked AS (
-    SELECT d.election_id, c.amount_minor AS amount,
-           row_number() OVER w AS n, count(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-               AS total
-    FROM cases c JOIN districts d ON d.id = c.district_id
-    WHERE c.currency = 'KZT' AND c.amount_minor IS NOT NULL
-    WINDOW w AS (PARTITION BY d.election_id ORDER BY c.amount_minor)
-)
-SELECT election_id, (2 * sum(amount) / count(*) + 1) / 2 AS median_minor
-FROM ranked
-WHERE n IN ((total + 1) / 2, (total + 2) / 2)
-GROUP BY election_id;
-
--- Figures of one district ready to be added up: the "known" columns count only districts
--- whose candidates are known, as the region and election roll-ups require.
-CREATE VIEW IF NOT EXISTS district_rollup AS
-SELECT dr.district_id, dr.election_id, dr.region_id, dr.seats, dr.deregistered,
-       dr.reinstated, dr.appeals,
-       dr.candidates,
-       dr.candidates - (dr.deregistered - dr.reinstated) AS remaining,
-       CASE WHEN dr.candidates IS NOT NULL THEN dr.deregistered - dr.reinstated END AS removed_known,
-       CASE WHEN dr.candidates IS NOT NULL AND dr.seats IS NOT NULL
-            THEN dr.candidates - (dr.deregistered - dr.reinstated) <= dr.seats END AS uncontested
-FROM district_removals dr;
+-- The region roll-up with its median, and the total rows a region summary ends with (which
+-- have none); then the election roll-up likewise. The median's level is filtered in a
+-- MATERIALIZED CTE, not in the join, so that SQLite sorts that level's cases alone.
+CREATE VIEW IF NOT EXISTS region_rollup AS
+WITH m AS MATERIALIZED (SELECT * FROM median_kzt WHERE level = 'region')
+SELECT x.level, x.election_id, x.region_id, x.election, x.region, x.districts, x.seats,
+       x.candidates, x.deregistered, x.reinstated, x.remaining, x.reduction_pct,
+       coalesce(x.uncontested, 0) AS uncontested_districts, x.appeals, m.median_discrepancy_kzt
+FROM competition x
+LEFT JOIN m ON m.election_id = x.election_id AND m.region_id = x.region_id
+WHERE x.level <> 'district';
 
 CREATE VIEW IF NOT EXISTS region_competition AS
-SELECT e.name AS election,
-       r.name AS region,
-       count(*) AS districts,
-       sum(x.seats) AS seats,
-       sum(x.candidates) AS candidates,
-       sum(x.deregistered) AS deregistered,
-       sum(x.reinstated) AS reinstated,
-       sum(x.remaining) AS remaining,
-       CASE WHEN sum(x.candidates) > 0
-            THEN (sum(x.removed_known) * 2000 + sum(x.candidates))
-                 / (2 * sum(x.candidates)) / 10.0 END AS reduction_pct,
-       coalesce(sum(x.uncontested), 0) AS uncontested_districts,
-       sum(x.appeals) AS appeals,
-       CASE WHEN m.median_minor IS NOT NULL
-            THEN printf('%d.%02d', m.median_minor / 100, m.median_minor % 100) END
-           AS median_discrepancy_kzt
-FROM district_rollup x
-JOIN elections e ON e.id = x.election_id
-JOIN regions r ON r.id = x.region_id
-LEFT JOIN region_median_kzt m ON m.election_id = x.election_id AND m.region_id = x.region_id
-GROUP BY x.election_id, x.region_id;
+SELECT election, region, districts, seats, candidates, deregistered, reinstated, remaining,
+       reduction_pct, uncontested_districts, appeals, median_discrepancy_kzt
+FROM region_rollup
+WHERE level = 'region';
+
+CREATE VIEW IF NOT EXISTS election_rollup AS
+WITH m AS MATERIALIZED (SELECT * FROM median_kzt WHERE level = 'election')
+SELECT x.level, x.election_id, x.region_id, x.election, x.districts, x.seats, x.candidates,
+       x.deregistered, x.reinstated, x.remaining, x.reduction_pct,
+       coalesce(x.uncontested, 0) AS uncontested_districts, x.appeals, m.median_discrepancy_kzt
+FROM competition x
+LEFT JOIN m ON m.election_id = x.election_id
+WHERE x.level = 'election' OR x.level = 'total';
 
 CREATE VIEW IF NOT EXISTS election_competition AS
-SELECT e.name AS election,
-       count(*) AS districts,
-       sum(x.seats) AS seats,
-       sum(x.candidates) AS candidates,
-       sum(x.deregistered) AS deregistered,
-       sum(x.reinstated) AS reinstated,
-       sum(x.remaining) AS remaining,
-       CASE WHEN sum(x.candidates) > 0
-            THEN (sum(x.removed_known) * 2000 + sum(x.candidates))
-                 / (2 * sum(x.candidates)) / 10.0 END AS reduction_pct,
-       coalesce(sum(x.uncontested), 0) AS uncontested_districts,
-       sum(x.appeals) AS appeals,
-       CASE WHEN m.median_minor IS NOT NULL
-            THEN printf('%d.%02d', m.median_minor / 100, m.median_minor % 100) END
-           AS median_discrepancy_kzt
-FROM district_rollup x
-JOIN elections e ON e.id = x.election_id
-LEFT JOIN election_median_kzt m ON m.election_id = x.election_id
-GROUP BY x.election_id;
+SELECT election, districts, seats, candidates, deregistered, reinstated, remaining,
+       reduction_pct, uncontested_districts, appeals, median_discrepancy_kzt
+FROM election_rollup
+WHERE level = 'election';

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 from dereg.migrations import schema_statements
-from dereg.money import CURRENCY_EXPONENTS
+from dereg.money import CURRENCY_EXPONENTS, format_amount
 from dereg.rules import Problem, appeal_dates, appeal_order, case_dates, removals
 from dereg.rules import case_subject as _case
 from dereg.rules import district_subject as _district
@@ -137,10 +137,10 @@ def amounts(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
         if exponent is None or allowed is None or not isinstance(minor, int) or exponent <= allowed:
             continue  # an unknown currency is a foreign-key problem, reported there
         if minor % 10 ** (exponent - allowed):
-            whole, part = divmod(abs(minor), 10**exponent)
+            amount = format_amount(abs(minor), code, exponent=exponent)
             yield Problem(
                 _case(conn, case_id),
-                f"amount {whole}.{part:0{exponent}d} {code} has more decimals than {code} "
+                f"amount {amount} {code} has more decimals than {code} "
                 f"allows ({allowed})",
             )
 

@@ -15,7 +15,7 @@ from importlib import resources
 
 from dereg.text import fold_region, search_text
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def schema_sql() -> str:
@@ -104,6 +104,12 @@ def _migrate_to_5(conn: sqlite3.Connection) -> None:
         _rebuild(conn, table)
 
 
+def _migrate_to_6(conn: sqlite3.Connection) -> None:
+    """Version 6 only recreates the summary views (schema.sql): each formula in one view, the
+    ratios in `competition`, a district's own figures in `district_figures`, both medians in
+    `median_kzt`; district_rollup, region_median_kzt and election_median_kzt are gone."""
+
+
 def _rebuild(conn: sqlite3.Connection, table: str) -> None:
     """Give table its definition in schema.sql, keeping every row and id (SQLite's way:
     create anew, copy, drop the old, rename; foreign keys are off during migrations).
@@ -120,7 +126,7 @@ def _rebuild(conn: sqlite3.Connection, table: str) -> None:
 
 # MIGRATIONS[n] turns a database of version n - 1 into version n, in place.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
+    2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5, 6: _migrate_to_6,
 }
 
 

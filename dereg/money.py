@@ -108,9 +108,14 @@ def _to_minor(s: str, whole: str, fraction: str, exponent: int) -> int:
     return int(digits)
 
 
-def format_amount(minor: int, currency: str) -> str:
-    """Minor units as text with the currency's decimals: 78 KZT -> '0.78', 500 JPY -> '500'."""
-    exponent = CURRENCY_EXPONENTS[parse_currency(currency)]
+def format_amount(minor: int, currency: str, *, exponent: int | None = None) -> str:
+    """Minor units as text with the currency's decimals: 78 KZT -> '0.78', 500 JPY -> '500'.
+
+    The one text form of an amount outside SQL. `exponent` overrides the currency's decimals,
+    for `dereg check` to show an amount as a database that records other decimals reads it.
+    """
+    if exponent is None:
+        exponent = CURRENCY_EXPONENTS[parse_currency(currency)]
     if type(minor) is not int or minor < 0:  # bool and float are refused too
         raise InvalidValue(f"amount {minor!r} is not a non-negative whole number of minor units")
     if exponent == 0:

@@ -25,6 +25,17 @@ VIEWS = {
     "region": "region_competition",
     "election": "election_competition",
 }
+# What each view is a level of: the same view also holds the total rows a summary ends with.
+LEVELS = {
+    "district": "competition",
+    "region": "region_rollup",
+    "election": "election_rollup",
+}
+# The level of the total row, by whether an election and a region are given (NULL keys: all).
+TOTAL_LEVELS = {
+    (True, True): "region", (True, False): "election", (False, True): "region total",
+    (False, False): "total",
+}  # fmt: skip
 BOOLEAN_COLUMNS = {"uncontested"}
 DECIMALS = {"per_seat_before": 2, "per_seat_after": 2, "reduction_pct": 1}
 # Short headings (two lines where a word is long) so the district table fits 80 columns.
@@ -69,9 +80,7 @@ def _scope_on_names(
     conn: sqlite3.Connection, by: str, election: str | None, region: str | None
 ) -> tuple[str, list]:
     """Filters on a view's election and region names, checked like everywhere else."""
-    if by == "election" and region is not None:
-        raise InvalidValue("--region cannot be used with --by election", "region")
-    election_id, region_id = scope(conn, election, region)
+    election_id, region_id = _scope(conn, by, election, region)
     clauses, params = ["1"], []
     if election_id is not None:
         clauses.append("election = (SELECT name FROM elections WHERE id = ?)")
@@ -80,6 +89,14 @@ def _scope_on_names(
         clauses.append("region = (SELECT name FROM regions WHERE id = ?)")
         params.append(region_id)
     return " AND ".join(clauses), params
+
+
+def _scope(
+    conn: sqlite3.Connection, by: str, election: str | None, region: str | None
+) -> tuple[int | None, int | None]:
+    if by == "election" and region is not None:
+        raise InvalidValue("--region cannot be used with --by election", "region")
+    return scope(conn, election, region)
 
 
 def fixed_decimals(column: str, value):
@@ -101,46 +118,49 @@ def _typed(row: dict) -> dict:
     return row
 
 
-def total(rows: list[dict], by: str) -> dict:
-    """The total row: sums, with ratios over the districts whose candidates are known."""
-    out: dict = {"election": "total"}
+def with_total(
+    conn: sqlite3.Connection,
+    by: str = "district",
+    election: str | None = None,
+    region: str | None = None,
+) -> tuple[list[dict], dict]:
+    """The rows of summary() and their total row, read in one statement (the CTE x, used twice,
+    is worked out once): the total's sums and ratios are the views' own, never recomputed."""
+    election_id, region_id = _scope(conn, by, election, region)
+    total_level = TOTAL_LEVELS[election_id is not None, region_id is not None]
+    columns = COLUMNS[by]
+    # The total row in the same columns: no names, and its count of districts as `district`.
+    total_columns = [
+        "NULL" if c in ("election", "region") else "districts" if c == "district" else c
+        for c in columns
+    ]
+    where, params = "", []
+    for key, value in (("election_id", election_id), ("region_id", region_id)):
+        if value is not None:
+            where += f" AND {key} = ?"
+            params.append(value)
+    order = ", ".join(c for c in ("election", "region", "district") if c in columns)
+    found = conn.execute(
+        f"WITH x AS (SELECT * FROM {LEVELS[by]} WHERE level IN (?, ?)) "
+        f"SELECT 0 AS is_total, {', '.join(columns)} FROM x WHERE level = ?{where} "
+        f"UNION ALL "
+        f"SELECT 1, {', '.join(total_columns)} FROM x "
+        f"WHERE level = ? AND election_id IS ? AND region_id IS ? "
+        f"ORDER BY is_total, {order}",
+        (by, total_level, by, *params, total_level, election_id, region_id),
+    ).fetchall()
+    rows = [_typed(dict(zip(columns, row[1:]))) for row in found if not row[0]]
+    sums = next((dict(zip(columns, row[1:])) for row in found if row[0]), {})
+    return rows, _total(sums, by)
+
+
+def _total(sums: dict, by: str) -> dict:
+    """The total row as the tables show it (no districts in scope: no sums, no row shown)."""
+    total = {column: sums.get(column) for column in COLUMNS[by]} | {"election": "total"}
+    total.pop("region", None)
     if by == "district":
-        known = [row for row in rows if row["candidates"] is not None]
-        removed = sum(row["deregistered"] - row["reinstated"] for row in known)
-        candidates = sum(row["candidates"] for row in known) if known else None
-        known_seats = [row["seats"] for row in rows if row["seats"] is not None]
-        seats = sum(known_seats) if known_seats else None  # never 0 for "not known"
-        seats_known = sum(row["seats"] for row in known if row["seats"] is not None)
-        out |= {
-            "district": f"{len(rows)} districts",
-            "seats": seats,
-            "candidates": candidates,
-            "deregistered": sum(row["deregistered"] for row in rows),
-            "reinstated": sum(row["reinstated"] for row in rows),
-            "remaining": None if candidates is None else candidates - removed,
-            "per_seat_before": _ratio(candidates, seats_known, 2),
-            "per_seat_after": None if candidates is None else _ratio(candidates - removed, seats_known, 2),
-            "reduction_pct": None if candidates is None else _ratio(100 * removed, candidates, 1),
-            "uncontested": f"{sum(1 for row in rows if row['uncontested'])}",
-        }
-        return out
-    for column in ("districts", "seats", "candidates", "deregistered", "reinstated", "remaining",
-                   "uncontested_districts", "appeals"):  # fmt: skip
-        values = [row[column] for row in rows if row[column] is not None]
-        out[column] = sum(values) if values else None
-    removed_known = (
-        None if out["candidates"] is None else out["candidates"] - out["remaining"]
-    )
-    out["reduction_pct"] = (
-        None if removed_known is None else _ratio(100 * removed_known, out["candidates"], 1)
-    )
-    out["median_discrepancy_kzt"] = None
-    return out
-
-
-def _ratio(numerator: int | None, denominator: int | None, decimals: int) -> float | None:
-    """numerator / denominator rounded half up, as the views do, in integers."""
-    if numerator is None or not denominator or numerator < 0:
-        return None
-    scale = 10**decimals
-    return (numerator * scale * 2 + denominator) // (2 * denominator) / scale
+        total["district"] = f"{sums.get('district') or 0} districts"
+        total["uncontested"] = f"{sums.get('uncontested') or 0}"
+    else:
+        total["median_discrepancy_kzt"] = None  # a median of medians is no median
+    return total

@@ -316,6 +316,12 @@ def test_format_amount_rejects(minor):
         format_amount(minor, "KZT")
 
 
+def test_format_amount_in_the_decimals_a_database_records():
+    """What `dereg check` shows when a database records KZT with three decimals."""
+    assert format_amount(785, "KZT", exponent=3) == "0.785"
+    assert format_amount(12_345_000, "KZT", exponent=4) == "1234.5000"
+
+
 def test_format_amount_rejects_unknown_currency():
     with pytest.raises(InvalidValue, match="currency 'XYZ'"):
         format_amount(1, "XYZ")

@@ -6,7 +6,7 @@ import json
 import random
 import sqlite3
 import statistics
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
@@ -116,8 +116,6 @@ def expected_rollup(districts: dict, written: list, keys: tuple[str, ...]) -> li
         median = None
         if amounts:
             middle = Fraction(statistics.median(amounts)) / 100  # exact: ints or a half
-            median = str(Decimal(middle.numerator) / Decimal(middle.denominator)
-                         .quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))  # fmt: skip
             median = str((Decimal(middle.numerator) / Decimal(middle.denominator))
                          .quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))  # fmt: skip
         seats = [r["seats"] for r in rows if r["seats"] is not None]
@@ -204,5 +202,110 @@ def test_unknown_candidates_give_nulls_never_guesses(run):
 def test_the_total_of_unknown_seats_is_blank_not_zero(run, db_path):
     run("case", "add", "--election", "e", "--region", "NKO", "--district", "d", "--candidate",
         "c", "--decision", "refused", "--decided-on", "2016-01-01")  # fmt: skip
-    rows = summary.summary(db.connect(db_path), "district")
-    assert summary.total(rows, "district")["seats"] is None
+    _, total = summary.with_total(db.connect(db_path), "district")
+    assert total["seats"] is None
+
+
+# --- rounding ties: half up, never half even ------------------------------------------------
+# Every figure marked "tie" lies exactly halfway, with an even digit before the 5, so that
+# rounding half even (banker's rounding, Python's round()) gives another answer.
+TIE_DISTRICTS = {  # (election, region, district): seats, candidates
+    ("2016 maslikhat", "Astana", "okrug 1"): (8, 17),    # per seat before 2.125: tie
+    ("2016 maslikhat", "Astana", "okrug 2"): (8, 15),    # per seat after 13/8 = 1.625: tie
+    ("2016 maslikhat", "Almaty", "okrug 3"): (40, 16),   # cut 1/16 = 6.25%: tie
+    ("2016 maslikhat", "Almaty", "okrug 4"): (40, 64),   # Almaty: cut 1/80 = 1.25%: tie
+    ("2021 maslikhat", "Astana", "okrug 5"): (64, 9),    # per seat after 8/64 = 0.125: tie
+    ("2021 maslikhat", "Astana", "okrug 6"): (64, 7),    # 2021: 16/128 = 0.125: tie
+}  # fmt: skip
+TIE_CASES = [  # district, amount (KZT), reinstated
+    ("okrug 1", "0.02", False), ("okrug 2", "0.03", False), ("okrug 2", None, False),
+    ("okrug 3", "0.01", False), ("okrug 5", "0.02", False), ("okrug 6", "0.03", True),
+]  # fmt: skip
+# Astana in 2016 and in 2021 has a median of 0.02 and 0.03 KZT, 0.025: a tie too.
+
+
+@pytest.fixture
+def ties(db_path):
+    conn = db.connect(db_path)
+    written = []
+    with db.transaction(conn):
+        for (election, region, name), (seats, candidates) in TIE_DISTRICTS.items():
+            cases.set_district(conn, "test", "district add", election=election, region=region,
+                               district=name, seats=seats, candidates=candidates)  # fmt: skip
+        for index, (name, amount, reinstated) in enumerate(TIE_CASES):
+            key = next(key for key in TIE_DISTRICTS if key[2] == name)
+            case_id = cases.add_case(conn, "test", {
+                "election": key[0], "region": key[1], "district": name,
+                "candidate": f"Кандидат {index}", "decision": "refused", "decided_on": "2016-03-01",
+                "amount": amount,
+            })  # fmt: skip
+            if reinstated:
+                cases.add_appeal(conn, "test", case_id, {"court": "c", "outcome": "reinstated"})
+            written.append({"key": key, "outcome": "reinstated" if reinstated else "not_filed",
+                            "appeals": int(reinstated), "kzt": None if amount is None else _minor(amount)})  # fmt: skip
+    districts = {key: {"seats": s, "candidates": c} for key, (s, c) in TIE_DISTRICTS.items()}
+    return conn, districts, written
+
+
+def half_even(value: Fraction, decimals: int) -> float:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN))
+
+
+def test_the_tie_data_has_ties_that_half_even_rounds_otherwise():
+    """Guards the data above: without its ties, half even would pass the tests unseen."""
+    ties = [(Fraction(17, 8), 2), (Fraction(13, 8), 2), (Fraction(100, 16), 1),  # districts
+            (Fraction(100, 80), 1), (Fraction(8, 64), 2),  # Almaty 2016; okrug 5
+            (Fraction(108, 96), 2), (Fraction(16, 128), 2),  # the totals of 2016 and 2021
+            (Fraction(5, 2), 0)]  # fmt: skip  (a median of 2 and 3 tiyn)
+    for value, decimals in ties:
+        assert half_up(value, decimals) != half_even(value, decimals), value
+
+
+def test_rounding_ties_round_half_up_in_every_view(ties):
+    conn, districts, written = ties
+    assert summary.summary(conn, "district") == expected_districts(districts, written)
+    assert summary.summary(conn, "region") == expected_rollup(districts, written, ("election", "region"))
+    assert summary.summary(conn, "election") == expected_rollup(districts, written, ("election",))
+    assert [row["reduction_pct"] for row in summary.summary(conn, "region")] == [1.3, 9.4, 6.3]
+    assert [row["median_discrepancy_kzt"] for row in summary.summary(conn, "region")] == [
+        "0.01", "0.03", "0.03"]  # fmt: skip
+
+
+def test_rounding_ties_in_the_cli_csv_and_json(ties, run):
+    result = run("summary", "--format", "csv")
+    assert (result.exit_code, result.stdout) == (0, (
+        "election,region,district,seats,candidates,deregistered,reinstated,remaining,"
+        "per_seat_before,per_seat_after,reduction_pct,uncontested\n"
+        "2016 maslikhat,Almaty,okrug 3,40,16,1,0,15,0.40,0.38,6.3,true\n"
+        "2016 maslikhat,Almaty,okrug 4,40,64,0,0,64,1.60,1.60,0.0,false\n"
+        "2016 maslikhat,Astana,okrug 1,8,17,1,0,16,2.13,2.00,5.9,false\n"
+        "2016 maslikhat,Astana,okrug 2,8,15,2,0,13,1.88,1.63,13.3,false\n"
+        "2021 maslikhat,Astana,okrug 5,64,9,1,0,8,0.14,0.13,11.1,true\n"
+        "2021 maslikhat,Astana,okrug 6,64,7,1,1,7,0.11,0.11,0.0,true\n"
+    ))  # fmt: skip
+    result = run("summary", "--by", "election", "--format", "json")
+    assert json.loads(result.stdout) == [
+        {"election": "2016 maslikhat", "districts": 4, "seats": 96, "candidates": 112,
+         "deregistered": 4, "reinstated": 0, "remaining": 108, "reduction_pct": 3.6,
+         "uncontested_districts": 1, "appeals": 0, "median_discrepancy_kzt": "0.02"},
+        {"election": "2021 maslikhat", "districts": 2, "seats": 128, "candidates": 16,
+         "deregistered": 2, "reinstated": 1, "remaining": 15, "reduction_pct": 6.3,
+         "uncontested_districts": 2, "appeals": 1, "median_discrepancy_kzt": "0.03"},
+    ]  # fmt: skip
+
+
+def test_rounding_ties_in_the_total_rows(ties, run):
+    def total_row(*args: str) -> list[str]:
+        result = run("summary", *args, "--format", "markdown")
+        assert result.exit_code == 0, result.stderr
+        return [cell.strip() for cell in result.stdout.splitlines()[-1].strip("|").split("|")]
+
+    assert total_row("--election", "2016 maslikhat") == [
+        "total", "", "4 districts", "96", "112", "4", "0", "108", "1.17", "1.13", "3.6", "1"]
+    assert total_row("--election", "2021 maslikhat") == [
+        "total", "", "2 districts", "128", "16", "2", "1", "15", "0.13", "0.12", "6.3", "2"]
+    assert total_row("--by", "region", "--region", "Almaty") == [
+        "total", "", "2", "80", "80", "1", "0", "79", "1.3", "1", "0", ""]
+    assert total_row("--by", "election", "--election", "2021 maslikhat") == [
+        "total", "2", "128", "16", "2", "1", "15", "6.3", "2", "1", ""]

@@ -27,24 +27,25 @@ def summary(
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Output format.")] = SummaryFormat.table,
 ) -> None:
     """How much removals cut competition: candidates per seat before and after."""
-    from dereg import summary as figures
+    from dereg import summary as competition
 
-    rows = figures.summary(connect(ctx), by.value, election, region)
-    columns = figures.COLUMNS[by.value]
+    columns = competition.COLUMNS[by.value]
     if fmt in (SummaryFormat.json, SummaryFormat.csv):
+        rows = competition.summary(connect(ctx), by.value, election, region)
         if fmt is SummaryFormat.csv:
-            rows = [figures.with_fixed_decimals(row) for row in rows]
+            rows = [competition.with_fixed_decimals(row) for row in rows]
         echo_rows(rows, columns, fmt)
         return
-    total = figures.with_fixed_decimals(figures.total(rows, by.value))
-    shown = [figures.with_fixed_decimals(row) for row in rows]
+    rows, total = competition.with_total(connect(ctx), by.value, election, region)
+    total = competition.with_fixed_decimals(total)
+    shown = [competition.with_fixed_decimals(row) for row in rows]
     if fmt is SummaryFormat.markdown:
         echo_rows(shown, columns, fmt, total=total)
     else:
-        _print_table(shown, total, columns, figures)
+        _print_table(shown, total, columns, competition)
 
 
-def _print_table(rows, total, columns, figures) -> None:
+def _print_table(rows, total, columns, competition) -> None:
     """A summary for the terminal: a block per election, wrapped to the screen's width."""
     import shutil
 
@@ -56,11 +57,11 @@ def _print_table(rows, total, columns, figures) -> None:
     width = max(80, shutil.get_terminal_size((80, 24)).columns)
     if "region" not in columns:  # one row per election: nothing to group
         body = [[row.get(c) for c in columns] for row in [*rows, total]]
-        headings = [figures.TABLE_HEADINGS.get(c, c) for c in columns]
+        headings = [competition.TABLE_HEADINGS.get(c, c) for c in columns]
         typer.echo(narrow_table(body, headings, width=width, text_columns=1, total=True))
         return
     shown = [c for c in columns if c != "election"]
-    headings = [figures.TABLE_HEADINGS.get(c, c) for c in shown]
+    headings = [competition.TABLE_HEADINGS.get(c, c) for c in shown]
     # A bar beside the cut on a screen, when it has room for it beyond the 80 columns the
     # table is made for (in 80 the region and district names would lose the room).
     if "district" in columns and sys.stdout.isatty() and width >= 80 + CUT_BAR_WIDTH + 1:
@@ -82,7 +83,7 @@ def _print_table(rows, total, columns, figures) -> None:
     if len(elections) > 1:
         typer.echo(f"total: {total['deregistered']} removed, {total['reinstated']} reinstated")
     if "district" in columns:
-        typer.echo(figures.LEGEND, nl=False)
+        typer.echo(competition.LEGEND, nl=False)
 
 
 CUT_BAR_WIDTH = 6

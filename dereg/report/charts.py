@@ -9,7 +9,8 @@ import math
 from collections import Counter
 from html import escape
 
-from dereg.report.figures import CUT_THRESHOLD, OUTCOME_LABELS
+from dereg.money import format_amount
+from dereg.report.figures import CUT_THRESHOLD, OUTCOME_LABELS, money
 
 MAX_BARS = 40  # a chart longer than this is a table; the table follows anyway
 WIDTH = 720
@@ -228,8 +229,8 @@ def named_amounts(amounts_tiyn: list[int], count: int = 3, spread: int = 3) -> l
 
 
 def _amount(tiyn: int) -> str:
-    whole, rest = divmod(tiyn, 100)
-    return f"{whole:,}" if not rest else f"{whole:,}.{rest:02d}"
+    """A label: thousands grouped, and a whole amount without its decimals (1,000, 0.78)."""
+    return money(format_amount(tiyn, "KZT").removesuffix(".00"), "")
 
 
 # --- what became of the cases --------------------------------------------------------------

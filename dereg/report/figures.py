@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from dereg import summary
 from dereg.cases import list_cases
 from dereg.districts import scope
-from dereg.money import parse_amount
+from dereg.money import format_amount, parse_amount
 
 CUT_THRESHOLD = 25.0  # "in some districts such failures have reduced competition by 25-30%"
 OUTCOME_LABELS = {
@@ -98,8 +98,8 @@ def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionRepo
     reports = []
     for totals in summary.summary(conn, "election", election):
         name = totals["election"]
-        regions = summary.summary(conn, "region", name)
-        districts = summary.summary(conn, "district", name)
+        regions, region_total = summary.with_total(conn, "region", name)
+        districts, district_total = summary.with_total(conn, "district", name)
         cases = list(list_cases(conn, election=name))
         election_id = scope(conn, name, None)[0]
         won = conn.execute(
@@ -113,9 +113,9 @@ def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionRepo
                 election=name,
                 totals=totals,
                 regions=regions,
-                region_total=summary.total(regions, "region"),
+                region_total=region_total,
                 districts=districts,
-                district_total=summary.total(districts, "district"),
+                district_total=district_total,
                 cases=cases,
                 appeals_won=won,
                 outcomes=Counter(case["appeal_outcome"] for case in cases),
@@ -176,7 +176,7 @@ def lead(report: ElectionReport) -> str:
         parts[0] += f"; the median discrepancy was {money(t['median_discrepancy_kzt'], 'tenge')}"
     smallest = min(report.kzt_amounts, default=None)
     if smallest is not None:
-        parts[0] += f", the smallest {money(_minor_text(smallest), 'tenge')}"
+        parts[0] += f", the smallest {money(format_amount(smallest, 'KZT'), 'tenge')}"
     parts[0] += "."
     reinstated = t["reinstated"]
     parts.append(
@@ -281,10 +281,6 @@ def money(amount: str | None, unit: str) -> str:
     whole, _, fraction = amount.partition(".")
     grouped = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
     return f"{grouped} {unit}".strip()
-
-
-def _minor_text(minor: int) -> str:
-    return f"{minor // 100}.{minor % 100:02d}"
 
 
 def plural(count: int | None, noun: str) -> str:
