@@ -130,11 +130,13 @@ def unknown_district(conn: sqlite3.Connection, election: str, region: str, distr
     row = conn.execute("SELECT id FROM elections WHERE key = ?", (fold(election),)).fetchone()
     names = [] if row is None else [n for (n,) in conn.execute(
         "SELECT DISTINCT name FROM districts WHERE election_id = ? ORDER BY name", (row[0],))]  # fmt: skip
-    by_key = {fold(name): name for name in names}
-    near = difflib.get_close_matches(fold(district), list(by_key), n=3, cutoff=0.6)
-    number = re.findall(r"[0-9]+", district)  # 'Okrug 12' and 'округ №12' share only the number
-    near += [key for key in by_key if number and re.findall(r"[0-9]+", key) == number and key not in near]
-    return [by_key[key] for key in near[:3]]
+    # Numbered districts are alike by their number ('Okrug 12' and 'округ №12' share nothing
+    # else; 'okrug 1' and 'okrug 7' differ in all that matters); named ones by their letters.
+    number = re.findall(r"[0-9]+", district)
+    by_key = {fold(name): name for name in names if re.findall(r"[0-9]+", name) == number}
+    if number:
+        return list(by_key.values())[:3]
+    return [by_key[key] for key in difflib.get_close_matches(fold(district), list(by_key), n=3, cutoff=0.8)]
 
 
 def find_district(

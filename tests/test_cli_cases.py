@@ -333,7 +333,7 @@ def test_a_district_like_a_recorded_one_is_named_and_in_a_terminal_asked(run, ru
     assert (piped.exit_code, piped.stdout, piped.stderr) == (
         0, "2\n", "new district 'Okrug 12' in 2016 maslikhat; recorded names like it: 'округ 12'\n"
     )
-    declined = run_in_terminal(*base, "C", "--district", "округ 121", input="n\n")
+    declined = run_in_terminal(*base, "C", "--district", "округ №12", input="n\n")
     assert declined.exit_code == 1 and declined.stderr.endswith("Error: cancelled, nothing written\n")
     assert run("case", "list", "--format", "csv").stdout.count("\n") == 3  # the header and two cases
     assert run(*base, "D", "--district", "Astana 7").stderr == ""  # like nothing recorded: just made

@@ -230,7 +230,7 @@ def ties(db_path):
     written = []
     with db.transaction(conn):
         for (election, region, name), (seats, candidates) in TIE_DISTRICTS.items():
-            cases.set_district(conn, "test", "district add", election=election, region=region,
+            set_district(conn, "test", "district add", election=election, region=region,
                                district=name, seats=seats, candidates=candidates)  # fmt: skip
         for index, (name, amount, reinstated) in enumerate(TIE_CASES):
             key = next(key for key in TIE_DISTRICTS if key[2] == name)
