@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dereg.csvio.source import detect_encoding
@@ -674,6 +674,9 @@ def test_a_districts_file_naming_a_district_twice_after_many_others(run, tmp_pat
 
 @given(st.from_regex(r"[0-9]{1,17}([.,][0-9]{0,6})?", fullmatch=True),
        st.sampled_from(["KZT", "JPY", "KWD", "CLF"]), st.sampled_from([",", ";", "\t"]))  # fmt: skip
+@example("999999999999999", "CLF", ",")  # 10**19 minor units: beyond SQLite's INTEGER
+@example("922337203685477.5807", "CLF", ",")  # the largest INTEGER, to the unit
+@example("922337203685477.5808", "CLF", ",")  # one more
 def test_the_importers_amount_shortcut_agrees_with_parse_amount(text, currency, delimiter):
     from dereg.csvio.cells import amount_parser
     from dereg.errors import InvalidValue

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from dereg.errors import InvalidValue
-from dereg.money import CURRENCY_EXPONENTS, parse_amount
+from dereg.money import CURRENCY_EXPONENTS, MAX_MINOR, parse_amount
 
 IGNORED = ("id",)  # export writes it; cases match by their natural key instead
 BATCH = 5000  # rows per executemany
@@ -110,19 +110,29 @@ _DECIMAL = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,4})|,([0-9]{1,2}))?")
 
 
 def amount_parser(delimiter: str) -> Callable[[str, str], int]:
-    """parse_amount, with a shortcut for what most files hold: 500 or 0.78."""
+    """parse_amount, with a shortcut for what most files hold: 500 or 0.78.
+
+    The shortcut answers only where parse_amount would give the same number; anything else
+    (more decimals than the currency has, more than SQLite's INTEGER holds) goes to
+    parse_amount, so that its message is the one given.
+    """
 
     def parse(cell: str, currency: str) -> int:
         m = _DECIMAL.fullmatch(cell)
-        if m:
-            whole, point, comma = m.groups()
-            fraction = point or comma
-            exponent = CURRENCY_EXPONENTS[currency]
-            if fraction is None:
-                return int(whole) * 10**exponent
-            if len(fraction) <= exponent:
-                return int(whole) * 10**exponent + int(fraction.ljust(exponent, "0"))
-        return parse_amount(cell, currency, delimiter=delimiter)
+        if m is None:
+            return parse_amount(cell, currency, delimiter=delimiter)
+        whole, point, comma = m.groups()
+        fraction = point or comma
+        exponent = CURRENCY_EXPONENTS[currency]
+        if fraction is None:
+            minor = int(whole) * 10**exponent
+        elif len(fraction) <= exponent:
+            minor = int(whole) * 10**exponent + int(fraction.ljust(exponent, "0"))
+        else:  # more decimals than the currency has
+            return parse_amount(cell, currency, delimiter=delimiter)
+        if minor > MAX_MINOR:  # 15 digits times 10**4 can pass it: 'too large'
+            return parse_amount(cell, currency, delimiter=delimiter)
+        return minor
 
     return parse
 
