@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
-import json
 import sqlite3
 from collections.abc import Iterator
 from typing import TextIO
@@ -13,6 +12,7 @@ from typing import TextIO
 from dereg.cases import CASE_COLUMNS
 from dereg.csvio.cells import guard
 from dereg.errors import DeregError
+from dereg.output import write_json_array
 from dereg.text import fold
 
 FORMATS = ("csv", "json")
@@ -66,13 +66,7 @@ def write_csv(rows: Iterator[tuple], out: TextIO) -> int:
 
 def write_json(rows: Iterator[tuple], out: TextIO) -> int:
     """An array of objects, laid out as `case list --format json` lays it out, one case at a time."""
-    count = 0
-    for row in rows:
-        text = json.dumps(dict(zip(CASE_COLUMNS, row)), ensure_ascii=False, indent=2)
-        out.write(("[\n" if not count else ",\n") + "\n".join("  " + l for l in text.split("\n")))
-        count += 1
-    out.write("\n]\n" if count else "[]\n")
-    return count
+    return write_json_array((dict(zip(CASE_COLUMNS, row)) for row in rows), out)
 
 
 def export_cases(conn: sqlite3.Connection, out: TextIO, fmt: str = "csv", redact: bool = False) -> int:
