@@ -8,8 +8,6 @@ from collections.abc import Callable
 from dereg.errors import InvalidValue
 from dereg.money import CURRENCY_EXPONENTS, MAX_MINOR, parse_amount
 
-IGNORED = ("id",)  # export writes it; cases match by their natural key instead
-BATCH = 5000  # rows per executemany
 GUARDED = "=+-@\t\r'"  # a cell starting so gets a leading ' on export (guard below)
 KEEP = object()  # a column the file does not have: the value already recorded stays
 
@@ -66,13 +64,15 @@ def blank(parse: Callable) -> Callable:
     return parse_or_none
 
 
-def required(parse: Callable) -> Callable:
-    def parse_required(cell: str):
+def not_empty(parse: Callable) -> Callable:
+    """parse for a value a row must give (its column is required, so the cell is never None)."""
+
+    def parse_given(cell: str):
         if not cell.strip():
             raise InvalidValue("required, but empty")
         return parse(cell)
 
-    return parse_required
+    return parse_given
 
 
 class Cache(dict):
@@ -137,12 +137,12 @@ def amount_parser(delimiter: str) -> Callable[[str, str], int]:
     return parse
 
 
-def column_problems(checks, cells) -> list[tuple[str, str]]:
+def column_problems(checks, row: tuple) -> list[tuple[str, str]]:
     """Every (column, message) the per-column checks find in a row: the slow, thorough path."""
     problems = []
-    for column, index, check in checks:
+    for column, check in checks:
         try:
-            check(cells[index])
+            check(getattr(row, column))
         except InvalidValue as exc:
             problems.append((column, str(exc)))
     return problems

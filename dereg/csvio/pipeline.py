@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dereg.csvio.cells import IGNORED, RowInvalid
+from dereg.csvio.cells import RowInvalid
+from dereg.csvio.columns import FileKind, column_name
 from dereg.csvio.districts import DistrictLoader
 from dereg.csvio.source import Source, open_source  # noqa: F401 (open_source: the CLI's entry)
 from dereg.db import transaction
@@ -67,47 +68,16 @@ class InvalidRows(DeregError):
         self.result = result
 
 
-def column_name(text: str) -> str:
-    """Header names are case-insensitive; spaces and hyphens count as underscores."""
-    return "_".join(re.split(r"[\s\-]+", text.strip().casefold())).strip("_")
-
-
-def header_index(header: list[str], loader: type, name: str) -> dict[str, int]:
-    """column -> position, checked before any row is read."""
-    index: dict[str, int] = {}
-    known = (*loader.required, *loader.optional)
-    unknown = []
-    for position, cell in enumerate(header):
-        column = column_name(cell)
-        if not column:
-            raise DeregError(f"{name}: column {position + 1} of the header has no name")
-        if column in index:
-            raise DeregError(f"{name}: column {column!r} appears twice in the header")
-        if column not in known and column not in IGNORED:
-            unknown.append(cell.strip())
-        index[column] = position
-    if unknown:
-        hint = "" if set(index) & set(known) else "; does the file start with a header row?"
-        raise DeregError(
-            f"{name}: unknown column(s) {', '.join(map(repr, unknown))}{hint} "
-            f"(known: {', '.join(known)})"
-        )
-    missing = [column for column in loader.required if column not in index]
-    if missing:
-        raise DeregError(f"{name}: missing column(s) {', '.join(missing)}")
-    return index
-
-
 class Rejects:
     """The rows left out by --skip-invalid, with why: UTF-8 with a BOM, so Excel opens it."""
 
-    def __init__(self, path: Path, header: list[str], delimiter: str):
+    def __init__(self, path: Path, header: list[str], kind: FileKind, delimiter: str):
         from dereg.files import open_private
 
         self.file = open_private(path, encoding="utf-8-sig", errors="replace")
         self.writer = csv.writer(self.file, delimiter=delimiter, lineterminator="\r\n")
         self.width = len(header)
-        self.writer.writerow([*header, "error"])
+        self.writer.writerow(kind.rejects_header(header))
 
     def write(self, cells: list[str], messages: list[str]) -> None:
         row = cells[: self.width] + [""] * (self.width - len(cells))
@@ -130,9 +100,9 @@ def import_file(
 ) -> ImportResult:
     """Load every row of source; raises InvalidRows, unless rejects is given, if any is invalid."""
     header = source.header()
-    index = header_index(header, loader_class, source.name)
+    index = loader_class.kind.index(header, source.name)
     result = ImportResult(source.name, source.label)
-    sink = Rejects(rejects, header, source.delimiter) if rejects else None
+    sink = Rejects(rejects, header, loader_class.kind, source.delimiter) if rejects else None
     # A row makes no reference cycles, but millions of young tuples would set the cyclic
     # collector scanning every live object again and again: it once took 80% of an import.
     collecting = gc.isenabled()
