@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections import namedtuple
+from functools import partial
 
 from dereg.cases import get_case, list_appeals
 from dereg.csvio.cells import KEEP, Cache, RowInvalid, amount_parser, column_problems
 from dereg.csvio.columns import CASES
 from dereg.csvio.places import District, Places, check_figures, set_figures
-from dereg.csvio.seen import Case, CaseValues, SeenCases
+from dereg.csvio.seen import Case, CaseValues, SeenCases, case_values
 from dereg.errors import InvalidValue
 from dereg.history import audit
 from dereg.text import fold, search_text
@@ -28,6 +29,7 @@ COURT_NOT_NAMED = "court not named"  # an appeal whose outcome is known but not 
 # The appeal a row describes, in the appeals table's order. instance None: a row with
 # appeal_outcome alone (as export writes it), which gives the case's outcome.
 Appeal = namedtuple("Appeal", ("instance", "court", "filed_on", "outcome", "decided_on"))
+make_appeal = partial(tuple.__new__, Appeal)  # from a tuple, without namedtuple's slower __new__
 
 INSERT_CASE = (
     "INSERT INTO cases (id, district_id, candidate, candidate_key, nominated_by, decision, "
@@ -107,9 +109,9 @@ class CaseLoader:
             amount = self._amount(amount, "KZT" if currency is KEEP else currency)
         else:
             amount = None
-        return CaseValues(read.candidate(row.candidate), read.nominated_by(row.nominated_by),
-                          read.decision(row.decision), read.decided_on(row.decided_on),
-                          read.reason(row.reason), amount, currency, read.notes(row.notes))  # fmt: skip
+        return case_values((read.candidate(row.candidate), read.nominated_by(row.nominated_by),
+                            read.decision(row.decision), read.decided_on(row.decided_on),
+                            read.reason(row.reason), amount, currency, read.notes(row.notes)))  # fmt: skip
 
     def _amount(self, cell: str, currency: str) -> int | None:
         """Minor units of a discrepancy_amount cell; blank (spaces only) is no amount."""
@@ -127,13 +129,13 @@ class CaseLoader:
         filed_on, decided_on = read.appeal_filed_on(filed_on), read.appeal_decided_on(decided_on)
         outcome = read.appeal_outcome(outcome)
         if not (court or instance or filed_on or decided_on):
-            return None if outcome in (None, "not_filed") else Appeal(None, None, None, outcome, None)
+            return None if outcome in (None, "not_filed") else make_appeal((None, None, None, outcome, None))
         if outcome == "not_filed":
             raise InvalidValue("not_filed, but the row describes an appeal", "appeal_outcome")
         if filed_on and decided_on and decided_on < filed_on:
             raise InvalidValue(f"{decided_on} is before the appeal was filed ({filed_on})",
                                "appeal_decided_on")  # fmt: skip
-        return Appeal(instance or "first", court, filed_on, outcome, decided_on)
+        return make_appeal((instance or "first", court, filed_on, outcome, decided_on))
 
     def _figures(self, row) -> dict:
         """The seats and candidates a row gives its district, if it gives them."""
@@ -191,14 +193,16 @@ class CaseLoader:
             status = "inserted"
         else:
             status = self._update(case, place, values, appeal)
-        self._named(case, slot, line)
+        self.seen.named(case, slot, line)
+        if len(self.seen.lines) >= BATCH:
+            self.flush()
         return status
 
     def _insert(self, line, place: District, key: tuple, values: CaseValues, appeal, slot) -> None:
         ident = self.next_id
         self.next_id += 1
         if KEEP in values:  # a column the file lacks: a new case has no value there
-            values = CaseValues._make(None if value is KEEP else value for value in values)
+            values = case_values(None if value is KEEP else value for value in values)
             values = values._replace(currency=values.currency or "KZT")
         self.new_cases.append((
             ident, place.id, values.candidate, key[1], values.nominated_by, values.decision,
@@ -209,10 +213,6 @@ class CaseLoader:
             self.new_appeals.append(_new_appeal(ident, appeal))
         case = Case(ident, values, {}, new=True)
         self.seen.add(key, case)
-        self._named(case, slot, line)
-
-    def _named(self, case: Case, slot: str, line: int) -> None:
-        """Remember the line that named this slot of the case; write a full batch."""
         self.seen.named(case, slot, line)
         if len(self.seen.lines) >= BATCH:
             self.flush()
@@ -233,8 +233,8 @@ class CaseLoader:
     def _update(self, case: Case, place: District, values: CaseValues, appeal: Appeal | None) -> str:
         """Bring a case recorded before this import in step with a row; audit what changed."""
         conn = self.conn
-        merged = CaseValues._make(known if value is KEEP else value
-                                  for value, known in zip(values, case.values))  # fmt: skip
+        merged = case_values(known if value is KEEP else value
+                             for value, known in zip(values, case.values))  # fmt: skip
         writes = []
         if merged != case.values:
             search = search_text(merged.candidate, merged.nominated_by, merged.reason,
