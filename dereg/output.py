@@ -40,17 +40,22 @@ def write(rows: Iterable[dict], columns: Sequence[str], fmt: str, out: TextIO) -
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([_csv_cell(row[column]) for column in columns] for row in rows)
-    elif fmt == "json":  # the same text as json.dumps(list, indent=2), one row at a time
-        opening = "["
-        for row in rows:
-            text = json.dumps(_json_row(row, columns), ensure_ascii=False, indent=2)
-            out.write(opening + "\n  " + text.replace("\n", "\n  "))
-            opening = ","
-        out.write("[]\n" if opening == "[" else "\n]\n")
+    elif fmt == "json":
+        write_json_array((_json_row(row, columns) for row in rows), out)
     elif fmt == "table":
         _write_table(rows, columns, out)
     else:
         out.write(render(list(rows), columns, fmt))
+
+
+def write_json_array(objects: Iterable[dict], out: TextIO) -> int:
+    """The text of json.dumps(list(objects), indent=2), one object at a time; how many."""
+    count = 0
+    for count, obj in enumerate(objects, 1):
+        text = json.dumps(obj, ensure_ascii=False, indent=2)
+        out.write(("[" if count == 1 else ",") + "\n  " + text.replace("\n", "\n  "))
+    out.write("\n]\n" if count else "[]\n")
+    return count
 
 
 def _write_table(rows: Iterable[dict], columns: Sequence[str], out: TextIO) -> None:

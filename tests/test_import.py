@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dereg.csvio.source import detect_encoding
@@ -279,6 +279,24 @@ def test_every_problem_is_listed_with_its_line_and_column(run, tmp_path, db_path
     assert query(db_path, "SELECT count(*) FROM cases") == [(0,)]
 
 
+INVALID_ROW = ("Error: 1 invalid row in c.csv: nothing was written (fix them, or load the rest "
+               "with --skip-invalid --rejects FILE)\n")  # fmt: skip
+
+
+@pytest.mark.parametrize("column", ["election", "district", "candidate", "appeal_court"])
+@pytest.mark.parametrize("cut", ["\n", "\r\n", "\t"])
+def test_a_name_with_a_line_break_inside_is_refused_with_line_and_column(run, tmp_path, db_path,
+                                                                          column, cut):  # fmt: skip
+    rows = [case_row("A"), case_row("B", court="X court"), case_row("C")]
+    rows[1][HEADER.index(column)] = f"Two{cut}lines"
+    result = run("import", "cases", str(write(tmp_path / "c.csv", rows)))
+    assert (result.exit_code, result.stderr) == (1, (
+        f"encoding: utf-8\nline 3: {column}: {f'Two{cut}lines'!r} holds a line break or TAB: "
+        f"a name is one line\n{INVALID_ROW}"
+    ))  # fmt: skip
+    assert query(db_path, "SELECT count(*) FROM cases") == [(0,)]
+
+
 def test_a_lone_comma_before_three_digits_is_a_decimal_comma_in_a_semicolon_file(run, tmp_path):
     path = write(tmp_path / "c.csv", [case_row(amount="1,500", currency="KWD")], delimiter=";")
     assert run("import", "cases", str(path)).exit_code == 0
@@ -518,6 +536,60 @@ def test_two_rows_for_the_same_case_must_agree(run, tmp_path):
     assert result.stderr.splitlines()[1] == "line 3: the same case as line 2, with other decision"
 
 
+APPEAL_DATES = [*HEADER, "appeal_filed_on", "appeal_decided_on"]
+
+
+def test_an_appeal_decided_before_it_was_filed_is_refused(run, tmp_path, db_path):
+    rows = [[*case_row("A", court="X court"), "2016-04-10", "2016-04-01"]]
+    result = run("import", "cases", str(write(tmp_path / "c.csv", rows, header=APPEAL_DATES)))
+    assert (result.exit_code, result.stderr) == (1, (
+        "encoding: utf-8\n"
+        "line 2: appeal_decided_on: 2016-04-01 is before the appeal was filed (2016-04-10)\n"
+        + INVALID_ROW
+    ))  # fmt: skip
+    assert query(db_path, "SELECT count(*) FROM cases") == [(0,)]
+
+
+def test_a_recorded_appeal_decided_before_it_was_filed_is_refused(run, tmp_path, db_path):
+    """An empty appeal_filed_on keeps the recorded date, which the decided date must not precede."""
+    filed = [[*case_row("A", court="X court"), "10.04.2016", ""]]
+    assert run("import", "cases", str(write(tmp_path / "a.csv", filed, header=APPEAL_DATES))).exit_code == 0
+    decided = [[*case_row("A", court="X court", outcome="upheld"), "", "01.04.2016"]]
+    result = run("import", "cases", str(write(tmp_path / "c.csv", decided, header=APPEAL_DATES)))
+    assert (result.exit_code, result.stderr) == (1, (
+        "encoding: utf-8\n"
+        "line 2: appeal_decided_on: 2016-04-01 is before the appeal was filed (2016-04-10)\n"
+        + INVALID_ROW
+    ))  # fmt: skip
+    assert query(db_path, "SELECT instance, court, filed_on, outcome, decided_on FROM appeals") == [
+        ("first", "X court", "2016-04-10", "pending", None),
+    ]  # fmt: skip
+
+
+def test_an_outcome_alone_as_export_writes_it_gives_a_recorded_case_its_outcome(run, tmp_path, db_path):
+    rows = [case_row("A", court="City court", instance="first", outcome="upheld"),
+            case_row("A", court="Oblast court", instance="appeal", outcome="pending"),
+            case_row("B")]  # fmt: skip
+    assert run("import", "cases", str(write(tmp_path / "a.csv", rows))).exit_code == 0
+    exported = tmp_path / "export.csv"
+    assert run("export", "cases", "-o", str(exported)).exit_code == 0
+    with open(exported, newline="", encoding="utf-8") as f:
+        header, *cases = list(csv.reader(f))
+    outcome = header.index("appeal_outcome")
+    assert [case[outcome] for case in cases] == ["pending", "not_filed"]
+    cases[0][outcome], cases[1][outcome] = "reinstated", "upheld"
+    result = run("import", "cases", str(write(tmp_path / "b.csv", cases, header=header)))
+    assert (result.exit_code, result.stdout) == (0, "inserted 0, updated 2, unchanged 0, rejected 0\n")
+    # A's latest appeal (the highest instance) takes the outcome; B gets a first appeal.
+    assert query(db_path, "SELECT case_id, instance, court, outcome FROM appeals ORDER BY id") == [
+        (1, "first", "City court", "upheld"), (1, "appeal", "Oblast court", "reinstated"),
+        (2, "first", "court not named", "upheld"),
+    ]  # fmt: skip
+    assert [r[11] for r in overview(db_path)] == ["reinstated", "upheld"]
+    again = run("import", "cases", str(write(tmp_path / "b.csv", cases, header=header)))
+    assert again.stdout == "inserted 0, updated 0, unchanged 2, rejected 0\n"
+
+
 def test_district_figures_on_case_rows(run, tmp_path, db_path):
     header = [*HEADER, "district_seats", "district_candidates"]
     rows = [[*case_row("A"), "1", "4"], [*case_row("B"), "1", "4"], [*case_row("C"), "", ""]]
@@ -675,6 +747,9 @@ def test_a_districts_file_naming_a_district_twice_after_many_others(run, tmp_pat
 
 @given(st.from_regex(r"[0-9]{1,17}([.,][0-9]{0,6})?", fullmatch=True),
        st.sampled_from(["KZT", "JPY", "KWD", "CLF"]), st.sampled_from([",", ";", "\t"]))  # fmt: skip
+@example("999999999999999", "CLF", ",")  # 10**19 minor units: beyond SQLite's INTEGER
+@example("922337203685477.5807", "CLF", ",")  # the largest INTEGER, to the unit
+@example("922337203685477.5808", "CLF", ",")  # one more
 def test_the_importers_amount_shortcut_agrees_with_parse_amount(text, currency, delimiter):
     from dereg.csvio.cells import amount_parser
     from dereg.errors import InvalidValue

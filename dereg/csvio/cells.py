@@ -6,10 +6,8 @@ import re
 from collections.abc import Callable
 
 from dereg.errors import InvalidValue
-from dereg.money import CURRENCY_EXPONENTS, parse_amount
+from dereg.money import CURRENCY_EXPONENTS, MAX_MINOR, parse_amount
 
-IGNORED = ("id",)  # export writes it; cases match by their natural key instead
-BATCH = 5000  # rows per executemany
 GUARDED = "=+-@\t\r'"  # a cell starting so gets a leading ' on export (guard below)
 KEEP = object()  # a column the file does not have: the value already recorded stays
 
@@ -66,13 +64,15 @@ def blank(parse: Callable) -> Callable:
     return parse_or_none
 
 
-def required(parse: Callable) -> Callable:
-    def parse_required(cell: str):
+def not_empty(parse: Callable) -> Callable:
+    """parse for a value a row must give (its column is required, so the cell is never None)."""
+
+    def parse_given(cell: str):
         if not cell.strip():
             raise InvalidValue("required, but empty")
         return parse(cell)
 
-    return parse_required
+    return parse_given
 
 
 class Cache(dict):
@@ -110,29 +110,39 @@ _DECIMAL = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,4})|,([0-9]{1,2}))?")
 
 
 def amount_parser(delimiter: str) -> Callable[[str, str], int]:
-    """parse_amount, with a shortcut for what most files hold: 500 or 0.78."""
+    """parse_amount, with a shortcut for what most files hold: 500 or 0.78.
+
+    The shortcut answers only where parse_amount would give the same number; anything else
+    (more decimals than the currency has, more than SQLite's INTEGER holds) goes to
+    parse_amount, so that its message is the one given.
+    """
 
     def parse(cell: str, currency: str) -> int:
         m = _DECIMAL.fullmatch(cell)
-        if m:
-            whole, point, comma = m.groups()
-            fraction = point or comma
-            exponent = CURRENCY_EXPONENTS[currency]
-            if fraction is None:
-                return int(whole) * 10**exponent
-            if len(fraction) <= exponent:
-                return int(whole) * 10**exponent + int(fraction.ljust(exponent, "0"))
-        return parse_amount(cell, currency, delimiter=delimiter)
+        if m is None:
+            return parse_amount(cell, currency, delimiter=delimiter)
+        whole, point, comma = m.groups()
+        fraction = point or comma
+        exponent = CURRENCY_EXPONENTS[currency]
+        if fraction is None:
+            minor = int(whole) * 10**exponent
+        elif len(fraction) <= exponent:
+            minor = int(whole) * 10**exponent + int(fraction.ljust(exponent, "0"))
+        else:  # more decimals than the currency has
+            return parse_amount(cell, currency, delimiter=delimiter)
+        if minor > MAX_MINOR:  # 15 digits times 10**4 can pass it: 'too large'
+            return parse_amount(cell, currency, delimiter=delimiter)
+        return minor
 
     return parse
 
 
-def column_problems(checks, cells) -> list[tuple[str, str]]:
+def column_problems(checks, row: tuple) -> list[tuple[str, str]]:
     """Every (column, message) the per-column checks find in a row: the slow, thorough path."""
     problems = []
-    for column, index, check in checks:
+    for column, check in checks:
         try:
-            check(cells[index])
+            check(getattr(row, column))
         except InvalidValue as exc:
             problems.append((column, str(exc)))
     return problems

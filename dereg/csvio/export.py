@@ -5,19 +5,22 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
-import json
 import sqlite3
 from collections.abc import Iterator
 from typing import TextIO
 
 from dereg.cases import CASE_COLUMNS
 from dereg.csvio.cells import guard
+from dereg.csvio.columns import CASES
 from dereg.errors import DeregError
+from dereg.output import write_json_array
 from dereg.text import fold
 
 FORMATS = ("csv", "json")
-_CANDIDATE = CASE_COLUMNS.index("candidate")
-_NOTES = CASE_COLUMNS.index("notes")
+# The columns of a case (as case_overview and case list have them), each one the import reads.
+COLUMNS = CASES.exported(CASE_COLUMNS)
+_CANDIDATE = COLUMNS.index("candidate")
+_NOTES = COLUMNS.index("notes")
 
 
 class Pseudonyms:
@@ -40,7 +43,7 @@ class Pseudonyms:
 
 def case_rows(conn: sqlite3.Connection, redact: bool = False) -> Iterator[tuple]:
     """Every case as the contract's columns, in id order; redacted: names pseudonymous, no notes."""
-    rows = conn.execute(f"SELECT {', '.join(CASE_COLUMNS)} FROM case_overview ORDER BY id")
+    rows = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM case_overview ORDER BY id")
     if not redact:
         for row in rows:  # not `yield from`: closing it would close the cursor of a closed database
             yield row
@@ -57,7 +60,7 @@ def write_csv(rows: Iterator[tuple], out: TextIO) -> int:
     # CRLF, as RFC 4180 and Excel have it: the csv module quotes a value holding any character
     # of the line terminator, so a lone CR in a note is quoted too and reads back as it was.
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CASE_COLUMNS)
+    writer.writerow(COLUMNS)
     count = 0
     for row in rows:
         writer.writerow(["" if v is None else guard(v) if isinstance(v, str) else v for v in row])
@@ -67,13 +70,7 @@ def write_csv(rows: Iterator[tuple], out: TextIO) -> int:
 
 def write_json(rows: Iterator[tuple], out: TextIO) -> int:
     """An array of objects, laid out as `case list --format json` lays it out, one case at a time."""
-    count = 0
-    for row in rows:
-        text = json.dumps(dict(zip(CASE_COLUMNS, row)), ensure_ascii=False, indent=2)
-        out.write(("[\n" if not count else ",\n") + "\n".join("  " + l for l in text.split("\n")))
-        count += 1
-    out.write("\n]\n" if count else "[]\n")
-    return count
+    return write_json_array((dict(zip(COLUMNS, row)) for row in rows), out)
 
 
 def export_cases(conn: sqlite3.Connection, out: TextIO, fmt: str = "csv", redact: bool = False) -> int:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from dereg.csvio.cells import IGNORED, RowInvalid, guard
+from dereg.csvio.cells import RowInvalid, guard
+from dereg.csvio.columns import FileKind, column_name
 from dereg.csvio.districts import DistrictLoader
 from dereg.csvio.source import Source, open_source  # noqa: F401 (open_source: the CLI's entry)
 from dereg.db import transaction
@@ -70,45 +71,14 @@ class InvalidRows(DeregError):
         self.result = result
 
 
-def column_name(text: str) -> str:
-    """Header names are case-insensitive; spaces and hyphens count as underscores."""
-    return "_".join(re.split(r"[\s\-]+", text.strip().casefold())).strip("_")
-
-
-def header_index(header: list[str], loader: type, name: str) -> dict[str, int]:
-    """column -> position, checked before any row is read."""
-    index: dict[str, int] = {}
-    known = (*loader.required, *loader.optional)
-    unknown = []
-    for position, cell in enumerate(header):
-        column = column_name(cell)
-        if not column:
-            raise DeregError(f"{name}: column {position + 1} of the header has no name")
-        if column in index:
-            raise DeregError(f"{name}: column {column!r} appears twice in the header")
-        if column not in known and column not in IGNORED:
-            unknown.append(cell.strip())
-        index[column] = position
-    if unknown:
-        hint = "" if set(index) & set(known) else "; does the file start with a header row?"
-        raise DeregError(
-            f"{name}: unknown column(s) {', '.join(map(repr, unknown))}{hint} "
-            f"(known: {', '.join(known)})"
-        )
-    missing = [column for column in loader.required if column not in index]
-    if missing:
-        raise DeregError(f"{name}: missing column(s) {', '.join(missing)}")
-    return index
-
-
 class Rejects:
     """The rows left out by --skip-invalid, with why, guarded as export guards its cells (the
     import undoes it), in a file that takes its name only when the import succeeds."""
 
-    def __init__(self, out: TextIO, header: list[str], delimiter: str):
+    def __init__(self, out: TextIO, header: list[str], kind: FileKind, delimiter: str):
         self.writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
         self.width = len(header)
-        self.writer.writerow([guard(cell) for cell in (*header, "error")])
+        self.writer.writerow([guard(cell) for cell in kind.rejects_header(header)])
 
     def write(self, cells: list[str], messages: list[str]) -> None:
         row = cells[: self.width] + [""] * (self.width - len(cells))
@@ -133,14 +103,14 @@ def import_file(
     when it succeeds; a dry run writes no file at all.
     """
     header = source.header()
-    index = header_index(header, loader_class, source.name)
+    index = loader_class.kind.index(header, source.name)
     result = ImportResult(source.name, source.label)
     with ExitStack() as files:
         sink = None
         if rejects is not None and not dry_run:
             out = files.enter_context(private_output(rejects, database=database, encoding="utf-8-sig",
                                                      errors="replace"))  # fmt: skip
-            sink = Rejects(out, header, source.delimiter)
+            sink = Rejects(out, header, loader_class.kind, source.delimiter)
         _import_rows(conn, source, loader_class, index, header, result, sink,
                      skip_invalid=rejects is not None, actor=actor, command=command, dry_run=dry_run,
                      progress=progress)  # fmt: skip

@@ -52,13 +52,13 @@ class Places:
             return regions.resolve(self.conn, unguard(cell))  # raises, naming the nearest
         return found
 
-    def checks(self) -> list[tuple[str, Callable]]:
-        """(column, check) for the slow path that lists every problem of a row."""
-        return [
-            ("election", self.elections.__getitem__),
-            ("region", self.regions.__getitem__),
-            ("district", self.districts.__getitem__),
-        ]
+    def readers(self) -> dict[str, Callable]:
+        """The readers of the place columns, for the slow path that lists a row's problems."""
+        return {
+            "election": self.elections.__getitem__,
+            "region": self.regions.__getitem__,
+            "district": self.districts.__getitem__,
+        }
 
     def get(self, election: str, region: str, district: str) -> District:
         """The district the cells name, made (with its election) if not recorded yet."""
