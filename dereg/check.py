@@ -185,6 +185,34 @@ def schema_objects(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             yield Problem("database", f"{kind} {name} differs from schema.sql")
 
 
+def table_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
+    """Each table's columns (name, type, NOT NULL, key) as schema.sql makes them: a column added,
+    dropped or retyped outside dereg. sqlite-utils reads the layout of both databases alike."""
+    from sqlite_utils import Database
+
+    def layout(database: Database) -> dict[str, list[tuple]]:
+        return {table.name: [(c.name, c.type.upper(), bool(c.notnull), c.is_pk) for c in table.columns]
+                for table in database.tables}  # fmt: skip
+
+    shipped = sqlite3.connect(":memory:")
+    for statement in schema_statements():
+        shipped.execute(statement)
+    expected, present = layout(Database(shipped)), layout(Database(conn))
+    shipped.close()
+    for table, columns in sorted(expected.items()):
+        if table not in present:
+            yield Problem("database", f"table {table} is missing")
+            continue
+        have = {column[0]: column for column in present[table]}
+        for column in columns:
+            if column[0] not in have:
+                yield Problem("database", f"table {table} has no column {column[0]} (changed outside dereg?)")
+            elif have[column[0]] != column:
+                yield Problem("database", f"table {table}: column {column[0]} differs from schema.sql")
+        for extra in sorted(set(have) - {column[0] for column in columns}):
+            yield Problem("database", f"table {table} has a column {extra} that schema.sql does not")
+
+
 # (what it is, for a message when it cannot run; the check), in the order problems are listed.
 CHECKS: tuple[tuple[str, Callable[[sqlite3.Connection, date], Iterator[Problem]]], ...] = (
     ("SQLite's integrity check", integrity),
@@ -197,4 +225,5 @@ CHECKS: tuple[tuple[str, Callable[[sqlite3.Connection, date], Iterator[Problem]]
     ("the check of amounts against their currencies", amounts),
     ("the check of matching keys and search text", derived_columns),
     ("the check of views, triggers and indexes against schema.sql", schema_objects),
+    ("the check of tables' columns against schema.sql", table_columns),
 )

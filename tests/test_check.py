@@ -319,3 +319,14 @@ def test_the_shipped_database_passes_the_check(run, tmp_path):
     copy.write_bytes(shipped.read_bytes())
     result = run("--db", str(copy), "check")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "no problems found\n", "")
+
+
+def test_a_column_added_or_dropped_outside_dereg_is_found(run, db_path):
+    add_case(run, "A")
+    raw(db_path, "ALTER TABLE cases ADD COLUMN phone TEXT", "ALTER TABLE appeals DROP COLUMN notes")
+    assert check(run) == (
+        1,
+        "database: table appeals has no column notes (changed outside dereg?)\n"
+        "database: table cases has a column phone that schema.sql does not\n",
+        "2 problems found\n",
+    )
