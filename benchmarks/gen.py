@@ -31,52 +31,172 @@ from collections.abc import Iterator
 from pathlib import Path
 
 COLUMNS = (
-    "election", "region", "district", "candidate", "nominated_by", "decision", "decided_on",
-    "reason", "discrepancy_amount", "currency", "notes", "appeal_court", "appeal_instance",
-    "appeal_filed_on", "appeal_decided_on", "appeal_outcome", "district_seats",
+    "election",
+    "region",
+    "district",
+    "candidate",
+    "nominated_by",
+    "decision",
+    "decided_on",
+    "reason",
+    "discrepancy_amount",
+    "currency",
+    "notes",
+    "appeal_court",
+    "appeal_instance",
+    "appeal_filed_on",
+    "appeal_decided_on",
+    "appeal_outcome",
+    "district_seats",
     "district_candidates",
-)  # fmt: skip
+)
 
 REGIONS_CSV = Path(__file__).resolve().parent.parent / "dereg" / "regions.csv"
 
 # (name, year, first month of decisions): names spelled as staff type them.
 ELECTIONS = [
-    ("2012 maslikhat", 2012, 1), ("2016 maslikhat", 2016, 2), ("2016 mazhilis", 2016, 2),
-    ("2021 maslikhat", 2021, 1), ("2021 mazhilis", 2021, 1), ("2023 maslikhat", 2023, 2),
-    ("2023 mazhilis", 2023, 2), ("2025 akim", 2025, 6),
-]  # fmt: skip
+    ("2012 maslikhat", 2012, 1),
+    ("2016 maslikhat", 2016, 2),
+    ("2016 mazhilis", 2016, 2),
+    ("2021 maslikhat", 2021, 1),
+    ("2021 mazhilis", 2021, 1),
+    ("2023 maslikhat", 2023, 2),
+    ("2023 mazhilis", 2023, 2),
+    ("2025 akim", 2025, 6),
+]
 DISTRICT_NAMES = [
-    "Округ №{n}", "okrug {n}", "сайлау округі №{n}", "избирательный округ № {n}",
-    "oblast maslikhat district {n}", "city maslikhat, district {n}", "Қалалық округ {n}",
-]  # fmt: skip
+    "Округ №{n}",
+    "okrug {n}",
+    "сайлау округі №{n}",
+    "избирательный округ № {n}",
+    "oblast maslikhat district {n}",
+    "city maslikhat, district {n}",
+    "Қалалық округ {n}",
+]
 
 SURNAMES_CYRILLIC = [
-    "Қасымова", "Қасымов", "Әбенов", "Әбенова", "Нұрланова", "Өтеулиев", "Үсенов", "Ғабитов",
-    "Бекмұхамедов", "Жұмабаев", "Жұмабаева", "Ысқақов", "Ұлықбеков", "Сәрсенбаев", "Тулесова",
-    "Тоқаев", "Мұхтарова", "Серікбаев", "Құдайбергенов", "Әлімжанова", "Иванов", "Петрова",
-    "Ким", "Шәріпова", "Оспанов", "Төлеуова", "Байғабылов", "Есенғалиева", "Нұрпейісов",
-    "Садуақасова", "Рахимжанов", "Көшербаев", "Сұлтанбекова", "Ертаев", "Смагулова",
-]  # fmt: skip
+    "Қасымова",
+    "Қасымов",
+    "Әбенов",
+    "Әбенова",
+    "Нұрланова",
+    "Өтеулиев",
+    "Үсенов",
+    "Ғабитов",
+    "Бекмұхамедов",
+    "Жұмабаев",
+    "Жұмабаева",
+    "Ысқақов",
+    "Ұлықбеков",
+    "Сәрсенбаев",
+    "Тулесова",
+    "Тоқаев",
+    "Мұхтарова",
+    "Серікбаев",
+    "Құдайбергенов",
+    "Әлімжанова",
+    "Иванов",
+    "Петрова",
+    "Ким",
+    "Шәріпова",
+    "Оспанов",
+    "Төлеуова",
+    "Байғабылов",
+    "Есенғалиева",
+    "Нұрпейісов",
+    "Садуақасова",
+    "Рахимжанов",
+    "Көшербаев",
+    "Сұлтанбекова",
+    "Ертаев",
+    "Смагулова",
+]
 GIVEN_CYRILLIC = [
-    "Әлия", "Асья", "Айгүл", "Нұрсұлтан", "Бауыржан", "Ерлан", "Гүлнар", "Дәурен", "Жанар",
-    "Марат", "Сәуле", "Қанат", "Ұлан", "Өмірзақ", "Айжан", "Ғалым", "Мәдина", "Тимур",
-    "Ольга", "Сергей", "Динара", "Нұржан", "Ләззат", "Арман", "Зәуре",
-]  # fmt: skip
+    "Әлия",
+    "Асья",
+    "Айгүл",
+    "Нұрсұлтан",
+    "Бауыржан",
+    "Ерлан",
+    "Гүлнар",
+    "Дәурен",
+    "Жанар",
+    "Марат",
+    "Сәуле",
+    "Қанат",
+    "Ұлан",
+    "Өмірзақ",
+    "Айжан",
+    "Ғалым",
+    "Мәдина",
+    "Тимур",
+    "Ольга",
+    "Сергей",
+    "Динара",
+    "Нұржан",
+    "Ләззат",
+    "Арман",
+    "Зәуре",
+]
 PATRONYMICS_CYRILLIC = ["Серікқызы", "Нұрланұлы", "Маратовна", "Ерланович", "Қайратұлы", "", "", ""]
 SURNAMES_LATIN = [
-    "Nistoly", "Kassymova", "Abenov", "Zhumabayev", "Nurlanova", "Utegaliyev", "Sarsenbayeva",
-    "Tulesova", "Iskakov", "Mukhtarova", "Serikbayev", "Kudaibergenov", "Ospanov", "Kim",
-    "Akhmetova", "Baigabylov", "Yessengaliyeva", "Rakhimzhanov", "Smagulova", "Ertayev",
-]  # fmt: skip
+    "Nistoly",
+    "Kassymova",
+    "Abenov",
+    "Zhumabayev",
+    "Nurlanova",
+    "Utegaliyev",
+    "Sarsenbayeva",
+    "Tulesova",
+    "Iskakov",
+    "Mukhtarova",
+    "Serikbayev",
+    "Kudaibergenov",
+    "Ospanov",
+    "Kim",
+    "Akhmetova",
+    "Baigabylov",
+    "Yessengaliyeva",
+    "Rakhimzhanov",
+    "Smagulova",
+    "Ertayev",
+]
 GIVEN_LATIN = [
-    "Marina", "Aliya", "Aigul", "Nursultan", "Baurzhan", "Yerlan", "Gulnar", "Dauren",
-    "Zhanar", "Marat", "Saule", "Kanat", "Aizhan", "Galym", "Madina", "Timur", "Olga",
-    "Sergey", "Dinara", "Arman",
-]  # fmt: skip
+    "Marina",
+    "Aliya",
+    "Aigul",
+    "Nursultan",
+    "Baurzhan",
+    "Yerlan",
+    "Gulnar",
+    "Dauren",
+    "Zhanar",
+    "Marat",
+    "Saule",
+    "Kanat",
+    "Aizhan",
+    "Galym",
+    "Madina",
+    "Timur",
+    "Olga",
+    "Sergey",
+    "Dinara",
+    "Arman",
+]
 NOMINATED_BY = [
-    "self", "self", "самовыдвижение", "өзін-өзі ұсыну", "Nur Otan", "«Нұр Отан»", "Ak Zhol",
-    "ОСДП", "KNPK", "Auyl", "trade union of teachers", "",
-]  # fmt: skip
+    "self",
+    "self",
+    "самовыдвижение",
+    "өзін-өзі ұсыну",
+    "Nur Otan",
+    "«Нұр Отан»",
+    "Ak Zhol",
+    "ОСДП",
+    "KNPK",
+    "Auyl",
+    "trade union of teachers",
+    "",
+]
 REASONS = [
     "child-benefit accounts not declared",
     "недостоверные сведения о доходах",
@@ -85,24 +205,28 @@ REASONS = [
     "rounding, not disclosure",
     "спутник: не указан счёт, открытый в 2009 году",
     "property of a spouse, not declared",
-    "signature sheets: 3 signatures \"not confirmed\"",
+    'signature sheets: 3 signatures "not confirmed"',
     "",
-]  # fmt: skip
+]
 NOTE_PARTS = [
     "the commission met without the candidate",
     "комиссия отказала, не выслушав кандидата",
     "банк выдал справку с опозданием, 3 дня",
     "observer present; minutes, page 4",
-    "сот шешімі: \"шағым қанағаттандырылмасын\"",
+    'сот шешімі: "шағым қанағаттандырылмасын"',
     "USD 18.73 in a card account, dismissed",
     "Қасымова says the account was closed in 2014",
     "see the Echo report, p. 17",
-]  # fmt: skip
+]
 COURTS = [
-    "Petropavlovsk city court", "Петропавловский городской суд", "СКО областной суд",
-    "Алматы қалалық соты", "Specialised inter-district administrative court of Astana",
-    "Қарағанды облыстық соты", "Supreme Court",
-]  # fmt: skip
+    "Petropavlovsk city court",
+    "Петропавловский городской суд",
+    "СКО областной суд",
+    "Алматы қалалық соты",
+    "Specialised inter-district administrative court of Astana",
+    "Қарағанды облыстық соты",
+    "Supreme Court",
+]
 DECISIONS = {
     "refused": ["refused", "refused", "Refused", "REFUSED"],
     "cancelled": ["cancelled", "Cancelled", "withdrawn", "deregistered", "canceled"],
@@ -192,7 +316,9 @@ def notes_text(rng: random.Random) -> str:
     return joiner.join(parts)
 
 
-def district_cases(rng: random.Random, number: int, spellings: list[list[str]], size: int) -> list[list[dict]]:
+def district_cases(
+    rng: random.Random, number: int, spellings: list[list[str]], size: int
+) -> list[list[dict]]:
     """The `size` cases of one district, each as its rows: one, or one per appeal instance."""
     name, year, month = rng.choice(ELECTIONS)
     election = name if rng.random() < 0.9 else name.title()
@@ -233,14 +359,23 @@ def district_cases(rng: random.Random, number: int, spellings: list[list[str]], 
             filed_day = min(filed_day + rng.randint(1, 10), 28)
             filed_month = month + 1 + level_number
             outcome = rng.choice(OUTCOMES if instance == instances[-1] else ["upheld"])
-            decided = "" if outcome == "pending" else date_text(rng, year, filed_month + 1, rng.randint(1, 28))
-            rows.append(case | {
-                "appeal_court": rng.choice(COURTS),
-                "appeal_instance": rng.choice(["", "first", "First"]) if instance == "first" else instance,
-                "appeal_filed_on": date_text(rng, year, filed_month, filed_day) if rng.random() < 0.9 else "",
-                "appeal_decided_on": decided,
-                "appeal_outcome": outcome if rng.random() < 0.95 else "",
-            })  # fmt: skip
+            decided = (
+                "" if outcome == "pending" else date_text(rng, year, filed_month + 1, rng.randint(1, 28))
+            )
+            rows.append(
+                case
+                | {
+                    "appeal_court": rng.choice(COURTS),
+                    "appeal_instance": rng.choice(["", "first", "First"])
+                    if instance == "first"
+                    else instance,
+                    "appeal_filed_on": date_text(rng, year, filed_month, filed_day)
+                    if rng.random() < 0.9
+                    else "",
+                    "appeal_decided_on": decided,
+                    "appeal_outcome": outcome if rng.random() < 0.95 else "",
+                }
+            )
     return cases
 
 

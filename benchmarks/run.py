@@ -58,8 +58,9 @@ def run(argv: list[str], env: dict | None = None) -> Sample:
     """Run one process to its end: wall time and its own peak resident memory."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=errors, env=env)  # fmt: skip
+        proc = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors, env=env
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -93,9 +94,7 @@ def rounds(contenders: list[Contender], repetitions: int, env: dict | None = Non
             contender.samples.append(run(contender.argv, env))
 
 
-def warmed_rounds(
-    contenders: list[Contender], repetitions: int, env: dict, warm_up: int = 1
-) -> None:
+def warmed_rounds(contenders: list[Contender], repetitions: int, env: dict, warm_up: int = 1) -> None:
     """rounds() after warm_up untimed ones (page cache, .pyc files), whose samples are dropped."""
     rounds(contenders, warm_up, env)
     for contender in contenders:
@@ -143,15 +142,16 @@ class Report:
     def add(self, row: Row) -> None:
         self.rows.append(row)
         shown = f"{row.ratio:.2f}x" if row.ratio is not None else ""
-        print(f"  {row.measure:<52} {row.value:<30} {shown:>8} {row.target:>8} {row.verdict()}",
-              flush=True)  # fmt: skip
+        print(f"  {row.measure:<52} {row.value:<30} {shown:>8} {row.target:>8} {row.verdict()}", flush=True)
 
     def markdown(self) -> str:
         lines = ["| measure | dereg | ratio | against | target | |", "|---|---|---:|---|---:|---|"]
         for row in self.rows:
             ratio = f"{row.ratio:.2f}×" if row.ratio is not None else ""
             target = row.target.replace("<=", "≤").replace("<", "<")
-            lines.append(f"| {row.measure} | {row.value} | {ratio} | {row.against} | {target} | {row.verdict()} |")
+            lines.append(
+                f"| {row.measure} | {row.value} | {ratio} | {row.against} | {target} | {row.verdict()} |"
+            )
         return "\n".join(lines)
 
     def text(self) -> str:
@@ -159,8 +159,9 @@ class Report:
         lines = [header, "-" * len(header)]
         for row in self.rows:
             ratio = f"{row.ratio:.2f}x" if row.ratio is not None else ""
-            lines.append(f"{row.measure:<52} {row.value:<30} {ratio:>8} {row.target:>8}  "
-                         f"{row.against} {row.verdict()}")  # fmt: skip
+            lines.append(
+                f"{row.measure:<52} {row.value:<30} {ratio:>8} {row.target:>8}  {row.against} {row.verdict()}"
+            )
         return "\n".join(lines)
 
 
@@ -243,15 +244,35 @@ def bench_import(report: Report, work: Path, sizes: list[int], repetitions: int)
         source = csv_file(work, rows)
         out = {name: work / f"import-{name}.db" for name in ("dereg", "floor", "shell", "utils")}
         contenders = [
-            Contender("dereg", [*dereg_command(), "--db", str(out["dereg"]), "import", "cases", str(source)],
-                      remover(out["dereg"])),
-            Contender("floor", [PYTHON, str(BENCH / "floor.py"), str(source), str(out["floor"])],
-                      remover(out["floor"])),
-            Contender("shell", ["sqlite3", "-csv", str(out["shell"]), f".import '{source}' cases"],
-                      remover(out["shell"])),
-            Contender("utils", [str(sqlite_utils), "insert", str(out["utils"]), "cases", str(source),
-                                "--csv", "--no-detect-types"], remover(out["utils"])),
-        ]  # fmt: skip
+            Contender(
+                "dereg",
+                [*dereg_command(), "--db", str(out["dereg"]), "import", "cases", str(source)],
+                remover(out["dereg"]),
+            ),
+            Contender(
+                "floor",
+                [PYTHON, str(BENCH / "floor.py"), str(source), str(out["floor"])],
+                remover(out["floor"]),
+            ),
+            Contender(
+                "shell",
+                ["sqlite3", "-csv", str(out["shell"]), f".import '{source}' cases"],
+                remover(out["shell"]),
+            ),
+            Contender(
+                "utils",
+                [
+                    str(sqlite_utils),
+                    "insert",
+                    str(out["utils"]),
+                    "cases",
+                    str(source),
+                    "--csv",
+                    "--no-detect-types",
+                ],
+                remover(out["utils"]),
+            ),
+        ]
         rounds(contenders, repetitions, bench_env())
         named = {c.name: c for c in contenders}
         by_size[rows] = named
@@ -262,31 +283,80 @@ def bench_import(report: Report, work: Path, sizes: list[int], repetitions: int)
             return f"{rows / median(c) / 1000:,.0f}k rows/s, {median(c, 'rss_mb'):.0f} MB"
 
         dereg = named["dereg"]
-        report.add(Row(f"import {label}: dereg vs Python floor", rate(dereg),
-                       paired_ratio(dereg, floor), "<= 1.3", f"floor {rate(floor)}"))
-        report.add(Row(f"import {label}: dereg vs sqlite-utils insert", rate(dereg),
-                       paired_ratio(dereg, named["utils"]), "<= 0.2", f"sqlite-utils {rate(named['utils'])}"))
+        report.add(
+            Row(
+                f"import {label}: dereg vs Python floor",
+                rate(dereg),
+                paired_ratio(dereg, floor),
+                "<= 1.3",
+                f"floor {rate(floor)}",
+            )
+        )
+        report.add(
+            Row(
+                f"import {label}: dereg vs sqlite-utils insert",
+                rate(dereg),
+                paired_ratio(dereg, named["utils"]),
+                "<= 0.2",
+                f"sqlite-utils {rate(named['utils'])}",
+            )
+        )
         # The same file again, into the database the last round filled: every row unchanged.
-        again = Contender("again", [*dereg_command(), "--db", str(out["dereg"]), "import", "cases", str(source)])
+        again = Contender(
+            "again", [*dereg_command(), "--db", str(out["dereg"]), "import", "cases", str(source)]
+        )
         rounds([again], 1, bench_env())
-        report.add(Row(f"import {label} again, all unchanged, vs floor", rate(again),
-                       again.samples[0].seconds / median(floor), "", "the floor's median"))
-        report.add(Row(f"import {label}: sqlite3 .import vs Python floor", rate(named["shell"]),
-                       paired_ratio(named["shell"], floor), "", "measured elsewhere ≈ 0.68"))
-        report.add(Row(f"import {label}: sqlite-utils vs Python floor", rate(named["utils"]),
-                       paired_ratio(named["utils"], floor), "", "measured elsewhere ≈ 6.6"))
+        report.add(
+            Row(
+                f"import {label} again, all unchanged, vs floor",
+                rate(again),
+                again.samples[0].seconds / median(floor),
+                "",
+                "the floor's median",
+            )
+        )
+        report.add(
+            Row(
+                f"import {label}: sqlite3 .import vs Python floor",
+                rate(named["shell"]),
+                paired_ratio(named["shell"], floor),
+                "",
+                "measured elsewhere ≈ 0.68",
+            )
+        )
+        report.add(
+            Row(
+                f"import {label}: sqlite-utils vs Python floor",
+                rate(named["utils"]),
+                paired_ratio(named["utils"], floor),
+                "",
+                "measured elsewhere ≈ 6.6",
+            )
+        )
         for path in out.values():
             remover(path)()
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
         growth = large / small
         a, b = by_size[large]["dereg"], by_size[small]["dereg"]
-        report.add(Row(f"import time {size_label(large)} / {size_label(small)} (linear: {growth:.0f})",
-                       f"{median(a):.2f} s / {median(b):.2f} s", median(a) / median(b),
-                       f"<= {growth * 1.1:g}", "rows grow ×" + f"{growth:g}"))  # fmt: skip
-        report.add(Row(f"import peak memory {size_label(large)} / {size_label(small)}",
-                       f"{median(a, 'rss_mb'):.0f} MB / {median(b, 'rss_mb'):.0f} MB",
-                       median(a, "rss_mb") / median(b, "rss_mb"), "<= 1.3", "flat"))  # fmt: skip
+        report.add(
+            Row(
+                f"import time {size_label(large)} / {size_label(small)} (linear: {growth:.0f})",
+                f"{median(a):.2f} s / {median(b):.2f} s",
+                median(a) / median(b),
+                f"<= {growth * 1.1:g}",
+                "rows grow ×" + f"{growth:g}",
+            )
+        )
+        report.add(
+            Row(
+                f"import peak memory {size_label(large)} / {size_label(small)}",
+                f"{median(a, 'rss_mb'):.0f} MB / {median(b, 'rss_mb'):.0f} MB",
+                median(a, "rss_mb") / median(b, "rss_mb"),
+                "<= 1.3",
+                "flat",
+            )
+        )
 
 
 def bench_query(report: Report, work: Path, sizes: list[int], repetitions: int) -> None:
@@ -300,30 +370,74 @@ def bench_query(report: Report, work: Path, sizes: list[int], repetitions: int) 
         conn.close()
         for by in BYS:
             view = f"{by}_competition"
-            dereg = Contender("dereg", [*dereg_command(), "--db", str(database), "summary", "--by", by,
-                                        "--format", "csv"])  # fmt: skip
-            shell = Contender("shell", ["sqlite3", "-csv", "-header", str(database),
-                                        f"SELECT * FROM {view} ORDER BY {ORDER[by]}"])  # fmt: skip
+            dereg = Contender(
+                "dereg", [*dereg_command(), "--db", str(database), "summary", "--by", by, "--format", "csv"]
+            )
+            shell = Contender(
+                "shell",
+                ["sqlite3", "-csv", "-header", str(database), f"SELECT * FROM {view} ORDER BY {ORDER[by]}"],
+            )
             warmed_rounds([dereg, shell], repetitions, bench_env())  # page cache warm
             target = "<= 2.5" if cases >= 1_000_000 else ""  # smaller: start-up outweighs the view
-            report.add(Row(f"summary --by {by}, {label} cases ({districts:,} districts)", f"{median(dereg):.3f} s",
-                           paired_ratio(dereg, shell), target, f"sqlite3 shell {median(shell):.3f} s"))  # fmt: skip
+            report.add(
+                Row(
+                    f"summary --by {by}, {label} cases ({districts:,} districts)",
+                    f"{median(dereg):.3f} s",
+                    paired_ratio(dereg, shell),
+                    target,
+                    f"sqlite3 shell {median(shell):.3f} s",
+                )
+            )
         # What a terminal shows by default: the same view drawn as a wrapped table (information).
         table = Contender("table", [*dereg_command(), "--db", str(database), "summary", "--by", "district"])
-        shell = Contender("shell", ["sqlite3", "-csv", "-header", str(database),
-                                    f"SELECT * FROM district_competition ORDER BY {ORDER['district']}"])  # fmt: skip
+        shell = Contender(
+            "shell",
+            [
+                "sqlite3",
+                "-csv",
+                "-header",
+                str(database),
+                f"SELECT * FROM district_competition ORDER BY {ORDER['district']}",
+            ],
+        )
         warmed_rounds([table, shell], repetitions, bench_env())
-        report.add(Row(f"summary --by district as a table, {label} cases", f"{median(table):.3f} s",
-                       paired_ratio(table, shell), "", f"sqlite3 shell {median(shell):.3f} s"))  # fmt: skip
+        report.add(
+            Row(
+                f"summary --by district as a table, {label} cases",
+                f"{median(table):.3f} s",
+                paired_ratio(table, shell),
+                "",
+                f"sqlite3 shell {median(shell):.3f} s",
+            )
+        )
         for term in SEARCH_TERMS:
-            dereg = Contender("dereg", [*dereg_command(), "--db", str(database), "case", "list",
-                                        "--search", term, "--format", "csv"])  # fmt: skip
+            dereg = Contender(
+                "dereg",
+                [
+                    *dereg_command(),
+                    "--db",
+                    str(database),
+                    "case",
+                    "list",
+                    "--search",
+                    term,
+                    "--format",
+                    "csv",
+                ],
+            )
             shell = Contender("shell", ["sqlite3", "-csv", "-header", str(database), from_dereg(term)])
             warmed_rounds([dereg, shell], repetitions, bench_env())
             target = "< 1 s" if cases >= 1_000_000 else ""
-            report.add(Row(f"case list --search '{term}', {label} cases", f"{median(dereg):.3f} s",
-                           paired_ratio(dereg, shell), target, f"sqlite3 shell scan {median(shell):.3f} s",
-                           checked=median(dereg)))  # fmt: skip
+            report.add(
+                Row(
+                    f"case list --search '{term}', {label} cases",
+                    f"{median(dereg):.3f} s",
+                    paired_ratio(dereg, shell),
+                    target,
+                    f"sqlite3 shell scan {median(shell):.3f} s",
+                    checked=median(dereg),
+                )
+            )
 
 
 def _search_sql():
@@ -333,8 +447,10 @@ def _search_sql():
 
     def sql(term: str) -> str:
         quoted = fold(term).replace("'", "''")
-        return (f"SELECT o.* FROM case_overview o JOIN cases c ON c.id = o.id "
-                f"WHERE instr(c.search, '{quoted}') > 0 ORDER BY o.id")  # fmt: skip
+        return (
+            f"SELECT o.* FROM case_overview o JOIN cases c ON c.id = o.id "
+            f"WHERE instr(c.search, '{quoted}') > 0 ORDER BY o.id"
+        )
 
     return sql
 
@@ -361,14 +477,42 @@ def bench_startup(report: Report, work: Path, repetitions: int) -> None:
     def ms(c: Contender) -> str:
         return f"{median(c) * 1000:.0f} ms, {median(c, 'rss_mb'):.0f} MB"
 
-    report.add(Row("dereg --help vs a do-nothing Typer command", ms(helps),
-                   paired_ratio(helps, typer_app), "<= 1.3", f"Typer app {ms(typer_app)}"))
-    report.add(Row(f"dereg summary ({'cases.db' if shipped.exists() else '300 cases'}) vs do-nothing Typer",
-                   ms(summary), paired_ratio(summary, typer_app), "<= 1.3", f"Typer app {ms(typer_app)}"))
-    report.add(Row("do-nothing Typer command vs python -c pass", ms(typer_app),
-                   paired_ratio(typer_app, python), "", f"python {ms(python)}; elsewhere ≈ 13"))
-    report.add(Row("dereg summary vs python -c pass", ms(summary),
-                   paired_ratio(summary, python), "", f"python {ms(python)}"))
+    report.add(
+        Row(
+            "dereg --help vs a do-nothing Typer command",
+            ms(helps),
+            paired_ratio(helps, typer_app),
+            "<= 1.3",
+            f"Typer app {ms(typer_app)}",
+        )
+    )
+    report.add(
+        Row(
+            f"dereg summary ({'cases.db' if shipped.exists() else '300 cases'}) vs do-nothing Typer",
+            ms(summary),
+            paired_ratio(summary, typer_app),
+            "<= 1.3",
+            f"Typer app {ms(typer_app)}",
+        )
+    )
+    report.add(
+        Row(
+            "do-nothing Typer command vs python -c pass",
+            ms(typer_app),
+            paired_ratio(typer_app, python),
+            "",
+            f"python {ms(python)}; elsewhere ≈ 13",
+        )
+    )
+    report.add(
+        Row(
+            "dereg summary vs python -c pass",
+            ms(summary),
+            paired_ratio(summary, python),
+            "",
+            f"python {ms(python)}",
+        )
+    )
 
 
 # --- the machine -------------------------------------------------------------------------
@@ -381,8 +525,11 @@ def machine() -> list[str]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal"))  # fmt: skip
+        memory = next(
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
         memory = f"{int(memory) / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration):
         memory = "?"
@@ -395,36 +542,55 @@ def machine() -> list[str]:
             return "absent"
 
     shell = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True, check=False)
-    commit = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-                            capture_output=True, text=True, check=False).stdout.strip()  # fmt: skip
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     shell_version = shell.stdout.split()[0] if shell.stdout else "absent"
     return [
-        (f"{platform.node()}: {platform.platform()}, {cpu}, {os.cpu_count()} CPUs, {memory} RAM, "
-         f"load {os.getloadavg()[0]:.2f} at the start"),
-        (f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version} (Python) / "
-         f"{shell_version} (shell), typer {v('typer')}, sqlite-utils {v('sqlite-utils')}, "
-         f"pydantic {v('pydantic')}, tabulate {v('tabulate')}"),
+        (
+            f"{platform.node()}: {platform.platform()}, {cpu}, {os.cpu_count()} CPUs, {memory} RAM, "
+            f"load {os.getloadavg()[0]:.2f} at the start"
+        ),
+        (
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version} (Python) / "
+            f"{shell_version} (shell), typer {v('typer')}, sqlite-utils {v('sqlite-utils')}, "
+            f"pydantic {v('pydantic')}, tabulate {v('tabulate')}"
+        ),
         f"dereg at {commit or '?'}",
-    ]  # fmt: skip
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="about a minute: import at 10k and 100k, queries at 10k and 100k, fewer rounds")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="about a minute: import at 10k and 100k, queries at 10k and 100k, fewer rounds",
+    )
     parser.add_argument("--only", default="import,query,startup", help="which measures (comma-separated)")
     parser.add_argument("--import-sizes", default=None, help="rows, e.g. 100k,1M (default)")
     parser.add_argument("--query-sizes", default=None, help="cases, e.g. 10k,100k,1M (default)")
     parser.add_argument("--import-rounds", type=int, default=None, help="default 3 (quick: 1)")
     parser.add_argument("--query-rounds", type=int, default=None, help="default 5 (quick: 3)")
     parser.add_argument("--startup-rounds", type=int, default=None, help="default 20 (quick: 10)")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "dereg-bench",
-                        help="where generated files and databases are kept between runs")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "dereg-bench",
+        help="where generated files and databases are kept between runs",
+    )
     parser.add_argument("--results", type=Path, help="also write the report here (Markdown)")
     args = parser.parse_args()
     quick = args.quick
-    import_sizes = [parse_size(s) for s in (args.import_sizes or ("10k,100k" if quick else "100k,1M")).split(",")]
-    query_sizes = [parse_size(s) for s in (args.query_sizes or ("10k,100k" if quick else "10k,100k,1M")).split(",")]
+    import_sizes = [
+        parse_size(s) for s in (args.import_sizes or ("10k,100k" if quick else "100k,1M")).split(",")
+    ]
+    query_sizes = [
+        parse_size(s) for s in (args.query_sizes or ("10k,100k" if quick else "10k,100k,1M")).split(",")
+    ]
     import_rounds = args.import_rounds or (1 if quick else 3)
     query_rounds = args.query_rounds or (3 if quick else 5)
     startup_rounds = args.startup_rounds or (10 if quick else 20)
@@ -456,7 +622,10 @@ def main() -> None:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         args.results.write_text(
             f"# Benchmark results\n\nThe latest run, {stamp}, {took:.0f} s:\n\n```sh\n{command}\n```\n\n"
-            + "\n".join(f"- {line}" for line in lines) + "\n\n" + report.markdown() + "\n\n"
+            + "\n".join(f"- {line}" for line in lines)
+            + "\n\n"
+            + report.markdown()
+            + "\n\n"
             + "".join(f"- {note}\n" for note in report.notes)
             + "\nRatios are medians over rounds of each round's own pair. README.md says how they are\n"
             + "measured, what was changed for them, and why the targets missed are missed.\n",

@@ -28,9 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 COMMANDS = [
-    *(["summary", "--by", by, "--format", fmt]
-      for by in ("district", "region", "election")
-      for fmt in ("table", "csv", "json", "markdown")),
+    *(
+        ["summary", "--by", by, "--format", fmt]
+        for by in ("district", "region", "election")
+        for fmt in ("table", "csv", "json", "markdown")
+    ),
     ["summary", "--election", "2016 maslikhat", "--format", "csv"],
     *(["case", "list", "--format", fmt] for fmt in ("table", "csv", "json")),
     ["case", "list", "--search", "қасымова", "--format", "csv"],
@@ -52,11 +54,24 @@ COMMANDS = [
 
 
 def run(tree: Path, db: Path, args: list[str]) -> tuple[int, bytes]:
-    env = {**os.environ, "PYTHONPATH": str(tree), "DEREG_DB": str(db), "DEREG_ACTOR": "compare",
-           "COLUMNS": "100", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tree),
+        "DEREG_DB": str(db),
+        "DEREG_ACTOR": "compare",
+        "COLUMNS": "100",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+    }
     env.pop("DEREG_LANG", None)
-    done = subprocess.run([sys.executable, "-m", "dereg", *args], env=env, cwd=tree,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        [sys.executable, "-m", "dereg", *args],
+        env=env,
+        cwd=tree,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
     return done.returncode, done.stdout
 
 
@@ -76,19 +91,22 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="dereg-same-") as tmp:
         work = Path(tmp)
         before = work / "before"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(before),
-                        args.rev], check=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(before), args.rev], check=True
+        )
         try:
             return compare(work, before, args.rows)
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)],
-                           check=False)
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], check=False
+            )
 
 
 def compare(work: Path, before: Path, rows: int) -> int:
     csv_file = work / "cases.csv"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen.py"), str(rows), str(csv_file)],
-                   check=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "gen.py"), str(rows), str(csv_file)], check=True
+    )
     old_db, new_db = work / "before.db", work / "after.db"
     code, out = run(before, old_db, ["import", "cases", str(csv_file)])
     if code:

@@ -28,8 +28,10 @@ from dereg import db  # noqa: E402
 from dereg.csvio.pipeline import import_cases  # noqa: E402
 from dereg.csvio.source import open_source  # noqa: E402
 
-CASE_COLUMNS = ("id, district_id, candidate, candidate_key, nominated_by, decision, decided_on, "
-                "reason, amount_minor, currency, notes, search")  # fmt: skip
+CASE_COLUMNS = (
+    "id, district_id, candidate, candidate_key, nominated_by, decision, decided_on, "
+    "reason, amount_minor, currency, notes, search"
+)
 APPEAL_COLUMNS = "case_id, instance, court, filed_on, outcome, decided_on"
 CASE_INSERT = f"INSERT INTO cases ({CASE_COLUMNS}) VALUES ({', '.join('?' * 12)})"
 APPEAL_INSERT = f"INSERT INTO appeals ({APPEAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
@@ -42,9 +44,8 @@ def rows_written(csv_path: Path, work: Path) -> tuple[list, list, list]:
     with open_source(str(csv_path)) as source:
         import_cases(conn, source, actor="benchmark")
     places = [
-        (table, conn.execute(f"SELECT * FROM {table}").fetchall())
-        for table in ("elections", "districts")
-    ]  # fmt: skip
+        (table, conn.execute(f"SELECT * FROM {table}").fetchall()) for table in ("elections", "districts")
+    ]
     cases = conn.execute(f"SELECT {CASE_COLUMNS} FROM cases ORDER BY id").fetchall()
     appeals = conn.execute(f"SELECT {APPEAL_COLUMNS} FROM appeals ORDER BY id").fetchall()
     conn.close()
@@ -70,8 +71,10 @@ def write(path: Path, places, cases, appeals, *, foreign_keys=True, covering=Tru
         conn.execute("DROP INDEX appeals_outcome")
     if not foreign_keys:
         conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("CREATE TEMP TABLE import_lines (case_id INTEGER NOT NULL, slot TEXT NOT NULL, "
-                 "line INTEGER NOT NULL, PRIMARY KEY (case_id, slot)) WITHOUT ROWID")  # fmt: skip
+    conn.execute(
+        "CREATE TEMP TABLE import_lines (case_id INTEGER NOT NULL, slot TEXT NOT NULL, "
+        "line INTEGER NOT NULL, PRIMARY KEY (case_id, slot)) WITHOUT ROWID"
+    )
     # The line table has a row per line of the file: one per appeal, one per case with none.
     appealed = {row[0] for row in appeals}
     slots = [(row[0], "") for row in cases if row[0] not in appealed]
@@ -147,26 +150,33 @@ def main() -> None:
 
         contenders: dict[str, Callable[[], float]] = {
             "floor.py (read the CSV, write a plain table)": lambda: _timed(
-                lambda: floor.load(str(args.file), str(fresh()))),
+                lambda: floor.load(str(args.file), str(fresh()))
+            ),
             "dereg's writes: cases, appeals, line table": lambda: write(fresh(), places, cases, appeals),
             "  without the line table": lambda: write(fresh(), places, cases, appeals, lines=False),
-            "  without foreign key checks": lambda: write(fresh(), places, cases, appeals,
-                                                          foreign_keys=False),
-            "  without the two covering indexes": lambda: write(fresh(), places, cases, appeals,
-                                                                covering=False),
+            "  without foreign key checks": lambda: write(
+                fresh(), places, cases, appeals, foreign_keys=False
+            ),
+            "  without the two covering indexes": lambda: write(
+                fresh(), places, cases, appeals, covering=False
+            ),
             "cases written after Python work, one thread": lambda: overlapped(
-                fresh(), places, cases, appeals, threaded=False),
-            "  the writes in a second thread": lambda: overlapped(fresh(), places, cases, appeals,
-                                                                  threaded=True),
-        }  # fmt: skip
+                fresh(), places, cases, appeals, threaded=False
+            ),
+            "  the writes in a second thread": lambda: overlapped(
+                fresh(), places, cases, appeals, threaded=True
+            ),
+        }
         times: dict[str, list[float]] = {name: [] for name in contenders}
         names = list(contenders)
         for r in range(args.rounds):
             for name in names[r % len(names) :] + names[: r % len(names)]:
                 times[name].append(contenders[name]())
     floor_s = statistics.median(times[names[0]])
-    print(f"{args.file.name}: {len(cases):,} cases and {len(appeals):,} appeals written; "
-          f"medians of {args.rounds} rounds")  # fmt: skip
+    print(
+        f"{args.file.name}: {len(cases):,} cases and {len(appeals):,} appeals written; "
+        f"medians of {args.rounds} rounds"
+    )
     for name in names:
         seconds = statistics.median(times[name])
         print(f"{name:48} {seconds:6.3f} s  {seconds / floor_s:5.2f}x the floor")

@@ -45,7 +45,9 @@ def backup(conn: sqlite3.Connection, source: Path, target: Path, *, force: bool 
         _fsync(partial)
         _install(partial, target, force)
     except OSError as exc:
-        raise DeregError(f"backup '{target}' cannot be written: {exc.strerror or exc}; no backup was written") from exc
+        raise DeregError(
+            f"backup '{target}' cannot be written: {exc.strerror or exc}; no backup was written"
+        ) from exc
     except sqlite3.Error as exc:
         raise DeregError(_describe(exc, source, target)) from exc
     finally:
@@ -99,7 +101,9 @@ def _install(partial: Path, target: Path, force: bool) -> None:
         raise Conflict(f"backup '{target}' exists: name another file, or add --force to replace it") from None
     except OSError:  # a file system without hard links (FAT, some network shares)
         if target.exists():
-            raise Conflict(f"backup '{target}' exists: name another file, or add --force to replace it") from None
+            raise Conflict(
+                f"backup '{target}' exists: name another file, or add --force to replace it"
+            ) from None
         os.replace(partial, target)
 
 

@@ -16,21 +16,38 @@ from dereg.text import fold, search_text
 from dereg.values import CASE_OUTCOMES, INSTANCES, OUTCOMES, parse_choice, parse_decision
 
 CASE_COLUMNS = (
-    "id", "election", "region", "district", "candidate", "nominated_by", "decision",
-    "decided_on", "reason", "discrepancy_amount", "currency", "appeal_outcome", "notes",
-)  # fmt: skip
+    "id",
+    "election",
+    "region",
+    "district",
+    "candidate",
+    "nominated_by",
+    "decision",
+    "decided_on",
+    "reason",
+    "discrepancy_amount",
+    "currency",
+    "appeal_outcome",
+    "notes",
+)
 APPEAL_COLUMNS = (
-    "id", "case_id", "candidate", "court", "instance", "filed_on", "outcome", "decided_on", "notes",
-)  # fmt: skip
+    "id",
+    "case_id",
+    "candidate",
+    "court",
+    "instance",
+    "filed_on",
+    "outcome",
+    "decided_on",
+    "notes",
+)
 REQUIRED_CASE_FIELDS = ("election", "region", "district", "candidate", "decision", "decided_on")
 
 
 # --- cases -------------------------------------------------------------------------------
 
 
-def parse_case(
-    conn: sqlite3.Connection, raw: dict[str, str | None], *, currency: str = "KZT"
-) -> dict:
+def parse_case(conn: sqlite3.Connection, raw: dict[str, str | None], *, currency: str = "KZT") -> dict:
     """Check and normalise the case fields present in raw (strings as typed).
 
     An amount is read in raw's currency if it has one, else in `currency`.
@@ -62,22 +79,32 @@ def add_case(conn: sqlite3.Connection, actor: str, raw: dict[str, str | None]) -
     if missing:
         raise InvalidValue(f"{missing[0]} is required", missing[0])
     values = parse_case(conn, raw)
-    district = district_id(
-        conn, values["election"], values["region"], values["district"], create=True
-    )
+    district = district_id(conn, values["election"], values["region"], values["district"], create=True)
     _refuse_duplicate(conn, district, values["candidate"])
     case = conn.execute(
         "INSERT INTO cases (district_id, candidate, candidate_key, nominated_by, decision, "
         "decided_on, reason, amount_minor, currency, notes, search) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            district, values["candidate"], fold(values["candidate"]), values.get("nominated_by"),
-            values["decision"], values["decided_on"], values.get("reason"), values.get("amount"),
-            values.get("currency") or "KZT", values.get("notes"),
-            search_text(values["candidate"], values.get("nominated_by"), values.get("reason"),
-                        values.get("notes"), values["district"]),
+            district,
+            values["candidate"],
+            fold(values["candidate"]),
+            values.get("nominated_by"),
+            values["decision"],
+            values["decided_on"],
+            values.get("reason"),
+            values.get("amount"),
+            values.get("currency") or "KZT",
+            values.get("notes"),
+            search_text(
+                values["candidate"],
+                values.get("nominated_by"),
+                values.get("reason"),
+                values.get("notes"),
+                values["district"],
+            ),
         ),
-    ).lastrowid  # fmt: skip
+    ).lastrowid
     rules.refuse(rules.touched(conn, cases=[case]))
     audit(conn, actor, "case add", "case", case, None, get_case(conn, case))
     return case
@@ -104,9 +131,7 @@ def get_case(conn: sqlite3.Connection, case: int) -> dict:
 def edit_case(conn: sqlite3.Connection, actor: str, case: int, raw: dict[str, str | None]) -> dict:
     """Change the given fields of a case; returns the case as it now stands."""
     before = get_case(conn, case)
-    current = conn.execute(
-        "SELECT currency, amount_minor FROM cases WHERE id = ?", (case,)
-    ).fetchone()
+    current = conn.execute("SELECT currency, amount_minor FROM cases WHERE id = ?", (case,)).fetchone()
     if "currency" in raw and "amount" not in raw and current[1] is not None:
         # The stored minor units mean something else in another currency: re-read the amount.
         raw = {**raw, "amount": before["discrepancy_amount"]}
@@ -240,7 +265,9 @@ def edit_appeal(conn: sqlite3.Connection, actor: str, appeal: int, raw: dict[str
             (before["case_id"], values["instance"]),
         ).fetchone()
         if clash:
-            raise Conflict(f"case {before['case_id']} already has a {values['instance']}-instance appeal (appeal {clash[0]})")
+            raise Conflict(
+                f"case {before['case_id']} already has a {values['instance']}-instance appeal (appeal {clash[0]})"
+            )
     if values:
         assignments = ", ".join(f"{column} = ?" for column in values)
         conn.execute(f"UPDATE appeals SET {assignments} WHERE id = ?", (*values.values(), appeal))

@@ -53,9 +53,7 @@ def integrity(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
 
 def foreign_keys(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     for table, rowid, parent, fkid in conn.execute("PRAGMA foreign_key_check").fetchall():
-        column = next(
-            key[3] for key in conn.execute(f'PRAGMA foreign_key_list("{table}")') if key[0] == fkid
-        )
+        column = next(key[3] for key in conn.execute(f'PRAGMA foreign_key_list("{table}")') if key[0] == fkid)
         (value,) = conn.execute(f'SELECT "{column}" FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
         if table == "cases":
             subject = _case(conn, rowid)
@@ -74,11 +72,19 @@ _ROW_RULES = (
     ("cases", "decision NOT IN ('refused', 'cancelled')", "decision", "is not refused or cancelled"),
     ("cases", "amount_minor < 0", "amount_minor", "is negative"),
     ("cases", "trim(candidate) = ''", "candidate", "is empty"),
-    ("appeals", "outcome NOT IN ('pending', 'upheld', 'reinstated', 'not_heard')", "outcome",
-     "is not pending, upheld, reinstated or not_heard"),
-    ("appeals", "instance NOT IN ('first', 'appeal', 'cassation')", "instance",
-     "is not first, appeal or cassation"),
-)  # fmt: skip
+    (
+        "appeals",
+        "outcome NOT IN ('pending', 'upheld', 'reinstated', 'not_heard')",
+        "outcome",
+        "is not pending, upheld, reinstated or not_heard",
+    ),
+    (
+        "appeals",
+        "instance NOT IN ('first', 'appeal', 'cassation')",
+        "instance",
+        "is not first, appeal or cassation",
+    ),
+)
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -104,7 +110,9 @@ def row_values(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     ).fetchall():
         for column, value in (("filed_on", filed), ("decided_on", decided)):
             if value is not None and not _is_date(value):
-                yield Problem(f"{_case(conn, case_id)}, appeal {appeal_id}", f"{column} {value!r} is not a date")
+                yield Problem(
+                    f"{_case(conn, case_id)}, appeal {appeal_id}", f"{column} {value!r} is not a date"
+                )
     for table, broken, column, message in _ROW_RULES:
         for rowid, value, case_id in conn.execute(
             f"SELECT id, {column}, {'case_id' if table == 'appeals' else 'NULL'} FROM {table} "
@@ -140,8 +148,7 @@ def amounts(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             amount = format_amount(abs(minor), code, exponent=exponent)
             yield Problem(
                 _case(conn, case_id),
-                f"amount {amount} {code} has more decimals than {code} "
-                f"allows ({allowed})",
+                f"amount {amount} {code} has more decimals than {code} allows ({allowed})",
             )
 
 
@@ -191,8 +198,10 @@ def table_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     from sqlite_utils import Database
 
     def layout(database: Database) -> dict[str, list[tuple]]:
-        return {table.name: [(c.name, c.type.upper(), bool(c.notnull), c.is_pk) for c in table.columns]
-                for table in database.tables}  # fmt: skip
+        return {
+            table.name: [(c.name, c.type.upper(), bool(c.notnull), c.is_pk) for c in table.columns]
+            for table in database.tables
+        }
 
     shipped = sqlite3.connect(":memory:")
     for statement in schema_statements():

@@ -243,7 +243,9 @@ def describe(exc: sqlite3.Error, path: str | os.PathLike) -> str:
     if name in ("SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY_CANTINIT", "SQLITE_READONLY_RECOVERY"):
         return _read_only_folder(path)  # no -wal or -shm can be made beside it
     if name == "SQLITE_READONLY_DBMOVED":
-        return f"database '{path}' was moved or deleted while in use: nothing was written; run the command again"
+        return (
+            f"database '{path}' was moved or deleted while in use: nothing was written; run the command again"
+        )
     if name.startswith("SQLITE_READONLY") or "readonly" in text:
         return (
             f"database '{path}' is read-only (the file, its folder or the disk): nothing was "
@@ -253,8 +255,7 @@ def describe(exc: sqlite3.Error, path: str | os.PathLike) -> str:
         return f"the disk holding '{path}' is full: nothing was written; free some space and retry"
     if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "malformed" in text:
         return (
-            f"database '{path}' is damaged ({text}): restore it from a backup "
-            "(README: When things go wrong)"
+            f"database '{path}' is damaged ({text}): restore it from a backup (README: When things go wrong)"
         )
     if name.startswith("SQLITE_IOERR"):
         return f"database '{path}': disk error ({text}); the change was rolled back; run 'dereg check'"

@@ -24,9 +24,7 @@ def election_id(conn: sqlite3.Connection, name: str, *, create: bool) -> int:
         known = [n for (n,) in conn.execute("SELECT name FROM elections ORDER BY name LIMIT 6")]
         hint = f"; known: {', '.join(known)}" if known else "; none is recorded yet"
         raise InvalidValue(f"unknown election {name!r}{hint}", "election")
-    return conn.execute(
-        "INSERT INTO elections (name, key) VALUES (?, ?)", (name, fold(name))
-    ).lastrowid
+    return conn.execute("INSERT INTO elections (name, key) VALUES (?, ?)", (name, fold(name))).lastrowid
 
 
 def district_id(
@@ -128,8 +126,16 @@ def unknown_district(conn: sqlite3.Connection, election: str, region: str, distr
     if district_id(conn, election, region, district, create=False) is not None:
         return None
     row = conn.execute("SELECT id FROM elections WHERE key = ?", (fold(election),)).fetchone()
-    names = [] if row is None else [n for (n,) in conn.execute(
-        "SELECT DISTINCT name FROM districts WHERE election_id = ? ORDER BY name", (row[0],))]  # fmt: skip
+    names = (
+        []
+        if row is None
+        else [
+            n
+            for (n,) in conn.execute(
+                "SELECT DISTINCT name FROM districts WHERE election_id = ? ORDER BY name", (row[0],)
+            )
+        ]
+    )
     # Numbered districts are alike by their number ('Okrug 12' and 'округ №12' share nothing
     # else; 'okrug 1' and 'okrug 7' differ in all that matters); named ones by their letters.
     number = re.findall(r"[0-9]+", district)
@@ -140,7 +146,11 @@ def unknown_district(conn: sqlite3.Connection, election: str, region: str, distr
 
 
 def find_district(
-    conn: sqlite3.Connection, ident: int | None, election: str | None, region: str | None, district: str | None
+    conn: sqlite3.Connection,
+    ident: int | None,
+    election: str | None,
+    region: str | None,
+    district: str | None,
 ) -> int:
     """A district named by its id, or by its election, region and name (all three)."""
     if ident is not None:
@@ -155,8 +165,16 @@ def find_district(
     return found
 
 
-def edit_district(conn: sqlite3.Connection, actor: str, ident: int, *, rename: str | None = None,
-                  seats=None, candidates=None, level: str | None = None) -> dict:  # fmt: skip
+def edit_district(
+    conn: sqlite3.Connection,
+    actor: str,
+    ident: int,
+    *,
+    rename: str | None = None,
+    seats=None,
+    candidates=None,
+    level: str | None = None,
+) -> dict:
     """Rename a district or change its figures; its cases follow it. Returns it as it now stands."""
     before = district_row(conn, ident)
     changes = _figures(seats, candidates, level)
@@ -170,8 +188,10 @@ def edit_district(conn: sqlite3.Connection, actor: str, ident: int, *, rename: s
             (election, region, fold(name), ident),
         ).fetchone()
         if clash:
-            raise Conflict(f"district {clash[0]} is already called {name!r} there: "
-                           f"'dereg district merge {ident} {clash[0]}' unites them")  # fmt: skip
+            raise Conflict(
+                f"district {clash[0]} is already called {name!r} there: "
+                f"'dereg district merge {ident} {clash[0]}' unites them"
+            )
         changes |= {"name": name, "key": fold(name)}
     if changes:
         assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -190,8 +210,10 @@ def delete_district(conn: sqlite3.Connection, actor: str, ident: int) -> dict:
     before = district_row(conn, ident)
     cases = conn.execute("SELECT count(*) FROM cases WHERE district_id = ?", (ident,)).fetchone()[0]
     if cases:
-        raise Conflict(f"district {ident} ({before['district']}) has {cases} case(s): move them with "
-                       f"'dereg district merge {ident} OTHER', or delete them first")  # fmt: skip
+        raise Conflict(
+            f"district {ident} ({before['district']}) has {cases} case(s): move them with "
+            f"'dereg district merge {ident} OTHER', or delete them first"
+        )
     conn.execute("DELETE FROM districts WHERE id = ?", (ident,))
     audit(conn, actor, "district delete", "district", ident, before, None)
     return before
@@ -209,22 +231,43 @@ def merge_districts(conn: sqlite3.Connection, actor: str, source: int, target: i
         (source, target),
     ).fetchone()
     if twin:
-        raise Conflict(f"candidate {twin[2]!r} has case {twin[0]} in district {source} and case {twin[1]} "
-                       f"in district {target}: settle that first")  # fmt: skip
-    moved = [case for (case,) in conn.execute("SELECT id FROM cases WHERE district_id = ? ORDER BY id", (source,))]
+        raise Conflict(
+            f"candidate {twin[2]!r} has case {twin[0]} in district {source} and case {twin[1]} "
+            f"in district {target}: settle that first"
+        )
+    moved = [
+        case for (case,) in conn.execute("SELECT id FROM cases WHERE district_id = ? ORDER BY id", (source,))
+    ]
     conn.execute("UPDATE cases SET district_id = ? WHERE district_id = ?", (target, source))
     place = ("election", "region", "district")
     for case in moved:  # each case's history shows where it went
-        audit(conn, actor, "district merge", "case", case, {k: before[k] for k in place}, {k: into[k] for k in place})
+        audit(
+            conn,
+            actor,
+            "district merge",
+            "case",
+            case,
+            {k: before[k] for k in place},
+            {k: into[k] for k in place},
+        )
     _refresh_search(conn, target)
-    filled = {k: before[k] for k in ("seats", "candidates", "level") if into[k] is None and before[k] is not None}
+    filled = {
+        k: before[k] for k in ("seats", "candidates", "level") if into[k] is None and before[k] is not None
+    }
     if filled:
         assignments = ", ".join(f"{column} = ?" for column in filled)
         conn.execute(f"UPDATE districts SET {assignments} WHERE id = ?", (*filled.values(), target))
     conn.execute("DELETE FROM districts WHERE id = ?", (source,))
     rules.refuse(rules.touched(conn, districts=[target]))
-    audit(conn, actor, "district merge", "district", source, before,
-          {**district_row(conn, target), "merged_into": target, "cases": moved})  # fmt: skip
+    audit(
+        conn,
+        actor,
+        "district merge",
+        "district",
+        source,
+        before,
+        {**district_row(conn, target), "merged_into": target, "cases": moved},
+    )
     return len(moved)
 
 
@@ -234,8 +277,9 @@ def _refresh_search(conn: sqlite3.Connection, ident: int) -> None:
     rows = conn.execute(
         "SELECT id, candidate, nominated_by, reason, notes FROM cases WHERE district_id = ?", (ident,)
     ).fetchall()
-    conn.executemany("UPDATE cases SET search = ? WHERE id = ?",
-                     [(search_text(*row[1:], name), row[0]) for row in rows])  # fmt: skip
+    conn.executemany(
+        "UPDATE cases SET search = ? WHERE id = ?", [(search_text(*row[1:], name), row[0]) for row in rows]
+    )
 
 
 def scope(
@@ -248,9 +292,7 @@ def scope(
     )
 
 
-def scope_clause(
-    conn: sqlite3.Connection, election: str | None, region: str | None
-) -> tuple[str, list]:
+def scope_clause(conn: sqlite3.Connection, election: str | None, region: str | None) -> tuple[str, list]:
     """The WHERE clause, on districts `d`, and its parameters for those filters."""
     clauses, params = ["1"], []
     columns = ("d.election_id", "d.region_id")

@@ -37,9 +37,13 @@ def find_election(conn: sqlite3.Connection, name: str) -> tuple[int, str]:
 def rename_election(conn: sqlite3.Connection, actor: str, name: str, new: str) -> str:
     ident, old = find_election(conn, name)
     new = with_field("election", required_text, new, "election")
-    clash = conn.execute("SELECT name FROM elections WHERE key = ? AND id <> ?", (fold(new), ident)).fetchone()
+    clash = conn.execute(
+        "SELECT name FROM elections WHERE key = ? AND id <> ?", (fold(new), ident)
+    ).fetchone()
     if clash:
-        raise Conflict(f"election {clash[0]!r} exists already: move its districts with 'dereg district merge'")
+        raise Conflict(
+            f"election {clash[0]!r} exists already: move its districts with 'dereg district merge'"
+        )
     conn.execute("UPDATE elections SET name = ?, key = ? WHERE id = ?", (new, fold(new), ident))
     audit(conn, actor, "election rename", "election", ident, {"name": old}, {"name": new})
     return old

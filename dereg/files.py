@@ -35,8 +35,12 @@ def open_private(path: str | os.PathLike, *, encoding: str = "utf-8", errors: st
 def refuse_database(path: str | os.PathLike, database: str | os.PathLike) -> None:
     """No file dereg writes may be the database or its -wal, -shm or -journal: not by its name,
     nor through a symbolic link, nor as a hard link to it."""
-    for name, suffix in (("the database", ""), ("the database's -wal", "-wal"),
-                         ("the database's -shm", "-shm"), ("the database's -journal", "-journal")):  # fmt: skip
+    for name, suffix in (
+        ("the database", ""),
+        ("the database's -wal", "-wal"),
+        ("the database's -shm", "-shm"),
+        ("the database's -journal", "-journal"),
+    ):
         own = Path(f"{database}{suffix}")
         if os.path.realpath(path) == os.path.realpath(own) or _same_file(path, own):
             raise DeregError(f"'{path}' is {name}: name another file to write")
@@ -51,7 +55,11 @@ def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
 
 @contextmanager
 def private_output(
-    path: str | os.PathLike, *, database: str | os.PathLike | None, encoding: str = "utf-8", errors: str = "strict"
+    path: str | os.PathLike,
+    *,
+    database: str | os.PathLike | None,
+    encoding: str = "utf-8",
+    errors: str = "strict",
 ) -> Iterator[TextIO]:
     """A private file written in full or not at all: a temporary file beside it, on disk
     before it takes the name, which it takes from a symbolic link too (the link is replaced,

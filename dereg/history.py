@@ -70,8 +70,13 @@ def case_history(conn: sqlite3.Connection, case: int) -> list[dict]:
 def as_text(entries: list[dict]) -> list[dict]:
     """Entries with before and after as JSON text, for a CSV cell."""
     return [
-        {**entry, **{side: None if entry[side] is None else json.dumps(entry[side], ensure_ascii=False)
-                     for side in ("before", "after")}}  # fmt: skip
+        {
+            **entry,
+            **{
+                side: None if entry[side] is None else json.dumps(entry[side], ensure_ascii=False)
+                for side in ("before", "after")
+            },
+        }
         for entry in entries
     ]
 

@@ -57,17 +57,11 @@ def seed(conn: sqlite3.Connection) -> None:
         sorted(CURRENCY_EXPONENTS.items()),
     )
     if not conn.execute("SELECT meta.value FROM meta WHERE key = 'redaction_secret'").fetchone():
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('redaction_secret', ?)", (os.urandom(32).hex(),)
-        )
+        conn.execute("INSERT INTO meta (key, value) VALUES ('redaction_secret', ?)", (os.urandom(32).hex(),))
     text = resources.files("dereg").joinpath("regions.csv").read_text(encoding="utf-8")
     for row in csv.DictReader(text.splitlines()):
-        conn.execute(
-            "INSERT OR IGNORE INTO regions (name, kind) VALUES (?, ?)", (row["region"], row["kind"])
-        )
-        region_id = conn.execute(
-            "SELECT id FROM regions WHERE name = ?", (row["region"],)
-        ).fetchone()[0]
+        conn.execute("INSERT OR IGNORE INTO regions (name, kind) VALUES (?, ?)", (row["region"], row["kind"]))
+        region_id = conn.execute("SELECT id FROM regions WHERE name = ?", (row["region"],)).fetchone()[0]
         for alias in [row["region"], *row["aliases"].split("|")]:
             conn.execute(
                 "INSERT OR IGNORE INTO region_aliases (key, alias, region_id) VALUES (?, ?, ?)",
@@ -126,10 +120,12 @@ def _rebuild(conn: sqlite3.Connection, table: str) -> None:
 
 # MIGRATIONS[n] turns a database of version n - 1 into version n, in place.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5, 6: _migrate_to_6,
+    2: _migrate_to_2,
+    3: _migrate_to_3,
+    4: _migrate_to_4,
+    5: _migrate_to_5,
+    6: _migrate_to_6,
 }
-
-
 
 
 def upgrade(conn: sqlite3.Connection, version: int) -> None:

@@ -89,8 +89,7 @@ def parse_amount(text: str, currency: str = "KZT", *, delimiter: str | None = No
         digits = "".join(whole)
         point = f"{digits}.{fraction}".rstrip("0").rstrip(".")
         raise InvalidValue(
-            f"amount {s!r} is ambiguous in a comma-delimited file: "
-            f"write {digits}{fraction} or {point}"
+            f"amount {s!r} is ambiguous in a comma-delimited file: write {digits}{fraction} or {point}"
         )
     if len(fraction) > exponent:
         hint = ""

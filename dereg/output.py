@@ -135,9 +135,7 @@ def _table_cell(value) -> str:
     return str(value)
 
 
-def narrow_table(
-    body: list[list], headings: list[str], *, width: int, text_columns: int, total: bool
-) -> str:
+def narrow_table(body: list[list], headings: list[str], *, width: int, text_columns: int, total: bool) -> str:
     """A table with one-space gaps whose first text_columns wrap to fit width characters.
 
     The numbers keep their full width and align right; a rule sets off a total last row.
@@ -150,8 +148,10 @@ def narrow_table(
     ]
     room = width - sum(numeric_widths) - (len(headings) - 1)
     natural = _text_widths([row[:text_columns] for row in [headings, *cells]], room)
-    rows = [[_wrap(cell, natural[i]) if i < text_columns else [cell] for i, cell in enumerate(row)]
-            for row in cells]  # fmt: skip
+    rows = [
+        [_wrap(cell, natural[i]) if i < text_columns else [cell] for i, cell in enumerate(row)]
+        for row in cells
+    ]
     header = [heading.split("\n") for heading in headings]
     widths = [max(len(line) for cell in column for line in cell) for column in zip(header, *rows)]
     rule = " ".join("-" * w for w in widths)
@@ -181,8 +181,9 @@ def _wrap(cell: str, width: int) -> list[str]:
         return [cell.strip()]  # most cells: one line, without textwrap's cost
     import textwrap
 
-    return [part.strip() for line in cell.splitlines() if line.strip()
-            for part in textwrap.wrap(line, width)] or [""]  # fmt: skip
+    return [
+        part.strip() for line in cell.splitlines() if line.strip() for part in textwrap.wrap(line, width)
+    ] or [""]
 
 
 def _text_widths(rows: list[list[str]], room: int) -> list[int]:

@@ -14,8 +14,7 @@ KINDS = ("oblast", "city")
 def resolve(conn: sqlite3.Connection, name: str) -> tuple[int, str]:
     """(id, canonical name) of the region a spelling names; unknown names suggest the nearest."""
     row = conn.execute(
-        "SELECT r.id, r.name FROM region_aliases a JOIN regions r ON r.id = a.region_id "
-        "WHERE a.key = ?",
+        "SELECT r.id, r.name FROM region_aliases a JOIN regions r ON r.id = a.region_id WHERE a.key = ?",
         (fold_region(name),),
     ).fetchone()
     if row:
@@ -59,9 +58,7 @@ def add_region(
     try:
         region_id, canonical = resolve(conn, name)
     except InvalidValue:
-        region_id = conn.execute(
-            "INSERT INTO regions (name, kind) VALUES (?, ?)", (name, kind)
-        ).lastrowid
+        region_id = conn.execute("INSERT INTO regions (name, kind) VALUES (?, ?)", (name, kind)).lastrowid
         canonical = name
         aliases = [name, *aliases]
     added = []
@@ -71,8 +68,7 @@ def add_region(
             raise InvalidValue("alias is empty")
         key = fold_region(alias)
         owner = conn.execute(
-            "SELECT r.id, r.name FROM region_aliases a JOIN regions r ON r.id = a.region_id "
-            "WHERE a.key = ?",
+            "SELECT r.id, r.name FROM region_aliases a JOIN regions r ON r.id = a.region_id WHERE a.key = ?",
             (key,),
         ).fetchone()
         if owner and owner[0] != region_id:
@@ -85,4 +81,3 @@ def add_region(
             if alias != canonical:
                 added.append(alias)
     return region_id, added
-

@@ -52,8 +52,13 @@ def refuse(problems: Iterable[Problem]) -> None:
         raise InvalidValue(str(problem) if problem.named else problem.message, problem.field)
 
 
-def touched(conn: sqlite3.Connection, *, cases: Iterable[int] = (), districts: Iterable[int] = (),
-            today: date | None = None) -> Iterator[Problem]:  # fmt: skip
+def touched(
+    conn: sqlite3.Connection,
+    *,
+    cases: Iterable[int] = (),
+    districts: Iterable[int] = (),
+    today: date | None = None,
+) -> Iterator[Problem]:
     """The problems of these cases (their appeals) and districts (their removals), as a write
     that just changed them leaves them; a case's district is checked with it."""
     today = today or date.today()
@@ -64,8 +69,10 @@ def touched(conn: sqlite3.Connection, *, cases: Iterable[int] = (), districts: I
         yield from case_dates(conn, today, f"c.id {scope}", case_ids)
         yield from appeal_dates(conn, today, f"a.case_id {scope}", case_ids)
         yield from appeal_order(conn, today, f"a.case_id {scope}", case_ids)
-        district_ids.update(d for (d,) in conn.execute(
-            f"SELECT DISTINCT district_id FROM cases c WHERE c.id {scope}", case_ids))  # fmt: skip
+        district_ids.update(
+            d
+            for (d,) in conn.execute(f"SELECT DISTINCT district_id FROM cases c WHERE c.id {scope}", case_ids)
+        )
     if district_ids:
         ids = sorted(district_ids)
         yield from removals(conn, today, f"district_id IN ({', '.join('?' * len(ids))})", ids)
@@ -126,7 +133,9 @@ def case_dates(conn: sqlite3.Connection, today: date, where: str = "1", params=(
         f"SELECT c.id, c.decided_on FROM cases c WHERE ({where}) AND c.decided_on > ? ORDER BY c.id",
         (*params, today.isoformat()),
     ).fetchall():
-        yield Problem(case_subject(conn, case_id), f"decided on {decided}, which is in the future", "decided_on")
+        yield Problem(
+            case_subject(conn, case_id), f"decided on {decided}, which is in the future", "decided_on"
+        )
 
 
 def appeal_dates(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -> Iterator[Problem]:
@@ -142,14 +151,17 @@ def appeal_dates(conn: sqlite3.Connection, today: date, where: str = "1", params
         if filed and decided and decided < filed:
             yield Problem(subject, f"decided on {decided}, before it was filed on {filed}", "decided_on")
         if filed and filed < commission:
-            yield Problem(subject, f"filed on {filed}, before the commission's decision of {commission}",
-                          "filed_on")  # fmt: skip
+            yield Problem(
+                subject, f"filed on {filed}, before the commission's decision of {commission}", "filed_on"
+            )
         elif not filed and decided and decided < commission:
-            yield Problem(subject, f"decided on {decided}, before the commission's decision of {commission}",
-                          "decided_on")  # fmt: skip
+            yield Problem(
+                subject,
+                f"decided on {decided}, before the commission's decision of {commission}",
+                "decided_on",
+            )
         if outcome == "pending" and decided:
-            yield Problem(subject, f"is pending, yet has a decision date ({decided})",
-                          "outcome")  # fmt: skip
+            yield Problem(subject, f"is pending, yet has a decision date ({decided})", "outcome")
         for column, value in (("filed", filed), ("decided", decided)):
             if value and value > now:
                 yield Problem(subject, f"{column} on {value}, which is in the future", f"{column}_on")
@@ -172,8 +184,15 @@ def appeal_order(conn: sqlite3.Connection, today: date, where: str = "1", params
                     continue
                 subject = f"{case_subject(conn, case_id)}, {appeal_subject(higher, higher_id)}"
                 if higher_filed and higher_filed < lower_decided:
-                    yield Problem(subject, f"filed on {higher_filed}, before the {lower}-instance "
-                                           f"decision of {lower_decided}", "filed_on")  # fmt: skip
+                    yield Problem(
+                        subject,
+                        f"filed on {higher_filed}, before the {lower}-instance decision of {lower_decided}",
+                        "filed_on",
+                    )
                 elif higher_decided and higher_decided < lower_decided:
-                    yield Problem(subject, f"decided on {higher_decided}, before the {lower}-instance "
-                                           f"decision of {lower_decided}", "decided_on")  # fmt: skip
+                    yield Problem(
+                        subject,
+                        f"decided on {higher_decided}, before the {lower}-instance "
+                        f"decision of {lower_decided}",
+                        "decided_on",
+                    )

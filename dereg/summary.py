@@ -8,13 +8,31 @@ from dereg.districts import scope
 from dereg.errors import InvalidValue
 
 DISTRICT_COLUMNS = (
-    "election", "region", "district", "seats", "candidates", "deregistered", "reinstated",
-    "remaining", "per_seat_before", "per_seat_after", "reduction_pct", "uncontested",
-)  # fmt: skip
+    "election",
+    "region",
+    "district",
+    "seats",
+    "candidates",
+    "deregistered",
+    "reinstated",
+    "remaining",
+    "per_seat_before",
+    "per_seat_after",
+    "reduction_pct",
+    "uncontested",
+)
 ROLLUP_COLUMNS = (
-    "districts", "seats", "candidates", "deregistered", "reinstated", "remaining",
-    "reduction_pct", "uncontested_districts", "appeals", "median_discrepancy_kzt",
-)  # fmt: skip
+    "districts",
+    "seats",
+    "candidates",
+    "deregistered",
+    "reinstated",
+    "remaining",
+    "reduction_pct",
+    "uncontested_districts",
+    "appeals",
+    "median_discrepancy_kzt",
+)
 COLUMNS = {
     "district": DISTRICT_COLUMNS,
     "region": ("election", "region", *ROLLUP_COLUMNS),
@@ -33,9 +51,11 @@ LEVELS = {
 }
 # The level of the total row, by whether an election and a region are given (NULL keys: all).
 TOTAL_LEVELS = {
-    (True, True): "region", (True, False): "election", (False, True): "region total",
+    (True, True): "region",
+    (True, False): "election",
+    (False, True): "region total",
     (False, False): "total",
-}  # fmt: skip
+}
 BOOLEAN_COLUMNS = {"uncontested"}
 DECIMALS = {"per_seat_before": 2, "per_seat_after": 2, "reduction_pct": 1}
 # Short headings (two lines where a word is long) so the district table fits 80 columns.
@@ -131,8 +151,7 @@ def with_total(
     columns = COLUMNS[by]
     # The total row in the same columns: no names, and its count of districts as `district`.
     total_columns = [
-        "NULL" if c in ("election", "region") else "districts" if c == "district" else c
-        for c in columns
+        "NULL" if c in ("election", "region") else "districts" if c == "district" else c for c in columns
     ]
     where, params = "", []
     for key, value in (("election_id", election_id), ("region_id", region_id)):

@@ -34,8 +34,7 @@ def parse_decision(text: str) -> str:
     if word in DECISIONS:
         return DECISIONS[word]
     raise InvalidValue(
-        f"decision {text!r} is not refused or cancelled (withdrawn and deregistered "
-        "count as cancelled)"
+        f"decision {text!r} is not refused or cancelled (withdrawn and deregistered count as cancelled)"
     )
 
 

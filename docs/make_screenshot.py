@@ -17,11 +17,19 @@ TARGET = ROOT / "docs" / "report.png"
 if __name__ == "__main__":
     before = TARGET.stat().st_mtime_ns if TARGET.exists() else None
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-rs", str(ROOT / "tests" / "test_report.py"),
-         "-k", "chromium"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-rs",
+            str(ROOT / "tests" / "test_report.py"),
+            "-k",
+            "chromium",
+        ],
         env={**os.environ, "DEREG_REPORT_PNG": str(TARGET)},
         cwd=ROOT,
-    )  # fmt: skip
+    )
     if result.returncode or not TARGET.exists() or TARGET.stat().st_mtime_ns == before:
         sys.exit("no screenshot made: is chromium installed?")
     print(f"{TARGET.relative_to(ROOT)}: written")

@@ -73,14 +73,42 @@ def run_in_terminal():
 
 
 NISTOLY = (
-    "case", "add", "--election", "2016 maslikhat", "--region", "North-Kazakhstan oblast",
-    "--district", "oblast maslikhat", "--candidate", "Nistoly Marina", "--decision", "refused",
-    "--decided-on", "20.03.2016", "--amount", "83", "--nominated-by", "self",
-)  # fmt: skip
+    "case",
+    "add",
+    "--election",
+    "2016 maslikhat",
+    "--region",
+    "North-Kazakhstan oblast",
+    "--district",
+    "oblast maslikhat",
+    "--candidate",
+    "Nistoly Marina",
+    "--decision",
+    "refused",
+    "--decided-on",
+    "20.03.2016",
+    "--amount",
+    "83",
+    "--nominated-by",
+    "self",
+)
 
 # A case in Almaty with the candidate's name to add: CASE + ("Name",).
-CASE = ("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--district",
-        "okrug 1", "--decision", "refused", "--decided-on", "2016-03-20", "--candidate")  # fmt: skip
+CASE = (
+    "case",
+    "add",
+    "--election",
+    "2016 maslikhat",
+    "--region",
+    "Almaty",
+    "--district",
+    "okrug 1",
+    "--decision",
+    "refused",
+    "--decided-on",
+    "2016-03-20",
+    "--candidate",
+)
 
 
 def ok(run, *args: str) -> str:

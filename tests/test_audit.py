@@ -35,8 +35,21 @@ def test_every_change_is_recorded_with_when_who_what_before_and_after(run, db_pa
     ok(run, "--actor", "aigerim", "case", "edit", "1", "--amount", "84")
     ok(run, "appeal", "add", "1", "--court", "c")
     ok(run, "appeal", "edit", "1", "--outcome", "upheld")
-    ok(run, "district", "add", "--election", "2016 maslikhat", "--region", "Almaty",
-       "--district", "okrug 1", "--seats", "1", "--candidates", "3")  # fmt: skip
+    ok(
+        run,
+        "district",
+        "add",
+        "--election",
+        "2016 maslikhat",
+        "--region",
+        "Almaty",
+        "--district",
+        "okrug 1",
+        "--seats",
+        "1",
+        "--candidates",
+        "3",
+    )
     ok(run, "region", "add", "Abai", "--alias", "Abai oblast")
     ok(run, "case", "delete", "1", "--yes")
     entries = log(db_path)
@@ -54,10 +67,14 @@ def test_every_change_is_recorded_with_when_who_what_before_and_after(run, db_pa
         assert at.utcoffset() == timedelta(0) and start <= at <= datetime.now(UTC)
     add, edit, _, appeal_edit, district, _, delete = entries
     assert add["before"] is None and json.loads(add["after"])["discrepancy_amount"] == "83.00"
-    assert (json.loads(edit["before"])["discrepancy_amount"], json.loads(edit["after"])["discrepancy_amount"]) == (
-        "83.00", "84.00")  # fmt: skip
+    assert (
+        json.loads(edit["before"])["discrepancy_amount"],
+        json.loads(edit["after"])["discrepancy_amount"],
+    ) == ("83.00", "84.00")
     assert (json.loads(appeal_edit["before"])["outcome"], json.loads(appeal_edit["after"])["outcome"]) == (
-        "pending", "upheld")  # fmt: skip
+        "pending",
+        "upheld",
+    )
     assert json.loads(district["after"])["candidates"] == 3
     deleted = json.loads(delete["before"])
     assert delete["after"] is None and deleted["candidate"] == "Nistoly Marina"
@@ -161,8 +178,10 @@ def test_history_as_json_carries_the_rows_as_objects(run):
     ok(run, "appeal", "edit", "1", "--outcome", "upheld")
     entries = json.loads(history(run, "1", "--format", "json").stdout)
     assert [(e["command"], e["entity"], e["entity_id"]) for e in entries] == [
-        ("appeal edit", "appeal", 1), ("appeal add", "appeal", 1), ("case add", "case", 1)
-    ]  # fmt: skip
+        ("appeal edit", "appeal", 1),
+        ("appeal add", "appeal", 1),
+        ("case add", "case", 1),
+    ]
     assert (entries[0]["before"]["outcome"], entries[0]["after"]["outcome"]) == ("pending", "upheld")
     assert entries[2]["before"] is None and entries[2]["after"]["candidate"] == "A"
 
@@ -182,15 +201,19 @@ def test_history_as_csv_carries_the_rows_as_json_text(run):
 def test_history_of_a_case_never_recorded_is_an_error(run):
     result = history(run, "9")
     assert (result.exit_code, result.stdout, result.stderr) == (
-        1, "", "Error: no case with id 9 has ever been recorded\n"
-    )  # fmt: skip
+        1,
+        "",
+        "Error: no case with id 9 has ever been recorded\n",
+    )
 
 
 def test_a_case_added_outside_dereg_has_an_empty_history(run, db_path):
     ok(run, *CASE, "A")
     conn = sqlite3.connect(db_path)
-    conn.execute("INSERT INTO cases (district_id, candidate, candidate_key, decision, decided_on) "
-                 "VALUES (1, 'B', 'b', 'refused', '2016-03-20')")  # fmt: skip
+    conn.execute(
+        "INSERT INTO cases (district_id, candidate, candidate_key, decision, decided_on) "
+        "VALUES (1, 'B', 'b', 'refused', '2016-03-20')"
+    )
     conn.commit()
     conn.close()
     assert (history(run, "2").exit_code, history(run, "2").stdout) == (0, "(none)\n")
@@ -204,8 +227,10 @@ def test_an_import_is_one_entry_with_the_files_hash_and_each_update_is_in_the_hi
     monkeypatch.setenv("COLUMNS", "80")
     header = "election,region,district,candidate,decision,decided_on,discrepancy_amount,appeal_court,appeal_outcome\n"
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
-    first.write_text(header + "2016 maslikhat,Almaty,okrug 1,A,refused,2016-03-20,83,city court,pending\n"
-                              "2016 maslikhat,Almaty,okrug 1,B,refused,2016-03-20,5,,\n")  # fmt: skip
+    first.write_text(
+        header + "2016 maslikhat,Almaty,okrug 1,A,refused,2016-03-20,83,city court,pending\n"
+        "2016 maslikhat,Almaty,okrug 1,B,refused,2016-03-20,5,,\n"
+    )
     second.write_text(header + "2016 maslikhat,Almaty,okrug 1,A,refused,2016-03-20,84,city court,upheld\n")
     ok(run, "import", "cases", str(first))
     ok(run, "--actor", "aigerim", "import", "cases", str(second))

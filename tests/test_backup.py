@@ -25,9 +25,13 @@ def contents(path) -> dict:
     try:
         return {
             query: conn.execute(query).fetchall()
-            for query in ("SELECT * FROM case_overview ORDER BY id", "SELECT * FROM appeals ORDER BY id",
-                          "SELECT * FROM audit_log ORDER BY id", "PRAGMA user_version")
-        }  # fmt: skip
+            for query in (
+                "SELECT * FROM case_overview ORDER BY id",
+                "SELECT * FROM appeals ORDER BY id",
+                "SELECT * FROM audit_log ORDER BY id",
+                "PRAGMA user_version",
+            )
+        }
     finally:
         conn.close()
 
@@ -57,8 +61,10 @@ def test_a_backup_is_a_private_verified_copy_of_everything(run, recorded, tmp_pa
         os.umask(old)
     size = target.stat().st_size
     assert outcome(result) == (
-        0, f"backed up '{recorded}' to '{target}': 2 cases, 1 appeals, {size} bytes; integrity ok\n", ""
-    )  # fmt: skip
+        0,
+        f"backed up '{recorded}' to '{target}': 2 cases, 1 appeals, {size} bytes; integrity ok\n",
+        "",
+    )
     assert mode(target) == 0o600
     assert contents(target) == contents(recorded)
     conn = sqlite3.connect(target)
@@ -83,10 +89,14 @@ def test_an_existing_file_is_kept_unless_force(run, recorded, tmp_path):
     target.write_text("an older backup")
     result = run("backup", str(target))
     assert outcome(result) == (
-        1, "", f"Error: backup '{target}' exists: name another file, or add --force to replace it\n"
-    )  # fmt: skip
+        1,
+        "",
+        f"Error: backup '{target}' exists: name another file, or add --force to replace it\n",
+    )
     assert target.read_text() == "an older backup"
-    assert ok(run, "backup", str(target), "--force").startswith(f"backed up '{recorded}' to '{target}': 2 cases")
+    assert ok(run, "backup", str(target), "--force").startswith(
+        f"backed up '{recorded}' to '{target}': 2 cases"
+    )
     assert contents(target) == contents(recorded)
     assert leftovers(tmp_path) == []
 
@@ -95,19 +105,25 @@ def test_a_backup_never_overwrites_the_database_itself(run, recorded):
     for extra in ((), ("--force",)):
         result = run("backup", str(recorded), *extra)
         assert outcome(result) == (
-            1, "", f"Error: '{recorded}' is the database: name another file to write\n"
-        )  # fmt: skip
+            1,
+            "",
+            f"Error: '{recorded}' is the database: name another file to write\n",
+        )
     assert ok(run, "check") == "no problems found\n"
 
 
 def test_a_folder_or_a_missing_folder_as_the_target(run, recorded, tmp_path):
     assert outcome(run("backup", str(tmp_path))) == (
-        1, "", f"Error: backup '{tmp_path}' is a folder: name a file to write\n"
-    )  # fmt: skip
+        1,
+        "",
+        f"Error: backup '{tmp_path}' is a folder: name a file to write\n",
+    )
     missing = tmp_path / "nowhere" / "b.db"
     assert outcome(run("backup", str(missing))) == (
-        1, "", f"Error: backup '{missing}': folder '{missing.parent}' does not exist\n"
-    )  # fmt: skip
+        1,
+        "",
+        f"Error: backup '{missing}': folder '{missing.parent}' does not exist\n",
+    )
 
 
 def test_backing_up_a_database_that_does_not_exist_creates_nothing(run, tmp_path):
@@ -120,17 +136,20 @@ def test_backing_up_a_database_that_does_not_exist_creates_nothing(run, tmp_path
 def test_a_damaged_database_gives_no_backup(run, recorded, tmp_path):
     conn = sqlite3.connect(recorded, isolation_level=None)
     conn.execute("PRAGMA writable_schema = ON")  # the index no longer matches its table
-    conn.execute("UPDATE sqlite_master SET sql = replace(sql, 'amount_minor', 'decided_on') "
-                 "WHERE name = 'cases_district'")  # fmt: skip
+    conn.execute(
+        "UPDATE sqlite_master SET sql = replace(sql, 'amount_minor', 'decided_on') "
+        "WHERE name = 'cases_district'"
+    )
     conn.close()
     target = tmp_path / "b.db"
     target.write_text("an older backup")
     result = run("backup", str(target), "--force")
     assert outcome(result) == (
-        1, "",
+        1,
+        "",
         "Error: the copy fails SQLite's integrity check (row 1 missing from index cases_district): "
         "the database itself is damaged; no backup was written; run 'dereg check'\n",
-    )  # fmt: skip
+    )
     assert target.read_text() == "an older backup"
     assert leftovers(tmp_path) == []
 
@@ -197,8 +216,12 @@ WRITER = textwrap.dedent(
 def test_backups_taken_while_another_process_writes_hold_whole_transactions(run, db_path, tmp_path):
     batches, batch = 60, 50
     ok(run, "init")
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db_path), str(batches), str(batch)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(db_path), str(batches), str(batch)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     seen = []
     try:
         assert writer.stdout.readline() == "0\n"  # the first batch is in

@@ -16,14 +16,40 @@ from dereg import db, migrations
 from dereg.check import Problem, check_database
 
 ELECTION = "2016 maslikhat"
-CASE_ARGS = ("case", "add", "--election", ELECTION, "--region", "Almaty", "--district", "okrug 1",
-             "--decision", "refused", "--decided-on", "2016-03-20", "--candidate")  # fmt: skip
+CASE_ARGS = (
+    "case",
+    "add",
+    "--election",
+    ELECTION,
+    "--region",
+    "Almaty",
+    "--district",
+    "okrug 1",
+    "--decision",
+    "refused",
+    "--decided-on",
+    "2016-03-20",
+    "--candidate",
+)
 
 
 def add_case(run, candidate: str, district: str = "okrug 1", **options: str) -> None:
-    args = ["case", "add", "--election", ELECTION, "--region", "Almaty", "--district", district,
-            "--candidate", candidate, "--decision", "refused",
-            "--decided-on", options.pop("decided_on", "2016-03-20")]  # fmt: skip
+    args = [
+        "case",
+        "add",
+        "--election",
+        ELECTION,
+        "--region",
+        "Almaty",
+        "--district",
+        district,
+        "--candidate",
+        candidate,
+        "--decision",
+        "refused",
+        "--decided-on",
+        options.pop("decided_on", "2016-03-20"),
+    ]
     for option, value in options.items():
         args += [f"--{option.replace('_', '-')}", value]
     result = run(*args)
@@ -52,12 +78,51 @@ def check(run) -> tuple[int, str, str]:
 def test_a_sound_database_has_no_problems(run):
     add_case(run, "Nistoly Marina", amount="83")
     add_case(run, "Тулесова Асья", amount="0,78")
-    ok(run, "district", "add", "--election", ELECTION, "--region", "Almaty", "--district",
-       "okrug 1", "--seats", "1", "--candidates", "4")  # fmt: skip
-    ok(run, "appeal", "add", "1", "--court", "Almaty city court", "--filed-on", "2016-03-22",
-       "--outcome", "reinstated", "--decided-on", "2016-03-25")  # fmt: skip
-    ok(run, "appeal", "add", "1", "--court", "Almaty appeal court", "--instance", "appeal",
-       "--filed-on", "2016-03-26", "--outcome", "reinstated", "--decided-on", "2016-03-30")  # fmt: skip
+    ok(
+        run,
+        "district",
+        "add",
+        "--election",
+        ELECTION,
+        "--region",
+        "Almaty",
+        "--district",
+        "okrug 1",
+        "--seats",
+        "1",
+        "--candidates",
+        "4",
+    )
+    ok(
+        run,
+        "appeal",
+        "add",
+        "1",
+        "--court",
+        "Almaty city court",
+        "--filed-on",
+        "2016-03-22",
+        "--outcome",
+        "reinstated",
+        "--decided-on",
+        "2016-03-25",
+    )
+    ok(
+        run,
+        "appeal",
+        "add",
+        "1",
+        "--court",
+        "Almaty appeal court",
+        "--instance",
+        "appeal",
+        "--filed-on",
+        "2016-03-26",
+        "--outcome",
+        "reinstated",
+        "--decided-on",
+        "2016-03-30",
+    )
     assert check(run) == (0, "no problems found\n", "")
 
 
@@ -66,28 +131,71 @@ def test_a_new_database_has_no_problems(run):
 
 
 def test_more_removed_than_stood_is_refused_and_found(run, db_path):
-    ok(run, "district", "add", "--election", ELECTION, "--region", "Almaty", "--district",
-       "okrug 1", "--seats", "1", "--candidates", "1")  # fmt: skip
+    ok(
+        run,
+        "district",
+        "add",
+        "--election",
+        ELECTION,
+        "--region",
+        "Almaty",
+        "--district",
+        "okrug 1",
+        "--seats",
+        "1",
+        "--candidates",
+        "1",
+    )
     add_case(run, "A")
     district = "district 'okrug 1' (2016 maslikhat, Almaty)"
     refused = run(*CASE_ARGS, "B")
     assert (refused.exit_code, refused.stderr) == (
-        1, f"Error: {district}: 2 candidates removed (2 deregistered, 0 reinstated) but only 1 stood\n"
+        1,
+        f"Error: {district}: 2 candidates removed (2 deregistered, 0 reinstated) but only 1 stood\n",
     )
-    fewer = run("district", "add", "--election", ELECTION, "--region", "Almaty", "--district", "okrug 1",
-                "--seats", "1", "--candidates", "0")  # fmt: skip
+    fewer = run(
+        "district",
+        "add",
+        "--election",
+        ELECTION,
+        "--region",
+        "Almaty",
+        "--district",
+        "okrug 1",
+        "--seats",
+        "1",
+        "--candidates",
+        "0",
+    )
     assert (fewer.exit_code, fewer.stderr) == (1, "Error: --candidates: candidates '0' must be at least 1\n")
-    raw(db_path, "INSERT INTO cases (district_id, candidate, candidate_key, decision, decided_on, search) "
-                 "VALUES (1, 'B', 'b', 'refused', '2016-03-01', 'b okrug 1')")  # fmt: skip
+    raw(
+        db_path,
+        "INSERT INTO cases (district_id, candidate, candidate_key, decision, decided_on, search) "
+        "VALUES (1, 'B', 'b', 'refused', '2016-03-01', 'b okrug 1')",
+    )
     assert check(run) == (
-        1, f"{district}: 2 candidates removed (2 deregistered, 0 reinstated) but only 1 stood\n", "1 problem found\n"
+        1,
+        f"{district}: 2 candidates removed (2 deregistered, 0 reinstated) but only 1 stood\n",
+        "1 problem found\n",
     )
 
 
 def test_an_appeal_decided_before_it_was_filed(run, db_path):
     add_case(run, "A")
-    ok(run, "appeal", "add", "1", "--court", "c", "--filed-on", "2016-03-22", "--outcome",
-       "upheld", "--decided-on", "2016-03-25")  # fmt: skip
+    ok(
+        run,
+        "appeal",
+        "add",
+        "1",
+        "--court",
+        "c",
+        "--filed-on",
+        "2016-03-22",
+        "--outcome",
+        "upheld",
+        "--decided-on",
+        "2016-03-25",
+    )
     raw(db_path, "UPDATE appeals SET decided_on = '2016-03-21'")  # dereg itself refuses this
     assert check(run) == (
         1,
@@ -100,17 +208,41 @@ def test_a_reinstatement_the_higher_court_reversed_is_a_normal_history(run):
     # The highest instance decides: the case counts as upheld, and nothing is inconsistent.
     add_case(run, "A")
     ok(run, "appeal", "add", "1", "--court", "c", "--outcome", "reinstated", "--decided-on", "2016-03-25")
-    ok(run, "appeal", "add", "1", "--court", "c2", "--instance", "appeal", "--outcome", "upheld",
-       "--decided-on", "2016-04-02")  # fmt: skip
+    ok(
+        run,
+        "appeal",
+        "add",
+        "1",
+        "--court",
+        "c2",
+        "--instance",
+        "appeal",
+        "--outcome",
+        "upheld",
+        "--decided-on",
+        "2016-04-02",
+    )
     assert check(run) == (0, "no problems found\n", "")
-    assert run("case", "show", "1", "--format", "json").stdout.count("\"appeal_outcome\": \"upheld\"") == 1
+    assert run("case", "show", "1", "--format", "json").stdout.count('"appeal_outcome": "upheld"') == 1
 
 
 def test_upheld_then_reinstated_on_appeal_is_normal(run):
     add_case(run, "A")
     ok(run, "appeal", "add", "1", "--court", "c", "--outcome", "upheld", "--decided-on", "2016-03-25")
-    ok(run, "appeal", "add", "1", "--court", "c2", "--instance", "appeal", "--outcome",
-       "reinstated", "--decided-on", "2016-04-02")  # fmt: skip
+    ok(
+        run,
+        "appeal",
+        "add",
+        "1",
+        "--court",
+        "c2",
+        "--instance",
+        "appeal",
+        "--outcome",
+        "reinstated",
+        "--decided-on",
+        "2016-04-02",
+    )
     assert check(run) == (0, "no problems found\n", "")
 
 
@@ -118,9 +250,12 @@ def test_an_amount_with_more_decimals_than_its_currency_allows(run, db_path):
     add_case(run, "A", amount="0.78")
     add_case(run, "B", amount="5")
     # The tool refuses 0.785 KZT; a hand edit can record KZT with three decimals and 785 tiyn/10.
-    raw(db_path, "UPDATE currencies SET exponent = 3 WHERE code = 'KZT'",
+    raw(
+        db_path,
+        "UPDATE currencies SET exponent = 3 WHERE code = 'KZT'",
         "UPDATE cases SET amount_minor = 785 WHERE id = 1",
-        "UPDATE cases SET amount_minor = 5000 WHERE id = 2")  # fmt: skip
+        "UPDATE cases SET amount_minor = 5000 WHERE id = 2",
+    )
     assert check(run) == (
         1,
         "currency KZT: is recorded with 3 decimals, but ISO 4217 gives it 2: its amounts read wrongly\n"
@@ -144,8 +279,11 @@ def test_broken_foreign_keys_name_the_row(run, db_path):
 def test_values_the_schema_forbids_are_named_row_by_row(run, db_path):
     add_case(run, "A", amount="83")
     ok(run, "appeal", "add", "1", "--court", "c")
-    raw(db_path, "UPDATE cases SET decided_on = '2016-02-31', amount_minor = -5",
-        "UPDATE appeals SET outcome = 'won'")  # fmt: skip
+    raw(
+        db_path,
+        "UPDATE cases SET decided_on = '2016-02-31', amount_minor = -5",
+        "UPDATE appeals SET outcome = 'won'",
+    )
     code, out, err = check(run)
     assert (code, err) == (1, "5 problems found\n")
     assert out == (
@@ -160,30 +298,57 @@ def test_values_the_schema_forbids_are_named_row_by_row(run, db_path):
 def test_appeal_dates_against_the_decision_and_the_lower_instance(run, db_path):
     add_case(run, "A", decided_on="2016-03-20")
     for args, error in (
-        (("--filed-on", "2016-03-01"), "--filed-on: filed on 2016-03-01, before the commission's decision of 2016-03-20"),
-        (("--outcome", "pending", "--decided-on", "2016-04-10"),
-         "--outcome: is pending, yet has a decision date (2016-04-10)"),
-        (("--filed-on", "2016-03-22", "--decided-on", "2016-03-21", "--outcome", "upheld"),
-         "--decided-on: decided on 2016-03-21, before it was filed on 2016-03-22"),
-    ):  # fmt: skip
+        (
+            ("--filed-on", "2016-03-01"),
+            "--filed-on: filed on 2016-03-01, before the commission's decision of 2016-03-20",
+        ),
+        (
+            ("--outcome", "pending", "--decided-on", "2016-04-10"),
+            "--outcome: is pending, yet has a decision date (2016-04-10)",
+        ),
+        (
+            ("--filed-on", "2016-03-22", "--decided-on", "2016-03-21", "--outcome", "upheld"),
+            "--decided-on: decided on 2016-03-21, before it was filed on 2016-03-22",
+        ),
+    ):
         refused = run("appeal", "add", "1", "--court", "c", *args)
         assert (refused.exit_code, refused.stderr) == (1, f"Error: {error}\n")
-    ok(run, "appeal", "add", "1", "--court", "c", "--filed-on", "2016-03-21", "--outcome",
-       "upheld", "--decided-on", "2016-03-25")  # fmt: skip
+    ok(
+        run,
+        "appeal",
+        "add",
+        "1",
+        "--court",
+        "c",
+        "--filed-on",
+        "2016-03-21",
+        "--outcome",
+        "upheld",
+        "--decided-on",
+        "2016-03-25",
+    )
     refused = run("appeal", "add", "1", "--court", "c2", "--instance", "appeal", "--filed-on", "2016-03-24")
     assert (refused.exit_code, refused.stderr) == (
-        1, "Error: --filed-on: filed on 2016-03-24, before the first-instance decision of 2016-03-25\n"
+        1,
+        "Error: --filed-on: filed on 2016-03-24, before the first-instance decision of 2016-03-25\n",
     )
     refused = run("case", "edit", "1", "--decided-on", "2016-03-22")
     assert (refused.exit_code, refused.stderr) == (
-        1, "Error: --filed-on: filed on 2016-03-21, before the commission's decision of 2016-03-22\n"
+        1,
+        "Error: --filed-on: filed on 2016-03-21, before the commission's decision of 2016-03-22\n",
     )
     assert check(run) == (0, "no problems found\n", "")
     raw(db_path, "UPDATE appeals SET filed_on = '2016-03-01'")
-    raw(db_path, "INSERT INTO appeals (case_id, court, instance, filed_on, outcome) "
-                 "VALUES (1, 'c2', 'appeal', '2016-03-24', 'upheld')")  # fmt: skip
-    raw(db_path, "INSERT INTO appeals (case_id, court, instance, outcome, decided_on) "
-                 "VALUES (1, 'c3', 'cassation', 'pending', '2016-04-10')")  # fmt: skip
+    raw(
+        db_path,
+        "INSERT INTO appeals (case_id, court, instance, filed_on, outcome) "
+        "VALUES (1, 'c2', 'appeal', '2016-03-24', 'upheld')",
+    )
+    raw(
+        db_path,
+        "INSERT INTO appeals (case_id, court, instance, outcome, decided_on) "
+        "VALUES (1, 'c3', 'cassation', 'pending', '2016-04-10')",
+    )
     assert check(run) == (
         1,
         "case 1 (A), first-instance appeal 1: filed on 2016-03-01, before the commission's "
@@ -197,10 +362,16 @@ def test_appeal_dates_against_the_decision_and_the_lower_instance(run, db_path):
 
 def test_dates_in_the_future_are_typos(run, db_path):
     refused = run(*CASE_ARGS, "A", "--decided-on", "20.03.2061")  # the last --decided-on counts
-    assert (refused.exit_code, refused.stderr) == (1, "Error: --decided-on: decided on 2061-03-20, which is in the future\n")
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        "Error: --decided-on: decided on 2061-03-20, which is in the future\n",
+    )
     add_case(run, "A")
     refused = run("appeal", "add", "1", "--court", "c", "--filed-on", "2061-03-22")
-    assert (refused.exit_code, refused.stderr) == (1, "Error: --filed-on: filed on 2061-03-22, which is in the future\n")
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        "Error: --filed-on: filed on 2061-03-22, which is in the future\n",
+    )
     raw(db_path, "UPDATE cases SET decided_on = '2061-03-20'")
     raw(db_path, "INSERT INTO appeals (case_id, court, filed_on) VALUES (1, 'c', '2061-03-22')")
     assert check(run) == (
@@ -252,8 +423,10 @@ def test_an_index_out_of_step_with_its_table_fails_the_integrity_check(run, db_p
     # Re-point the index at another column behind SQLite's back: its entries no longer match.
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("PRAGMA writable_schema = ON")
-    conn.execute("UPDATE sqlite_master SET sql = replace(sql, 'amount_minor', 'decided_on') "
-                 "WHERE name = 'cases_district'")  # fmt: skip
+    conn.execute(
+        "UPDATE sqlite_master SET sql = replace(sql, 'amount_minor', 'decided_on') "
+        "WHERE name = 'cases_district'"
+    )
     conn.close()
     code, out, err = check(run)
     assert (code, err) == (1, "3 problems found\n")
@@ -291,7 +464,9 @@ def test_a_damaged_file_is_reported_without_a_traceback(run, db_path):
         assert err.startswith("Error: database '") and err.count("\n") == 1
         # SQLite's own words vary with the page hit ("disk image is malformed", "malformed
         # database schema"); dereg's line around them does not.
-        assert " is damaged (" in err and err.endswith("): restore it from a backup (README: When things go wrong)\n")
+        assert " is damaged (" in err and err.endswith(
+            "): restore it from a backup (README: When things go wrong)\n"
+        )
     assert "Traceback" not in out + err
 
 
@@ -300,8 +475,18 @@ def test_check_database_returns_problems_and_never_prints(db_path, capsys):
     with db.transaction(conn):
         from dereg.cases import add_case as add
 
-        add(conn, "tester", {"election": ELECTION, "region": "Almaty", "district": "okrug 1",
-                             "candidate": "A", "decision": "refused", "decided_on": "2016-03-20"})  # fmt: skip
+        add(
+            conn,
+            "tester",
+            {
+                "election": ELECTION,
+                "region": "Almaty",
+                "district": "okrug 1",
+                "candidate": "A",
+                "decision": "refused",
+                "decided_on": "2016-03-20",
+            },
+        )
     assert check_database(conn, today=date(2016, 3, 21)) == []
     assert check_database(conn, today=date(2016, 3, 19)) == [
         Problem("case 1 (A)", "decided on 2016-03-20, which is in the future")

@@ -15,9 +15,16 @@ def dump(db_path) -> list:
     try:
         return [
             (table, conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall())
-            for table in ("elections", "districts", "cases", "appeals", "regions",
-                          "region_aliases", "audit_log")
-        ]  # fmt: skip
+            for table in (
+                "elections",
+                "districts",
+                "cases",
+                "appeals",
+                "regions",
+                "region_aliases",
+                "audit_log",
+            )
+        ]
     finally:
         conn.close()
 
@@ -33,19 +40,46 @@ def test_case_add_prints_the_new_id_and_normalises_every_value(run):
     assert (result.exit_code, result.stdout, result.stderr) == (0, "1\n", "")
     case = case_json(run, 1)
     assert case == {
-        "id": 1, "election": "2016 maslikhat", "region": "North Kazakhstan",
-        "district": "oblast maslikhat", "candidate": "Nistoly Marina", "nominated_by": "self",
-        "decision": "refused", "decided_on": "2016-03-20", "reason": None,
-        "discrepancy_amount": "83.00", "currency": "KZT", "appeal_outcome": "not_filed",
-        "notes": None, "appeals": [],
-    }  # fmt: skip
+        "id": 1,
+        "election": "2016 maslikhat",
+        "region": "North Kazakhstan",
+        "district": "oblast maslikhat",
+        "candidate": "Nistoly Marina",
+        "nominated_by": "self",
+        "decision": "refused",
+        "decided_on": "2016-03-20",
+        "reason": None,
+        "discrepancy_amount": "83.00",
+        "currency": "KZT",
+        "appeal_outcome": "not_filed",
+        "notes": None,
+        "appeals": [],
+    }
 
 
 def test_kazakh_names_keep_every_letter_and_search_folds_cyrillic_case(run):
     name = "Қасымова Әсел Ұлықбекқызы"
-    assert run("case", "add", "--election", "2016 маслихат", "--region", "СКО", "--district",
-               "№ 7", "--candidate", name, "--decision", "Withdrawn", "--decided-on",
-               "2016-02-29", "--amount", "0,78").exit_code == 0  # fmt: skip
+    assert (
+        run(
+            "case",
+            "add",
+            "--election",
+            "2016 маслихат",
+            "--region",
+            "СКО",
+            "--district",
+            "№ 7",
+            "--candidate",
+            name,
+            "--decision",
+            "Withdrawn",
+            "--decided-on",
+            "2016-02-29",
+            "--amount",
+            "0,78",
+        ).exit_code
+        == 0
+    )
     assert run(*NISTOLY).exit_code == 0
     listed = json.loads(run("case", "list", "--search", "ҚАСЫМОВА", "-f", "json").stdout)
     assert [(case["candidate"], case["decision"], case["region"]) for case in listed] == [
@@ -58,11 +92,17 @@ def test_kazakh_names_keep_every_letter_and_search_folds_cyrillic_case(run):
 @pytest.mark.parametrize(
     ("spelling", "region"),
     [
-        ("NKO", "North Kazakhstan"), ("СКО", "North Kazakhstan"), ("north  kazakhstan", "North Kazakhstan"),
-        ("SKO", "South Kazakhstan"), ("ЮКО", "South Kazakhstan"), ("Almaty", "Almaty"),
-        ("Almaty oblast", "Almaty oblast"), ("алматы", "Almaty"), ("East-Kazakhstan  Oblast", "East Kazakhstan"),
+        ("NKO", "North Kazakhstan"),
+        ("СКО", "North Kazakhstan"),
+        ("north  kazakhstan", "North Kazakhstan"),
+        ("SKO", "South Kazakhstan"),
+        ("ЮКО", "South Kazakhstan"),
+        ("Almaty", "Almaty"),
+        ("Almaty oblast", "Almaty oblast"),
+        ("алматы", "Almaty"),
+        ("East-Kazakhstan  Oblast", "East Kazakhstan"),
     ],
-)  # fmt: skip
+)
 def test_region_spellings_name_one_region(run, spelling, region):
     args = [*NISTOLY]
     args[args.index("--region") + 1] = spelling
@@ -89,12 +129,20 @@ def test_the_same_candidate_twice_is_a_conflict_and_writes_nothing(run, db_path)
         ("--amount", "-83", "Error: --amount: "),
         ("--decided-on", "31.02.2016", "Error: --decided-on: date '31.02.2016' is not a real date"),
         ("--decision", "rejected", "Error: --decision: decision 'rejected' is not refused or cancelled"),
-        ("--region", "Nort Kazakstan", "Error: --region: unknown region 'Nort Kazakstan'; did you mean North Kazakhstan"),
+        (
+            "--region",
+            "Nort Kazakstan",
+            "Error: --region: unknown region 'Nort Kazakstan'; did you mean North Kazakhstan",
+        ),
         ("--currency", "TENGE", "Error: --currency: currency 'TENGE' is not an ISO 4217 code"),
         ("--candidate", "  ", "Error: --candidate: candidate is required"),
-        ("--candidate", "Nis\x00toly", "Error: --candidate: candidate 'Nis\\x00toly' holds a control character"),
+        (
+            "--candidate",
+            "Nis\x00toly",
+            "Error: --candidate: candidate 'Nis\\x00toly' holds a control character",
+        ),
     ],
-)  # fmt: skip
+)
 def test_every_bad_value_is_one_line_exit_1_and_nothing_written(run, db_path, option, value, message):
     run("init")
     before = dump(db_path)
@@ -115,19 +163,48 @@ def test_missing_options_without_a_terminal_are_a_usage_error(run, db_path):
     result = run("case", "add", "--election", "2016", "--candidate", "X", "--no-input")
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: missing option(s) --region, --district, --decision, --decided-on "
-        "(no terminal to ask in)\n"
+        "Error: missing option(s) --region, --district, --decision, --decided-on (no terminal to ask in)\n"
     )
 
 
 def test_case_list_filters(run):
     run(*NISTOLY)
-    run("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--district",
-        "city maslikhat", "--candidate", "Tulesova Asya", "--decision", "cancelled",
-        "--decided-on", "2016-03-20", "--amount", "0.78")  # fmt: skip
-    run("case", "add", "--election", "2016 maslikhat", "--region", "EKO", "--district",
-        "Semei city maslikhat", "--candidate", "Yersyn Kidiyarov", "--decision", "cancelled",
-        "--decided-on", "2016-03-20", "--amount", "500")  # fmt: skip
+    run(
+        "case",
+        "add",
+        "--election",
+        "2016 maslikhat",
+        "--region",
+        "Almaty",
+        "--district",
+        "city maslikhat",
+        "--candidate",
+        "Tulesova Asya",
+        "--decision",
+        "cancelled",
+        "--decided-on",
+        "2016-03-20",
+        "--amount",
+        "0.78",
+    )
+    run(
+        "case",
+        "add",
+        "--election",
+        "2016 maslikhat",
+        "--region",
+        "EKO",
+        "--district",
+        "Semei city maslikhat",
+        "--candidate",
+        "Yersyn Kidiyarov",
+        "--decision",
+        "cancelled",
+        "--decided-on",
+        "2016-03-20",
+        "--amount",
+        "500",
+    )
     run("appeal", "add", "1", "--court", "oblast court", "--outcome", "upheld")
     run("appeal", "add", "3", "--court", "Semei court", "--outcome", "not_heard")
 
@@ -167,8 +244,9 @@ def test_case_list_csv_and_table(run):
 
 def test_case_edit_changes_fields_moves_districts_and_keeps_the_key_unique(run, db_path):
     run(*NISTOLY)
-    result = run("case", "edit", "1", "--amount", "83,50", "--notes", "child-benefit accounts",
-                 "--format", "json")  # fmt: skip
+    result = run(
+        "case", "edit", "1", "--amount", "83,50", "--notes", "child-benefit accounts", "--format", "json"
+    )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["discrepancy_amount"] == "83.50"
     assert case_json(run, 1)["notes"] == "child-benefit accounts"
@@ -182,12 +260,27 @@ def test_case_edit_changes_fields_moves_districts_and_keeps_the_key_unique(run, 
     )
     assert run("case", "edit", "1", "--district", "No 5").exit_code == 0
     assert case_json(run, 1)["district"] == "No 5"
-    run("case", "add", "--election", "2016 maslikhat", "--region", "NKO", "--district", "No 6",
-        "--candidate", "Other", "--decision", "refused", "--decided-on", "2016-03-01")  # fmt: skip
+    run(
+        "case",
+        "add",
+        "--election",
+        "2016 maslikhat",
+        "--region",
+        "NKO",
+        "--district",
+        "No 6",
+        "--candidate",
+        "Other",
+        "--decision",
+        "refused",
+        "--decided-on",
+        "2016-03-01",
+    )
     before = dump(db_path)
     clash = run("case", "edit", "2", "--district", "no  5", "--candidate", "nistoly marina")
     assert (clash.exit_code, clash.stderr) == (
-        1, "Error: candidate 'nistoly marina' already has case 1 in this district\n"
+        1,
+        "Error: candidate 'nistoly marina' already has case 1 in this district\n",
     )
     assert dump(db_path) == before
     assert run("case", "edit", "1").exit_code == 2
@@ -208,28 +301,70 @@ def test_case_delete_needs_yes_and_takes_the_appeals(run, db_path):
 
 def test_appeals_set_the_case_outcome_by_the_highest_instance(run):
     run(*NISTOLY)
-    assert run("appeal", "add", "1", "--court", "SKO court", "--filed-on", "25.03.2016",
-               "--outcome", "upheld", "--decided-on", "2016-04-01").stdout == "1\n"  # fmt: skip
+    assert (
+        run(
+            "appeal",
+            "add",
+            "1",
+            "--court",
+            "SKO court",
+            "--filed-on",
+            "25.03.2016",
+            "--outcome",
+            "upheld",
+            "--decided-on",
+            "2016-04-01",
+        ).stdout
+        == "1\n"
+    )
     assert case_json(run, 1)["appeal_outcome"] == "upheld"
-    assert run("appeal", "add", "1", "--court", "Supreme Court", "--instance", "cassation",
-               "--outcome", "reinstated").stdout == "2\n"  # fmt: skip
-    assert run("appeal", "add", "1", "--court", "oblast court", "--instance", "appeal",
-               "--outcome", "upheld").stdout == "3\n"  # fmt: skip
+    assert (
+        run(
+            "appeal",
+            "add",
+            "1",
+            "--court",
+            "Supreme Court",
+            "--instance",
+            "cassation",
+            "--outcome",
+            "reinstated",
+        ).stdout
+        == "2\n"
+    )
+    assert (
+        run(
+            "appeal", "add", "1", "--court", "oblast court", "--instance", "appeal", "--outcome", "upheld"
+        ).stdout
+        == "3\n"
+    )
     assert case_json(run, 1)["appeal_outcome"] == "reinstated"
     duplicate = run("appeal", "add", "1", "--court", "again")
     assert duplicate.exit_code == 1
     assert duplicate.stderr == (
-        "Error: case 1 already has a first-instance appeal (appeal 1); "
-        "change it with 'dereg appeal edit 1'\n"
+        "Error: case 1 already has a first-instance appeal (appeal 1); change it with 'dereg appeal edit 1'\n"
     )
     assert run("appeal", "edit", "2", "--outcome", "pending").exit_code == 0
     assert case_json(run, 1)["appeal_outcome"] == "pending"
     listed = json.loads(run("appeal", "list", "1", "-f", "json").stdout)
     assert [(a["instance"], a["outcome"]) for a in listed] == [
-        ("first", "upheld"), ("appeal", "upheld"), ("cassation", "pending"),
+        ("first", "upheld"),
+        ("appeal", "upheld"),
+        ("cassation", "pending"),
     ]
-    backwards = run("appeal", "add", "1", "--court", "x", "--instance", "first",
-                    "--filed-on", "2016-04-02", "--decided-on", "2016-04-01")  # fmt: skip
+    backwards = run(
+        "appeal",
+        "add",
+        "1",
+        "--court",
+        "x",
+        "--instance",
+        "first",
+        "--filed-on",
+        "2016-04-02",
+        "--decided-on",
+        "2016-04-01",
+    )
     assert backwards.exit_code == 1
     assert run("appeal", "add", "7", "--court", "x").stderr == "Error: no case with id 7\n"
     assert run("appeal", "add", "1", "--court", "x", "--outcome", "won").stderr.startswith(
@@ -240,23 +375,68 @@ def test_appeals_set_the_case_outcome_by_the_highest_instance(run):
 def test_district_add_creates_then_updates_and_cases_create_unknown_districts(run):
     run(*NISTOLY)
     listed = json.loads(run("district", "list", "-f", "json").stdout)
-    assert listed == [{"id": 1, "election": "2016 maslikhat", "region": "North Kazakhstan",
-                       "district": "oblast maslikhat", "seats": None, "candidates": None,
-                       "level": None}]  # fmt: skip
-    result = run("district", "add", "--election", "2016 Maslikhat", "--region", "СКО",
-                 "--district", "Oblast Maslikhat", "--seats", "1", "--candidates", "4",
-                 "--level", "oblast")  # fmt: skip
+    assert listed == [
+        {
+            "id": 1,
+            "election": "2016 maslikhat",
+            "region": "North Kazakhstan",
+            "district": "oblast maslikhat",
+            "seats": None,
+            "candidates": None,
+            "level": None,
+        }
+    ]
+    result = run(
+        "district",
+        "add",
+        "--election",
+        "2016 Maslikhat",
+        "--region",
+        "СКО",
+        "--district",
+        "Oblast Maslikhat",
+        "--seats",
+        "1",
+        "--candidates",
+        "4",
+        "--level",
+        "oblast",
+    )
     assert (result.exit_code, result.stdout) == (0, "district 1: saved\n")
     assert json.loads(run("district", "list", "-f", "json").stdout)[0] | {} == {
-        "id": 1, "election": "2016 maslikhat", "region": "North Kazakhstan", "district": "oblast maslikhat",
-        "seats": 1, "candidates": 4, "level": "oblast",
-    }  # fmt: skip
-    assert run("district", "add", "--election", "2016 maslikhat", "--region", "NKO", "--district",
-               "oblast maslikhat", "--seats", "1").stdout == "district 1: unchanged\n"  # fmt: skip
-    assert run("district", "add", "--election", "e", "--region", "NKO", "--district", "d",
-               "--seats", "0").stderr == "Error: --seats: seats '0' must be at least 1\n"  # fmt: skip
-    assert run("district", "add", "--election", "e", "--region", "NKO", "--district", "d",
-               "--seats", "two").stderr == "Error: --seats: seats 'two' is not a whole number\n"  # fmt: skip
+        "id": 1,
+        "election": "2016 maslikhat",
+        "region": "North Kazakhstan",
+        "district": "oblast maslikhat",
+        "seats": 1,
+        "candidates": 4,
+        "level": "oblast",
+    }
+    assert (
+        run(
+            "district",
+            "add",
+            "--election",
+            "2016 maslikhat",
+            "--region",
+            "NKO",
+            "--district",
+            "oblast maslikhat",
+            "--seats",
+            "1",
+        ).stdout
+        == "district 1: unchanged\n"
+    )
+    assert (
+        run("district", "add", "--election", "e", "--region", "NKO", "--district", "d", "--seats", "0").stderr
+        == "Error: --seats: seats '0' must be at least 1\n"
+    )
+    assert (
+        run(
+            "district", "add", "--election", "e", "--region", "NKO", "--district", "d", "--seats", "two"
+        ).stderr
+        == "Error: --seats: seats 'two' is not a whole number\n"
+    )
     assert run("district", "list", "--region", "Almaty", "-f", "json").stdout == "[]\n"
 
 
@@ -269,7 +449,8 @@ def test_region_add_extends_the_table(run):
     assert case_json(run, 1)["region"] == "Abai"
     clash = run("region", "add", "Abai", "--alias", "SKO")
     assert (clash.exit_code, clash.stderr) == (
-        1, "Error: alias 'SKO' already names region 'South Kazakhstan'\n"
+        1,
+        "Error: alias 'SKO' already names region 'South Kazakhstan'\n",
     )
     listed = json.loads(run("region", "list", "-f", "json").stdout)
     assert len(listed) == 17
@@ -283,9 +464,11 @@ def test_case_history_shows_every_change_newest_first_even_after_delete(run):
     run("case", "delete", "1", "--yes")
     history = json.loads(run("case", "history", "1", "-f", "json").stdout)
     assert [(h["command"], h["actor"]) for h in history] == [
-        ("case delete", "tester"), ("appeal add", "tester"), ("case edit", "aigerim"),
+        ("case delete", "tester"),
+        ("appeal add", "tester"),
+        ("case edit", "aigerim"),
         ("case add", "tester"),
-    ]  # fmt: skip
+    ]
     assert history[2]["before"]["discrepancy_amount"] == "83.00"
     assert history[2]["after"]["discrepancy_amount"] == "84.00"
 
@@ -306,32 +489,63 @@ def test_a_reader_that_stops_early_gets_no_error_message(tmp_path):
 
     db.connect(tmp_path / "p.db").close()
     command = f"'{sys.executable}' -m dereg --db '{tmp_path / 'p.db'}' region list | true"
-    result = subprocess.run(["bash", "-c", f"set -o pipefail; {command}"], capture_output=True,
-                            text=True)  # fmt: skip
+    result = subprocess.run(["bash", "-c", f"set -o pipefail; {command}"], capture_output=True, text=True)
     assert result.stderr == ""
     assert result.returncode in (0, 141)  # 141 when the pipe broke before dereg was done
 
 
 def test_invisible_characters_never_split_one_person(run):
-    base = ("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--district",
-            "okrug\u200b 1", "--decision", "refused", "--decided-on", "2016-03-01", "--candidate")  # fmt: skip
+    base = (
+        "case",
+        "add",
+        "--election",
+        "2016 maslikhat",
+        "--region",
+        "Almaty",
+        "--district",
+        "okrug\u200b 1",
+        "--decision",
+        "refused",
+        "--decided-on",
+        "2016-03-01",
+        "--candidate",
+    )
     assert run(*base, "Иван\u200bов\u200f").stdout == "1\n"
     twin = run(*base, "Иванов")
-    assert (twin.exit_code, twin.stderr) == (1, "Error: candidate 'Иванов' already has case 1 in this district\n")
+    assert (twin.exit_code, twin.stderr) == (
+        1,
+        "Error: candidate 'Иванов' already has case 1 in this district\n",
+    )
     assert run("case", "show", "1", "--format", "json").stdout.count('"candidate": "Иванов"') == 1
     nothing = run(*base, "\u200b\u200b")
     assert (nothing.exit_code, nothing.stderr) == (1, "Error: --candidate: candidate is empty\n")
     dots = run(*base, "...")
-    assert (dots.exit_code, dots.stderr) == (1, "Error: --candidate: candidate '...' has no letter or digit\n")
+    assert (dots.exit_code, dots.stderr) == (
+        1,
+        "Error: --candidate: candidate '...' has no letter or digit\n",
+    )
 
 
 def test_a_district_like_a_recorded_one_is_named_and_in_a_terminal_asked(run, run_in_terminal):
-    base = ("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--decision", "refused",
-            "--decided-on", "2016-03-01", "--candidate")  # fmt: skip
+    base = (
+        "case",
+        "add",
+        "--election",
+        "2016 maslikhat",
+        "--region",
+        "Almaty",
+        "--decision",
+        "refused",
+        "--decided-on",
+        "2016-03-01",
+        "--candidate",
+    )
     assert run(*base, "A", "--district", "округ 12").stdout == "1\n"
     piped = run(*base, "B", "--district", "Okrug 12")
     assert (piped.exit_code, piped.stdout, piped.stderr) == (
-        0, "2\n", "new district 'Okrug 12' in 2016 maslikhat; recorded names like it: 'округ 12'\n"
+        0,
+        "2\n",
+        "new district 'Okrug 12' in 2016 maslikhat; recorded names like it: 'округ 12'\n",
     )
     declined = run_in_terminal(*base, "C", "--district", "округ №12", input="n\n")
     assert declined.exit_code == 1 and declined.stderr.endswith("Error: cancelled, nothing written\n")
@@ -348,8 +562,10 @@ def test_districts_and_elections_are_renamed_merged_and_deleted(run):
     assert listed[0] == "id,election,region,district,seats,candidates,level"
     refused = run("district", "delete", "2")
     assert (refused.exit_code, refused.stderr) == (
-        1, "Error: district 2 (Okrug 12) has 1 case(s): move them with 'dereg district merge 2 OTHER', "
-           "or delete them first\n")  # fmt: skip
+        1,
+        "Error: district 2 (Okrug 12) has 1 case(s): move them with 'dereg district merge 2 OTHER', "
+        "or delete them first\n",
+    )
     assert run("district", "merge", "2", "1").stdout == "district 2 merged into district 1: 1 case(s) moved\n"
     assert run("case", "list", "--district", "округ 12", "--format", "csv").stdout.count("\n") == 3
     assert run("case", "list", "--search", "okrug", "--format", "csv").stdout.count("\n") == 1  # renamed away
@@ -357,13 +573,21 @@ def test_districts_and_elections_are_renamed_merged_and_deleted(run):
     assert run("case", "list", "--search", "№12", "--format", "csv").stdout.count("\n") == 3
     clash = run("election", "rename", "2016 маслихат", "2016 MASLIKHAT")
     assert (clash.exit_code, clash.stderr) == (
-        1, "Error: election '2016 maslikhat' exists already: move its districts with 'dereg district merge'\n")
+        1,
+        "Error: election '2016 maslikhat' exists already: move its districts with 'dereg district merge'\n",
+    )
     assert run("district", "merge", "3", "1").exit_code == 0
     assert run("election", "delete", "2016 maslikhat").exit_code == 1
     assert run("election", "delete", "2016 маслихат").stdout == "deleted election '2016 маслихат'\n"
-    assert run("election", "list", "--format", "csv").stdout == "id,election,districts,cases\n1,2016 maslikhat,1,3\n"
-    moved = [entry for entry in json.loads(run("case", "history", "3", "--format", "json").stdout)
-             if entry["command"] == "district merge"]  # fmt: skip
+    assert (
+        run("election", "list", "--format", "csv").stdout
+        == "id,election,districts,cases\n1,2016 maslikhat,1,3\n"
+    )
+    moved = [
+        entry
+        for entry in json.loads(run("case", "history", "3", "--format", "json").stdout)
+        if entry["command"] == "district merge"
+    ]
     assert [(e["before"]["district"], e["after"]["district"]) for e in moved] == [("округ 3", "округ №12")]
     assert run("check").stdout == "no problems found\n"
 

@@ -55,8 +55,13 @@ ADDER = textwrap.dedent(
 def start_adders(db_path, stop=None) -> list[subprocess.Popen]:
     env = {**os.environ, "DEREG_DB": str(db_path)}
     return [
-        subprocess.Popen([sys.executable, "-c", ADDER, str(worker), str(CASES_EACH), *([str(stop)] if stop else [])],
-                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, "-c", ADDER, str(worker), str(CASES_EACH), *([str(stop)] if stop else [])],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for worker in range(ADDERS)
     ]
 
@@ -75,8 +80,9 @@ def finish(processes: list[subprocess.Popen]) -> list[int]:
 
 def dereg(db_path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DEREG_DB": str(db_path)}
-    return subprocess.run([sys.executable, "-m", "dereg", *args], env=env, capture_output=True,
-                          text=True, timeout=300)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "dereg", *args], env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def assert_every_added_case_is_there(db_path, counts: list[int]) -> list[int]:
@@ -107,11 +113,21 @@ def test_eight_processes_adding_at_once_to_a_new_file_lose_nothing(tmp_path):
 def write_import_file(path, rows: int) -> None:
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
-        writer.writerow(["election", "region", "district", "candidate", "decision", "decided_on",
-                         "discrepancy_amount"])  # fmt: skip
+        writer.writerow(
+            ["election", "region", "district", "candidate", "decision", "decided_on", "discrepancy_amount"]
+        )
         for n in range(rows):
-            writer.writerow(["2016 maslikhat", "Almaty oblast", f"okrug {n % 97}", f"Imported {n}",
-                             "cancelled", "21.03.2016", f"{n % 1000}.{n % 100:02d}"])  # fmt: skip
+            writer.writerow(
+                [
+                    "2016 maslikhat",
+                    "Almaty oblast",
+                    f"okrug {n % 97}",
+                    f"Imported {n}",
+                    "cancelled",
+                    "21.03.2016",
+                    f"{n % 1000}.{n % 100:02d}",
+                ]
+            )
 
 
 def importer_ready() -> None:
@@ -132,8 +148,9 @@ def test_eight_adders_and_an_import_of_20000_rows_at_once_lose_nothing(tmp_path)
     importing = dereg(db_path, "import", "cases", str(source))
     stop.touch()  # each adder adds one more case, after the import, and stops
     assert (importing.returncode, importing.stdout) == (
-        0, f"inserted {IMPORTED}, updated 0, unchanged 0, rejected 0\n"
-    ), importing.stderr  # fmt: skip
+        0,
+        f"inserted {IMPORTED}, updated 0, unchanged 0, rejected 0\n",
+    ), importing.stderr
     counts = finish(adders)
 
     ids = assert_every_added_case_is_there(db_path, counts)
@@ -157,14 +174,33 @@ def test_backups_during_an_import_hold_the_state_before_or_after_it(tmp_path):
     db_path = tmp_path / "cases.db"
     source = tmp_path / "cases.csv"
     write_import_file(source, IMPORTED)
-    added = dereg(db_path, "case", "add", "--election", "2016 maslikhat", "--region", "Almaty",
-                  "--district", "okrug 1", "--candidate", "Before the import", "--decision",
-                  "refused", "--decided-on", "2016-03-20")  # fmt: skip
+    added = dereg(
+        db_path,
+        "case",
+        "add",
+        "--election",
+        "2016 maslikhat",
+        "--region",
+        "Almaty",
+        "--district",
+        "okrug 1",
+        "--candidate",
+        "Before the import",
+        "--decision",
+        "refused",
+        "--decided-on",
+        "2016-03-20",
+    )
     assert added.returncode == 0, added.stderr
     before = 1
     env = {**os.environ, "DEREG_DB": str(db_path)}
-    importing = subprocess.Popen([sys.executable, "-m", "dereg", "import", "cases", str(source)], env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    importing = subprocess.Popen(
+        [sys.executable, "-m", "dereg", "import", "cases", str(source)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     counts, during = [], 0
     while importing.poll() is None or not counts:
         running = importing.poll() is None
@@ -177,7 +213,9 @@ def test_backups_during_an_import_hold_the_state_before_or_after_it(tmp_path):
         counts.append(conn.execute("SELECT count(*) FROM cases").fetchone()[0])
         conn.close()
         time.sleep(0.01)
-    assert importing.communicate(timeout=300)[0] == f"inserted {IMPORTED}, updated 0, unchanged 0, rejected 0\n"
+    assert (
+        importing.communicate(timeout=300)[0] == f"inserted {IMPORTED}, updated 0, unchanged 0, rejected 0\n"
+    )
     assert set(counts) <= {before, before + IMPORTED}, counts  # never a part of the import
     assert during >= 1  # at least one backup ran from start to end while the import did
     assert dereg(db_path, "backup", str(tmp_path / "after.db")).returncode == 0

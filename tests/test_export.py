@@ -45,15 +45,46 @@ def test_csv_export_writes_the_columns_of_a_case(run, example):
     rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode(), newline="")))
     assert rows[0] == list(CASE_COLUMNS)
     assert [row[:5] + row[6:12] for row in rows[1:]] == [
-        ["1", "2016 maslikhat", "North Kazakhstan",
-         "North Kazakhstan oblast maslikhat (okrug not named in the report)", "Nistoly Marina",
-         "refused", "2016-03-20", rows[1][8], "83.00", "KZT", "upheld"],
-        ["2", "2016 maslikhat", "East Kazakhstan",
-         "Semei city maslikhat (okrug not named in the report)", "Yersyn Kidiyarov",
-         "cancelled", "2016-03-20", rows[2][8], "500.00", "KZT", "not_heard"],
-        ["3", "2016 maslikhat", "Almaty", "Almaty city maslikhat (okrug not named in the report)",
-         "Tulesova Asya", "cancelled", "2016-03-20", rows[3][8], "0.78", "KZT", "upheld"],
-    ]  # fmt: skip
+        [
+            "1",
+            "2016 maslikhat",
+            "North Kazakhstan",
+            "North Kazakhstan oblast maslikhat (okrug not named in the report)",
+            "Nistoly Marina",
+            "refused",
+            "2016-03-20",
+            rows[1][8],
+            "83.00",
+            "KZT",
+            "upheld",
+        ],
+        [
+            "2",
+            "2016 maslikhat",
+            "East Kazakhstan",
+            "Semei city maslikhat (okrug not named in the report)",
+            "Yersyn Kidiyarov",
+            "cancelled",
+            "2016-03-20",
+            rows[2][8],
+            "500.00",
+            "KZT",
+            "not_heard",
+        ],
+        [
+            "3",
+            "2016 maslikhat",
+            "Almaty",
+            "Almaty city maslikhat (okrug not named in the report)",
+            "Tulesova Asya",
+            "cancelled",
+            "2016-03-20",
+            rows[3][8],
+            "0.78",
+            "KZT",
+            "upheld",
+        ],
+    ]
     assert result.stdout_bytes.startswith(b"id,election,") and result.stdout_bytes.endswith(b"\r\n")
 
 
@@ -80,25 +111,61 @@ def test_json_export_of_no_cases_is_an_empty_array(run):
 
 @pytest.mark.parametrize(
     "value, guarded",
-    [("=SUM(A1)", "'=SUM(A1)"), ("+7 701", "'+7 701"), ("-5", "'-5"), ("@home", "'@home"),
-     ("\tx", "'\tx"), ("\rx", "'\rx"), ("'quoted", "''quoted"), ("plain", "plain"), ("", ""),
-     ("a=b", "a=b"), ("'", "''")],
-)  # fmt: skip
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+7 701", "'+7 701"),
+        ("-5", "'-5"),
+        ("@home", "'@home"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("'quoted", "''quoted"),
+        ("plain", "plain"),
+        ("", ""),
+        ("a=b", "a=b"),
+        ("'", "''"),
+    ],
+)
 def test_spreadsheet_guard_and_its_exact_undoing(value, guarded):
     assert guard(value) == guarded
     assert unguard(guarded) == value
 
 
 def test_dangerous_cells_are_guarded_and_read_back(run, tmp_path, db_path):
-    assert run("case", "add", "--election", "=2016", "--region", "NKO", "--district", "@okrug",
-               "--candidate", "-Minus", "--decision", "refused", "--decided-on", "20.03.2016",
-               "--reason", "+plus", "--notes", "'apostrophe", "--nominated-by", "=cmd|' /C calc'!A0",
-               ).exit_code == 0  # fmt: skip
+    assert (
+        run(
+            "case",
+            "add",
+            "--election",
+            "=2016",
+            "--region",
+            "NKO",
+            "--district",
+            "@okrug",
+            "--candidate",
+            "-Minus",
+            "--decision",
+            "refused",
+            "--decided-on",
+            "20.03.2016",
+            "--reason",
+            "+plus",
+            "--notes",
+            "'apostrophe",
+            "--nominated-by",
+            "=cmd|' /C calc'!A0",
+        ).exit_code
+        == 0
+    )
     out = tmp_path / "out.csv"
     assert run("export", "cases", "-o", str(out)).exit_code == 0
     row = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))[1]
     assert [row[1], row[3], row[4], row[5], row[8], row[12]] == [
-        "'=2016", "'@okrug", "'-Minus", "'=cmd|' /C calc'!A0", "'+plus", "''apostrophe",
+        "'=2016",
+        "'@okrug",
+        "'-Minus",
+        "'=cmd|' /C calc'!A0",
+        "'+plus",
+        "''apostrophe",
     ]
     result = run("--db", str(tmp_path / "copy.db"), "import", "cases", str(out))
     assert result.exit_code == 0, result.output
@@ -159,20 +226,23 @@ def test_export_to_a_missing_folder_is_an_error(run, tmp_path):
 line = st.characters(blacklist_categories=("Cs", "Cc"))
 punctuation = st.sampled_from(list("=+-@'\",; ") + ["\u00a0", "Қ", "ә", "ё", "?", "\ufffd"])
 names = st.text(line | punctuation, min_size=1, max_size=15).filter(lambda s: s.strip())
-free = st.none() | st.text(line | punctuation | st.sampled_from(["\t", "\r", "\n"]),
-                           max_size=30)  # fmt: skip
-case = st.fixed_dictionaries({
-    "election": st.sampled_from(["2016 maslikhat", "2021 мәслихат", "=2023", "'quoted"]) | names,
-    "region": st.sampled_from(["NKO", "СКО", "Almaty", "Алматы облысы", "Astana", "EKO", "SKO"]),
-    "district": names,
-    "candidate": names,
-    "decision": st.sampled_from(["refused", "cancelled", "Withdrawn"]),
-    "decided_on": st.dates(date(1900, 1, 1), date(2999, 12, 31)).map(date.isoformat),
-    "currency": st.sampled_from(["KZT", "USD", "JPY", "KWD"]),
-    "minor": st.none() | st.integers(min_value=0, max_value=10**12),
-    "nominated_by": free, "reason": free, "notes": free,
-    "outcome": st.none() | st.sampled_from(["pending", "upheld", "reinstated", "not_heard"]),
-})  # fmt: skip
+free = st.none() | st.text(line | punctuation | st.sampled_from(["\t", "\r", "\n"]), max_size=30)
+case = st.fixed_dictionaries(
+    {
+        "election": st.sampled_from(["2016 maslikhat", "2021 мәслихат", "=2023", "'quoted"]) | names,
+        "region": st.sampled_from(["NKO", "СКО", "Almaty", "Алматы облысы", "Astana", "EKO", "SKO"]),
+        "district": names,
+        "candidate": names,
+        "decision": st.sampled_from(["refused", "cancelled", "Withdrawn"]),
+        "decided_on": st.dates(date(1900, 1, 1), date(2999, 12, 31)).map(date.isoformat),
+        "currency": st.sampled_from(["KZT", "USD", "JPY", "KWD"]),
+        "minor": st.none() | st.integers(min_value=0, max_value=10**12),
+        "nominated_by": free,
+        "reason": free,
+        "notes": free,
+        "outcome": st.none() | st.sampled_from(["pending", "upheld", "reinstated", "not_heard"]),
+    }
+)
 
 
 def make_database(path: Path, cases: list[dict]) -> sqlite3.Connection:
@@ -181,8 +251,21 @@ def make_database(path: Path, cases: list[dict]) -> sqlite3.Connection:
     conn = db.connect(path)
     for raw in cases:
         amount = None if raw["minor"] is None else format_amount(raw["minor"], raw["currency"])
-        fields = {k: raw[k] for k in ("election", "region", "district", "candidate", "decision",
-                                      "decided_on", "currency", "nominated_by", "reason", "notes")}
+        fields = {
+            k: raw[k]
+            for k in (
+                "election",
+                "region",
+                "district",
+                "candidate",
+                "decision",
+                "decided_on",
+                "currency",
+                "nominated_by",
+                "reason",
+                "notes",
+            )
+        }
         with db.transaction(conn):
             case_id = add_case(conn, "tester", {**fields, "amount": amount})
             if raw["outcome"]:
@@ -190,8 +273,11 @@ def make_database(path: Path, cases: list[dict]) -> sqlite3.Connection:
     return conn
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])  # fmt: skip
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(cases=st.lists(case, max_size=6))
 def test_any_cases_exported_and_imported_into_an_empty_database_are_the_same(tmp_path_factory, cases):
     folder = tmp_path_factory.mktemp("roundtrip")
@@ -206,11 +292,13 @@ def test_any_cases_exported_and_imported_into_an_empty_database_are_the_same(tmp
     before = source.execute("SELECT * FROM case_overview ORDER BY id").fetchall()
     source.close()
     target = db.connect(folder / "target.db")
-    result = import_cases(target, Source(io.BytesIO(out.getvalue().encode("utf-8")), "export.csv"),
-                          actor="tester")  # fmt: skip
+    result = import_cases(
+        target, Source(io.BytesIO(out.getvalue().encode("utf-8")), "export.csv"), actor="tester"
+    )
     assert result.inserted == len(before)
     assert target.execute("SELECT * FROM case_overview ORDER BY id").fetchall() == before
-    again = import_cases(target, Source(io.BytesIO(out.getvalue().encode("utf-8")), "export.csv"),
-                         actor="tester")  # fmt: skip
+    again = import_cases(
+        target, Source(io.BytesIO(out.getvalue().encode("utf-8")), "export.csv"), actor="tester"
+    )
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, len(before))
     target.close()

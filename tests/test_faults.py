@@ -72,10 +72,11 @@ def test_a_damaged_database_says_restore_from_a_backup(run, db_path):
     db_path.write_bytes(db_path.read_bytes()[:100] + b"\xa5" * 8192)  # the header, then noise
     result = run("case", "list")
     assert outcome(result) == (
-        1, "",
+        1,
+        "",
         f"Error: database '{db_path}' is damaged (database disk image is malformed): restore it "
         "from a backup (README: When things go wrong)\n",
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(
@@ -90,10 +91,11 @@ def test_a_truncated_or_scrambled_database_says_restore_from_a_backup(run, db_pa
     db_path.write_bytes(damage(db_path.read_bytes()))
     for args in (("case", "list"), ("check",), ("backup", f"{db_path}.bak")):
         assert outcome(run(*args)) == (
-            1, "",
+            1,
+            "",
             f"Error: database '{db_path}' is damaged ({error}): restore it from a backup "
             "(README: When things go wrong)\n",
-        ), args  # fmt: skip
+        ), args
 
 
 @pytest.mark.no_database
@@ -117,25 +119,32 @@ def test_a_database_from_a_newer_dereg_is_refused_and_left_alone(run, db_path):
     for args in (("case", "list"), (*CASE, "B"), ("check",), ("backup", str(db_path) + ".bak")):
         result = run(*args)
         assert outcome(result) == (
-            1, "",
+            1,
+            "",
             f"Error: database '{db_path}' has schema version {migrations.SCHEMA_VERSION + 1}, newer than "
             f"this dereg understands ({migrations.SCHEMA_VERSION}): upgrade dereg\n",
-        ), args  # fmt: skip
+        ), args
     assert db_path.read_bytes() == before
     assert not os.path.exists(str(db_path) + ".bak")
 
 
 def test_a_folder_or_a_missing_folder_as_the_database(run, tmp_path):
     assert outcome(run("--db", str(tmp_path), "case", "list")) == (
-        1, "", f"Error: database '{tmp_path}' is a folder, not a file\n"
-    )  # fmt: skip
+        1,
+        "",
+        f"Error: database '{tmp_path}' is a folder, not a file\n",
+    )
     missing = tmp_path / "nowhere" / "cases.db"
     assert outcome(run("--db", str(missing), "case", "list")) == (
-        1, "", f"Error: database '{missing}' does not exist: check --db or $DEREG_DB\n"
-    )  # fmt: skip
+        1,
+        "",
+        f"Error: database '{missing}' does not exist: check --db or $DEREG_DB\n",
+    )
     assert outcome(run("--db", str(missing), *CASE, "A")) == (
-        1, "", f"Error: database '{missing}': folder '{missing.parent}' does not exist\n"
-    )  # fmt: skip
+        1,
+        "",
+        f"Error: database '{missing}': folder '{missing.parent}' does not exist\n",
+    )
 
 
 # --- read-only --------------------------------------------------------------------------------
@@ -148,10 +157,11 @@ def test_a_database_in_a_read_only_folder(run, lockable_folder):
         for args in (("case", "list"), (*CASE, "B")):
             result = run("--db", str(path), *args)
             assert outcome(result) == (
-                1, "",
+                1,
+                "",
                 f"Error: database '{path}' is in a read-only folder: dereg needs to write beside "
                 "it, even to read; copy it to a writable folder\n",
-            )  # fmt: skip
+            )
     assert cases(path) == [(1, "A")]
 
 
@@ -164,10 +174,11 @@ def test_a_backup_on_read_only_media_can_be_read_but_not_changed(run, db_path, l
         assert (listed.exit_code, listed.stdout.splitlines()[1][:2]) == (0, "1,")
         result = run("--db", str(copy), *CASE, "B")
         assert outcome(result) == (
-            1, "",
+            1,
+            "",
             f"Error: database '{copy}' is read-only (the file, its folder or the disk): nothing was "
             "written; check the permissions, or work on a copy in a writable folder\n",
-        )  # fmt: skip
+        )
     assert cases(copy) == [(1, "A")]
 
 
@@ -181,10 +192,11 @@ def test_a_read_only_database_file_in_a_writable_folder(run, db_path):
     finally:
         db_path.chmod(0o600)
     assert outcome(result) == (
-        1, "",
+        1,
+        "",
         f"Error: database '{db_path}' is read-only (the file, its folder or the disk): nothing was "
         "written; check the permissions, or work on a copy in a writable folder\n",
-    )  # fmt: skip
+    )
     assert cases(db_path) == [(1, "A")]
 
 
@@ -197,8 +209,10 @@ def test_a_full_disk_writes_nothing_and_freeing_space_recovers(run, small_disk):
     filler = fill_disk(small_disk)
     result = run("--db", str(path), *CASE, "B", "--notes", "n" * 50_000)
     assert outcome(result) == (
-        1, "", f"Error: the disk holding '{path}' is full: nothing was written; free some space and retry\n"
-    )  # fmt: skip
+        1,
+        "",
+        f"Error: the disk holding '{path}' is full: nothing was written; free some space and retry\n",
+    )
     filler.unlink()
     assert cases(path) == [(1, "A")]
     assert ok(run, "--db", str(path), "check") == "no problems found\n"
@@ -212,7 +226,10 @@ def test_a_full_disk_during_an_import_says_so(run, small_disk, tmp_path):
     source = tmp_path / "large.csv"  # far more than the 2 MB disk holds
     with open(source, "w", encoding="utf-8") as file:
         file.write("election,region,district,candidate,decision,decided_on,notes\n")
-        file.writelines(f"2016 maslikhat,Almaty,okrug {n % 97},Imported {n},refused,2016-03-20,{'n' * 40}\n" for n in range(30_000))
+        file.writelines(
+            f"2016 maslikhat,Almaty,okrug {n % 97},Imported {n},refused,2016-03-20,{'n' * 40}\n"
+            for n in range(30_000)
+        )
     result = run("--db", str(path), "import", "cases", str(source))
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.endswith(
@@ -226,8 +243,13 @@ def test_a_full_database_rolls_the_whole_change_back(db_path):
     conn = db.connect(db_path)
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages + 2}")
-    raw = {"election": "2016 maslikhat", "region": "Almaty", "district": "okrug 1",
-           "decision": "refused", "decided_on": "2016-03-20"}  # fmt: skip
+    raw = {
+        "election": "2016 maslikhat",
+        "region": "Almaty",
+        "district": "okrug 1",
+        "decision": "refused",
+        "decided_on": "2016-03-20",
+    }
     with pytest.raises(sqlite3.OperationalError) as failure, db.transaction(conn):
         for n in range(50):
             add_case(conn, "tester", {**raw, "candidate": f"C{n}", "notes": "n" * 4000})
@@ -255,10 +277,11 @@ def test_a_lock_held_past_the_timeout_is_an_error_naming_the_wait(run, db_path, 
         holder.execute("ROLLBACK")
         holder.close()
     assert outcome(result) == (
-        1, "",
+        1,
+        "",
         f"Error: database '{db_path}' is busy: another program kept it locked for over 0.3 s; "
         "nothing was written; try again (DEREG_BUSY_TIMEOUT sets the wait)\n",
-    )  # fmt: skip
+    )
     assert reading.exit_code == 0 and reading.stdout.count("\n") == 2
     assert ok(run, *CASE, "B") == "2\n"
 
@@ -283,8 +306,10 @@ def test_a_lock_released_within_the_timeout_is_waited_for(run, db_path, monkeypa
 def test_a_busy_timeout_that_is_not_seconds_is_an_error(run, monkeypatch, value):
     monkeypatch.setenv("DEREG_BUSY_TIMEOUT", value)
     assert outcome(run("case", "list")) == (
-        1, "", f"Error: DEREG_BUSY_TIMEOUT must be a number of seconds (0 to 86400), not {value!r}\n"
-    )  # fmt: skip
+        1,
+        "",
+        f"Error: DEREG_BUSY_TIMEOUT must be a number of seconds (0 to 86400), not {value!r}\n",
+    )
 
 
 # --- Ctrl-C -----------------------------------------------------------------------------------
@@ -323,8 +348,9 @@ def interrupt(process: subprocess.Popen) -> tuple[int, str]:
 
 def test_ctrl_c_during_a_long_write_rolls_it_back_and_exits_130(run, db_path):
     ok(run, *CASE, "A")
-    process = subprocess.Popen([sys.executable, "-c", LONG_WRITE], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-c", LONG_WRITE], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     assert process.stdout.readline() == "writing\n"  # 300 cases into its transaction
     assert interrupt(process) == (130, "interrupted: the change was rolled back, nothing of it was written\n")
     assert cases(db_path) == [(1, "A")]
@@ -336,8 +362,13 @@ def test_ctrl_c_while_waiting_for_a_lock_is_heard_at_once(run, db_path):
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     env = {**os.environ, "DEREG_BUSY_TIMEOUT": "600"}
-    process = subprocess.Popen([sys.executable, "-m", "dereg", *CASE, "B"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dereg", *CASE, "B"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         time.sleep(1.5)  # started, connected, now waiting for the write lock
         assert process.poll() is None
@@ -354,18 +385,26 @@ def test_ctrl_c_during_a_large_import_rolls_it_back_and_exits_130(run, db_path, 
     source = tmp_path / "large.csv"
     with open(source, "w", encoding="utf-8") as file:
         file.write("election,region,district,candidate,decision,decided_on,notes\n")
-        file.writelines(f"2016 maslikhat,Almaty,okrug {n % 97},Imported {n},refused,2016-03-20,{'n' * 40}\n" for n in range(300_000))
+        file.writelines(
+            f"2016 maslikhat,Almaty,okrug {n % 97},Imported {n},refused,2016-03-20,{'n' * 40}\n"
+            for n in range(300_000)
+        )
     wal = tmp_path / "cases.db-wal"
-    process = subprocess.Popen([sys.executable, "-m", "dereg", "import", "cases", str(source)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dereg", "import", "cases", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     # Rows spill from the import's transaction into the -wal file long before it commits.
     while not (wal.exists() and wal.stat().st_size > 4_000_000):
         assert process.poll() is None and time.monotonic() < deadline, "the import ended before Ctrl-C"
         time.sleep(0.02)
     assert interrupt(process) == (
-        130, "encoding: utf-8\ninterrupted: the change was rolled back, nothing of it was written\n"
-    )  # fmt: skip
+        130,
+        "encoding: utf-8\ninterrupted: the change was rolled back, nothing of it was written\n",
+    )
     assert cases(db_path) == [(1, "A")]
     assert ok(run, "check") == "no problems found\n"
 
@@ -399,10 +438,17 @@ def test_an_existing_database_copied_with_a_loose_mode_is_tightened(run, db_path
 
 
 READING_COMMANDS = [
-    ("summary",), ("case", "list"), ("case", "show", "1"), ("case", "history", "1"),
-    ("appeal", "list"), ("district", "list"), ("region", "list"), ("report",),
-    ("export", "cases"), ("check",),
-]  # fmt: skip
+    ("summary",),
+    ("case", "list"),
+    ("case", "show", "1"),
+    ("case", "history", "1"),
+    ("appeal", "list"),
+    ("district", "list"),
+    ("region", "list"),
+    ("report",),
+    ("export", "cases"),
+    ("check",),
+]
 
 
 @pytest.mark.no_database
@@ -410,7 +456,11 @@ READING_COMMANDS = [
 def test_a_reading_command_never_creates_a_database(run, tmp_path, args):
     mistyped = tmp_path / "case.db"
     result = run("--db", str(mistyped), *args)
-    assert outcome(result) == (1, "", f"Error: database '{mistyped}' does not exist: check --db or $DEREG_DB\n")
+    assert outcome(result) == (
+        1,
+        "",
+        f"Error: database '{mistyped}' does not exist: check --db or $DEREG_DB\n",
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -431,12 +481,17 @@ def test_a_write_that_creates_the_database_says_so(run, db_path):
 @pytest.mark.no_database
 def test_a_dry_run_import_on_a_missing_database_writes_no_file(run, tmp_path, db_path):
     source = tmp_path / "in.csv"
-    source.write_text("election,region,district,candidate,decision,decided_on\n"
-                      "2016 maslikhat,Almaty,okrug 1,Ким Ольга,refused,2016-03-01\n", encoding="utf-8")  # fmt: skip
+    source.write_text(
+        "election,region,district,candidate,decision,decided_on\n"
+        "2016 maslikhat,Almaty,okrug 1,Ким Ольга,refused,2016-03-01\n",
+        encoding="utf-8",
+    )
     result = run("import", "cases", str(source), "--dry-run")
     assert outcome(result) == (
-        0, "dry run, nothing written: inserted 1, updated 0, unchanged 0, rejected 0\n", "encoding: utf-8\n"
-    )  # fmt: skip
+        0,
+        "dry run, nothing written: inserted 1, updated 0, unchanged 0, rejected 0\n",
+        "encoding: utf-8\n",
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
@@ -445,13 +500,21 @@ def test_a_fifo_as_the_database_is_refused_without_waiting(run, tmp_path):
     os.mkfifo(fifo)
     for args in (("summary",), (*CASE, "A")):
         result = run("--db", str(fifo), *args)
-        assert outcome(result) == (1, "", f"Error: database '{fifo}' is not a regular file: check --db or $DEREG_DB\n")
+        assert outcome(result) == (
+            1,
+            "",
+            f"Error: database '{fifo}' is not a regular file: check --db or $DEREG_DB\n",
+        )
 
 
 def test_a_device_as_the_database_is_refused_and_left_alone(run):
     before = os.stat("/dev/null")
     result = run("--db", "/dev/null", *CASE, "A")
-    assert outcome(result) == (1, "", "Error: database '/dev/null' is not a regular file: check --db or $DEREG_DB\n")
+    assert outcome(result) == (
+        1,
+        "",
+        "Error: database '/dev/null' is not a regular file: check --db or $DEREG_DB\n",
+    )
     assert stat.S_IMODE(os.stat("/dev/null").st_mode) == stat.S_IMODE(before.st_mode)
 
 
@@ -481,15 +544,21 @@ def test_closed_standard_streams_end_cleanly(db_path, tmp_path):
     source.write_text("election,region,district,candidate,decision,decided_on\n", encoding="utf-8")
     closed_in = shell(f"{dereg} import cases - <&-", db_path)
     assert (closed_in.returncode, closed_in.stderr) == (
-        2, "Error: standard input is closed: name the FILE to import, or pipe it in\n"
+        2,
+        "Error: standard input is closed: name the FILE to import, or pipe it in\n",
     )
 
 
 def test_an_export_cut_short_by_its_reader_says_nothing(run, db_path, tmp_path):
     source = tmp_path / "c.csv"  # more than a pipe holds (64 KB), so the reader leaves first
-    source.write_text("election,region,district,candidate,decision,decided_on,notes\n" + "".join(
-        f"2016 maslikhat,Almaty,okrug 1,Candidate {n},refused,2016-03-01,{'x' * 100}\n" for n in range(3000)
-    ), encoding="utf-8")  # fmt: skip
+    source.write_text(
+        "election,region,district,candidate,decision,decided_on,notes\n"
+        + "".join(
+            f"2016 maslikhat,Almaty,okrug 1,Candidate {n},refused,2016-03-01,{'x' * 100}\n"
+            for n in range(3000)
+        ),
+        encoding="utf-8",
+    )
     ok(run, "import", "cases", str(source))
     result = shell(f"set -o pipefail; '{sys.executable}' -m dereg export cases | head -1 >/dev/null", db_path)
     assert (result.returncode, result.stderr) == (141, "")
@@ -501,28 +570,48 @@ def test_an_encoding_that_is_no_character_set_is_a_usage_error(run, tmp_path, na
     source.write_text("election,region,district,candidate,decision,decided_on\n", encoding="utf-8")
     result = run("import", "cases", str(source), "--encoding", name)
     assert outcome(result) == (
-        2, "", f"Error: --encoding '{name}' is not a character set: use e.g. utf-8, windows-1251, kz-1048\n"
-    )  # fmt: skip
+        2,
+        "",
+        f"Error: --encoding '{name}' is not a character set: use e.g. utf-8, windows-1251, kz-1048\n",
+    )
 
 
 def test_a_count_beyond_any_district_is_refused(run):
-    result = run("district", "add", "--election", "2016 maslikhat", "--region", "Almaty",
-                 "--district", "okrug 1", "--seats", "99999999999999999999")  # fmt: skip
+    result = run(
+        "district",
+        "add",
+        "--election",
+        "2016 maslikhat",
+        "--region",
+        "Almaty",
+        "--district",
+        "okrug 1",
+        "--seats",
+        "99999999999999999999",
+    )
     assert outcome(result) == (
-        1, "", "Error: --seats: seats '99999999999999999999' is more than any district has (at most 100000)\n"
-    )  # fmt: skip
+        1,
+        "",
+        "Error: --seats: seats '99999999999999999999' is more than any district has (at most 100000)\n",
+    )
 
 
 def writers(tmp_path, target: str) -> list[tuple[str, ...]]:
     """Every command that writes a file the user names."""
     rows = tmp_path / "rows.csv"
-    rows.write_text("election,region,district,candidate,decision,decided_on\n"
-                    "2016 maslikhat,Almaty,okrug 1,A,refused,2016-03-01\n"
-                    "2016 maslikhat,Nowhere,okrug 1,B,refused,2016-03-01\n", encoding="utf-8")  # fmt: skip
+    rows.write_text(
+        "election,region,district,candidate,decision,decided_on\n"
+        "2016 maslikhat,Almaty,okrug 1,A,refused,2016-03-01\n"
+        "2016 maslikhat,Nowhere,okrug 1,B,refused,2016-03-01\n",
+        encoding="utf-8",
+    )
     return [
-        ("export", "cases", "-o", target), ("export", "cases", "--format", "json", "-o", target),
-        ("report", "-o", target), ("report", "--format", "markdown", "-o", target),
-        ("backup", target), ("backup", target, "--force"),
+        ("export", "cases", "-o", target),
+        ("export", "cases", "--format", "json", "-o", target),
+        ("report", "-o", target),
+        ("report", "--format", "markdown", "-o", target),
+        ("backup", target),
+        ("backup", target, "--force"),
         ("import", "cases", str(rows), "--skip-invalid", "--rejects", target),
     ]
 
@@ -541,8 +630,10 @@ def test_no_command_writes_over_the_database_or_its_companions(run, db_path, tmp
         for args in writers(tmp_path, target):
             result = run(*args)
             assert result.exit_code == 1, (args, result.stdout, result.stderr)
-            assert result.stderr.endswith(f"'{target}' is the database{'' if not suffix else chr(39) + 's ' + suffix}: "
-                                          "name another file to write\n"), (args, result.stderr)  # fmt: skip
+            assert result.stderr.endswith(
+                f"'{target}' is the database{'' if not suffix else chr(39) + 's ' + suffix}: "
+                "name another file to write\n"
+            ), (args, result.stderr)
     assert db_path.read_bytes() == before
     assert ok(run, "case", "list", "--format", "csv").count("\n") == 2
 
@@ -560,16 +651,24 @@ def test_an_output_through_a_symbolic_link_replaces_the_link_not_its_target(run,
 
 def test_rejects_are_written_only_by_an_import_that_succeeds(run, tmp_path):
     rows = tmp_path / "rows.csv"
-    rows.write_text("election,region,district,candidate,decision,decided_on\n"
-                    "2016 maslikhat,Almaty,okrug 1,=HYPERLINK(1),refused,2016-03-01\n"
-                    "2016 maslikhat,Nowhere,okrug 1,=B,refused,2016-03-01\n", encoding="utf-8")  # fmt: skip
+    rows.write_text(
+        "election,region,district,candidate,decision,decided_on\n"
+        "2016 maslikhat,Almaty,okrug 1,=HYPERLINK(1),refused,2016-03-01\n"
+        "2016 maslikhat,Nowhere,okrug 1,=B,refused,2016-03-01\n",
+        encoding="utf-8",
+    )
     rejects = tmp_path / "rejects.csv"
     rejects.write_text("an older file", encoding="utf-8")
     dry = run("import", "cases", str(rows), "--skip-invalid", "--rejects", str(rejects), "--dry-run")
-    assert (dry.exit_code, dry.stdout) == (0, "dry run, nothing written: inserted 1, updated 0, unchanged 0, rejected 1\n")
+    assert (dry.exit_code, dry.stdout) == (
+        0,
+        "dry run, nothing written: inserted 1, updated 0, unchanged 0, rejected 1\n",
+    )
     assert rejects.read_text(encoding="utf-8") == "an older file"
     broken = tmp_path / "broken.csv"
-    broken.write_text("election,region,district,candidate,decision,decided_on\n\"unclosed,quote\n", encoding="utf-8")
+    broken.write_text(
+        'election,region,district,candidate,decision,decided_on\n"unclosed,quote\n', encoding="utf-8"
+    )
     failed = run("import", "cases", str(broken), "--skip-invalid", "--rejects", str(rejects))
     assert failed.exit_code == 1 and rejects.read_text(encoding="utf-8") == "an older file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.csv", "cases.db", "rejects.csv", "rows.csv"]

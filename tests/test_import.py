@@ -22,10 +22,21 @@ from dereg.csvio.source import detect_encoding
 from dereg.text import fold, search_text
 
 HEADER = [
-    "election", "region", "district", "candidate", "nominated_by", "decision", "decided_on",
-    "reason", "discrepancy_amount", "currency", "appeal_court", "appeal_instance",
-    "appeal_outcome", "notes",
-]  # fmt: skip
+    "election",
+    "region",
+    "district",
+    "candidate",
+    "nominated_by",
+    "decision",
+    "decided_on",
+    "reason",
+    "discrepancy_amount",
+    "currency",
+    "appeal_court",
+    "appeal_instance",
+    "appeal_outcome",
+    "notes",
+]
 
 
 def write(path: Path, rows, *, header=HEADER, encoding="utf-8", delimiter=",") -> Path:
@@ -50,54 +61,137 @@ def query(path: Path, sql: str, params=()) -> list[tuple]:
         conn.close()
 
 
-def case_row(candidate="Nistoly Marina", *, election="2016 maslikhat", region="NKO",
-             district="oblast maslikhat", decision="refused", decided_on="20.03.2016",
-             amount="83", nominated_by="self", reason="", currency="KZT", court="",
-             instance="", outcome="", notes="") -> list[str]:  # fmt: skip
-    return [election, region, district, candidate, nominated_by, decision, decided_on, reason,
-            amount, currency, court, instance, outcome, notes]  # fmt: skip
+def case_row(
+    candidate="Nistoly Marina",
+    *,
+    election="2016 maslikhat",
+    region="NKO",
+    district="oblast maslikhat",
+    decision="refused",
+    decided_on="20.03.2016",
+    amount="83",
+    nominated_by="self",
+    reason="",
+    currency="KZT",
+    court="",
+    instance="",
+    outcome="",
+    notes="",
+) -> list[str]:
+    return [
+        election,
+        region,
+        district,
+        candidate,
+        nominated_by,
+        decision,
+        decided_on,
+        reason,
+        amount,
+        currency,
+        court,
+        instance,
+        outcome,
+        notes,
+    ]
 
 
 # --- dialects ------------------------------------------------------------------------------
 
 # Each case spelled the clean way, then as offices write it: (clean, cp1251 office, other).
 RUSSIAN = [
-    dict(election="2016 маслихат", region=("North Kazakhstan", "СКО"),
-         district="Петропавловск, округ №1", candidate="Иванова Мария Петровна",
-         decision=("refused", "Refused"), date=("2016-03-20", "20.03.2016"),
-         amount=("1234.56", "1 234,56", "1,234.56"), reason="расхождение в декларации; 1 234,56",
-         court="", outcome="", notes='сказала "денег нет",\nсуд не состоялся'),
-    dict(election="2016 маслихат", region=("East Kazakhstan", "ВКО"),
-         district="Семей, округ №7", candidate="Петров Иван", decision=("cancelled", "Withdrawn"),
-         date=("2016-03-01", "1.3.2016"), amount=("0.78", "0,78", "0.78"), reason="округление",
-         court="Семейский городской суд", outcome="upheld", notes=""),
-    dict(election="2016 маслихат", region=("Almaty", "Алматы"), district="Алматы, округ №3",
-         candidate="Сидорова Анна", decision=("cancelled", "deregistered"),
-         date=("2016-02-28", "28.02.2016"), amount=("500", "500", "500"), reason="",
-         court="Алматинский городской суд", outcome="not_heard", notes="нет денег на пошлину"),
-]  # fmt: skip
+    dict(
+        election="2016 маслихат",
+        region=("North Kazakhstan", "СКО"),
+        district="Петропавловск, округ №1",
+        candidate="Иванова Мария Петровна",
+        decision=("refused", "Refused"),
+        date=("2016-03-20", "20.03.2016"),
+        amount=("1234.56", "1 234,56", "1,234.56"),
+        reason="расхождение в декларации; 1 234,56",
+        court="",
+        outcome="",
+        notes='сказала "денег нет",\nсуд не состоялся',
+    ),
+    dict(
+        election="2016 маслихат",
+        region=("East Kazakhstan", "ВКО"),
+        district="Семей, округ №7",
+        candidate="Петров Иван",
+        decision=("cancelled", "Withdrawn"),
+        date=("2016-03-01", "1.3.2016"),
+        amount=("0.78", "0,78", "0.78"),
+        reason="округление",
+        court="Семейский городской суд",
+        outcome="upheld",
+        notes="",
+    ),
+    dict(
+        election="2016 маслихат",
+        region=("Almaty", "Алматы"),
+        district="Алматы, округ №3",
+        candidate="Сидорова Анна",
+        decision=("cancelled", "deregistered"),
+        date=("2016-02-28", "28.02.2016"),
+        amount=("500", "500", "500"),
+        reason="",
+        court="Алматинский городской суд",
+        outcome="not_heard",
+        notes="нет денег на пошлину",
+    ),
+]
 KAZAKH = [
-    dict(election="2016 мәслихат", region=("Karaganda", "Қарағанды облысы"),
-         district="Қарағанды, №5 сайлау округі", candidate="Қасымова Әсел Нұрланқызы",
-         decision=("refused", "refused"), date=("2016-03-20", "20.03.2016"),
-         amount=("83", "83", "83"), reason="декларациядағы сәйкессіздік", court="Қарағанды соты",
-         outcome="upheld", notes="Өтініш қабылданбады; ұлы Һ ғ ү ө ң ә"),
-    dict(election="2016 мәслихат", region=("Astana", "Астана қаласы"), district="Астана, №2 округ",
-         candidate="Ғабитов Ұлан", decision=("cancelled", "cancelled"),
-         date=("2016-03-02", "02.03.2016"), amount=("12500", "12 500", "12,500.00"),
-         reason="", court="", outcome="", notes=""),
-]  # fmt: skip
+    dict(
+        election="2016 мәслихат",
+        region=("Karaganda", "Қарағанды облысы"),
+        district="Қарағанды, №5 сайлау округі",
+        candidate="Қасымова Әсел Нұрланқызы",
+        decision=("refused", "refused"),
+        date=("2016-03-20", "20.03.2016"),
+        amount=("83", "83", "83"),
+        reason="декларациядағы сәйкессіздік",
+        court="Қарағанды соты",
+        outcome="upheld",
+        notes="Өтініш қабылданбады; ұлы Һ ғ ү ө ң ә",
+    ),
+    dict(
+        election="2016 мәслихат",
+        region=("Astana", "Астана қаласы"),
+        district="Астана, №2 округ",
+        candidate="Ғабитов Ұлан",
+        decision=("cancelled", "cancelled"),
+        date=("2016-03-02", "02.03.2016"),
+        amount=("12500", "12 500", "12,500.00"),
+        reason="",
+        court="",
+        outcome="",
+        notes="",
+    ),
+]
 
 
 def spelled(cases, style: int, amount_style: int | None = None) -> list[list[str]]:
     """Rows of cases; style 0 is the clean spelling, 1 the office's."""
     amount_style = style if amount_style is None else amount_style
     return [
-        [c["election"], c["region"][style], c["district"], c["candidate"], "self",
-         c["decision"][style], c["date"][style], c["reason"], c["amount"][amount_style], "KZT",
-         c["court"], "first" if c["court"] else "", c["outcome"], c["notes"]]
+        [
+            c["election"],
+            c["region"][style],
+            c["district"],
+            c["candidate"],
+            "self",
+            c["decision"][style],
+            c["date"][style],
+            c["reason"],
+            c["amount"][amount_style],
+            "KZT",
+            c["court"],
+            "first" if c["court"] else "",
+            c["outcome"],
+            c["notes"],
+        ]
         for c in cases
-    ]  # fmt: skip
+    ]
 
 
 DIALECTS = {
@@ -181,8 +275,12 @@ def test_bytes_the_found_encoding_cannot_read_are_named_by_line_and_column(run, 
 
 
 def test_a_question_mark_inside_a_cyrillic_word_is_a_warning(run, tmp_path):
-    rows = [case_row("?асымова Әсел"), case_row("Иванова Мария"), case_row("Жұмаба?ва Айгүл"),
-            case_row("Who?", notes="Is it? Yes.")]  # fmt: skip
+    rows = [
+        case_row("?асымова Әсел"),
+        case_row("Иванова Мария"),
+        case_row("Жұмаба?ва Айгүл"),
+        case_row("Who?", notes="Is it? Yes."),
+    ]
     result = run("import", "cases", str(write(tmp_path / "c.csv", rows)))
     assert result.exit_code == 0
     assert result.stderr == (
@@ -195,8 +293,16 @@ def test_a_question_mark_inside_a_cyrillic_word_is_a_warning(run, tmp_path):
 
 
 def test_header_names_are_normalised(run, tmp_path):
-    header = ["Election", "REGION", "District ", "candidate", "Decision", "decided on",
-              "Discrepancy-Amount", "id"]  # fmt: skip
+    header = [
+        "Election",
+        "REGION",
+        "District ",
+        "candidate",
+        "Decision",
+        "decided on",
+        "Discrepancy-Amount",
+        "id",
+    ]
     rows = [["2016 maslikhat", "NKO", "okrug 1", "Nistoly Marina", "refused", "20.03.2016", "83", "17"]]
     result = run("import", "cases", str(write(tmp_path / "c.csv", rows, header=header)))
     assert (result.exit_code, result.stdout) == (0, "inserted 1, updated 0, unchanged 0, rejected 0\n")
@@ -206,19 +312,24 @@ def test_header_names_are_normalised(run, tmp_path):
 @pytest.mark.parametrize(
     "header, message",
     [
-        (["election", "region", "district", "candidate", "decision", "decided_on", "colour", "Size"],
-         "c.csv: unknown column(s) 'colour', 'Size' (known: election, region, district, candidate, "
-         "decision, decided_on, nominated_by, reason, discrepancy_amount, currency, notes, "
-         "appeal_court, appeal_instance, appeal_filed_on, appeal_decided_on, appeal_outcome, "
-         "district_seats, district_candidates)"),
-        (["election", "region", "district", "candidate"],
-         "c.csv: missing column(s) decision, decided_on"),
-        (["election", "region", "district", "candidate", "decision", "decided_on", "Region"],
-         "c.csv: column 'region' appears twice in the header"),
-        (["election", "region", "", "candidate", "decision", "decided_on"],
-         "c.csv: column 3 of the header has no name"),
+        (
+            ["election", "region", "district", "candidate", "decision", "decided_on", "colour", "Size"],
+            "c.csv: unknown column(s) 'colour', 'Size' (known: election, region, district, candidate, "
+            "decision, decided_on, nominated_by, reason, discrepancy_amount, currency, notes, "
+            "appeal_court, appeal_instance, appeal_filed_on, appeal_decided_on, appeal_outcome, "
+            "district_seats, district_candidates)",
+        ),
+        (["election", "region", "district", "candidate"], "c.csv: missing column(s) decision, decided_on"),
+        (
+            ["election", "region", "district", "candidate", "decision", "decided_on", "Region"],
+            "c.csv: column 'region' appears twice in the header",
+        ),
+        (
+            ["election", "region", "", "candidate", "decision", "decided_on"],
+            "c.csv: column 3 of the header has no name",
+        ),
     ],
-)  # fmt: skip
+)
 def test_header_problems_are_named_before_any_row(run, tmp_path, header, message):
     path = write(tmp_path / "c.csv", [["x"] * len(header)], header=header)
     result = run("import", "cases", str(path))
@@ -234,8 +345,9 @@ def test_a_file_without_a_header_is_an_error(run, tmp_path):
     path.write_bytes(b"")
     result = run("import", "cases", str(path))
     assert (result.exit_code, result.stderr) == (
-        1, "encoding: utf-8\nError: c.csv is empty: a header row naming the columns is needed\n"
-    )  # fmt: skip
+        1,
+        "encoding: utf-8\nError: c.csv is empty: a header row naming the columns is needed\n",
+    )
 
 
 def test_a_header_with_no_rows_imports_nothing_and_succeeds(run, tmp_path):
@@ -279,21 +391,25 @@ def test_every_problem_is_listed_with_its_line_and_column(run, tmp_path, db_path
     assert query(db_path, "SELECT count(*) FROM cases") == [(0,)]
 
 
-INVALID_ROW = ("Error: 1 invalid row in c.csv: nothing was written (fix them, or load the rest "
-               "with --skip-invalid --rejects FILE)\n")  # fmt: skip
+INVALID_ROW = (
+    "Error: 1 invalid row in c.csv: nothing was written (fix them, or load the rest "
+    "with --skip-invalid --rejects FILE)\n"
+)
 
 
 @pytest.mark.parametrize("column", ["election", "district", "candidate", "appeal_court"])
 @pytest.mark.parametrize("cut", ["\n", "\r\n", "\t"])
-def test_a_name_with_a_line_break_inside_is_refused_with_line_and_column(run, tmp_path, db_path,
-                                                                          column, cut):  # fmt: skip
+def test_a_name_with_a_line_break_inside_is_refused_with_line_and_column(run, tmp_path, db_path, column, cut):
     rows = [case_row("A"), case_row("B", court="X court"), case_row("C")]
     rows[1][HEADER.index(column)] = f"Two{cut}lines"
     result = run("import", "cases", str(write(tmp_path / "c.csv", rows)))
-    assert (result.exit_code, result.stderr) == (1, (
-        f"encoding: utf-8\nline 3: {column}: {f'Two{cut}lines'!r} holds a line break or TAB: "
-        f"a name is one line\n{INVALID_ROW}"
-    ))  # fmt: skip
+    assert (result.exit_code, result.stderr) == (
+        1,
+        (
+            f"encoding: utf-8\nline 3: {column}: {f'Two{cut}lines'!r} holds a line break or TAB: "
+            f"a name is one line\n{INVALID_ROW}"
+        ),
+    )
     assert query(db_path, "SELECT count(*) FROM cases") == [(0,)]
 
 
@@ -309,14 +425,25 @@ def test_only_the_first_50_problems_are_listed(run, tmp_path):
     lines = result.stderr.splitlines()
     assert lines[1] == "line 2: decided_on: date 'yesterday' is not YYYY-MM-DD or DD.MM.YYYY"
     assert lines[50] == "line 51: decided_on: date 'yesterday' is not YYYY-MM-DD or DD.MM.YYYY"
-    assert lines[51:] == ["... and 10 more", "Error: 60 invalid rows in c.csv: nothing was "
-                          "written (fix them, or load the rest with --skip-invalid --rejects FILE)"]
+    assert lines[51:] == [
+        "... and 10 more",
+        "Error: 60 invalid rows in c.csv: nothing was "
+        "written (fix them, or load the rest with --skip-invalid --rejects FILE)",
+    ]
 
 
 def test_a_quote_never_closed_cannot_swallow_the_file(run, tmp_path, db_path):
     path = tmp_path / "c.csv"
-    path.write_text(",".join(HEADER) + "\n" + ",".join(case_row("A")) + "\n"
-                    + ",".join(case_row('"B')) + "\n" + ",".join(case_row("C")) + "\n")  # fmt: skip
+    path.write_text(
+        ",".join(HEADER)
+        + "\n"
+        + ",".join(case_row("A"))
+        + "\n"
+        + ",".join(case_row('"B'))
+        + "\n"
+        + ",".join(case_row("C"))
+        + "\n"
+    )
     result = run("import", "cases", str(path))
     assert result.exit_code == 1
     assert result.stderr.endswith("(a quote that is never closed?); nothing was written\n")
@@ -347,8 +474,10 @@ def test_random_bytes_never_give_a_traceback(run, tmp_path, data, prefix):
 
 
 def rows_10k(bad_at: int | None = None) -> list[list[str]]:
-    rows = [case_row(f"Candidate {i}", district=f"okrug {i // 20}", amount=f"{i}.{i % 100:02d}")
-            for i in range(10_000)]  # fmt: skip
+    rows = [
+        case_row(f"Candidate {i}", district=f"okrug {i // 20}", amount=f"{i}.{i % 100:02d}")
+        for i in range(10_000)
+    ]
     if bad_at is not None:
         rows[bad_at][6] = "31.02.2016"
     return rows
@@ -382,18 +511,25 @@ def test_dry_run_checks_counts_and_writes_nothing(run, tmp_path, db_path):
     before = db_path.read_bytes()
     result = run("import", "cases", str(write(tmp_path / "c.csv", [case_row()])), "--dry-run")
     assert (result.exit_code, result.stdout) == (
-        0, "dry run, nothing written: inserted 1, updated 0, unchanged 0, rejected 0\n"
-    )  # fmt: skip
+        0,
+        "dry run, nothing written: inserted 1, updated 0, unchanged 0, rejected 0\n",
+    )
     assert db_path.read_bytes() == before
 
 
 def test_killed_part_way_an_import_leaves_all_or_nothing(tmp_path):
-    path = write(tmp_path / "big.csv", [case_row(f"Candidate {i}", district=f"okrug {i // 50}",
-                                                 notes="x" * 200) for i in range(150_000)])  # fmt: skip
+    path = write(
+        tmp_path / "big.csv",
+        [case_row(f"Candidate {i}", district=f"okrug {i // 50}", notes="x" * 200) for i in range(150_000)],
+    )
     database = tmp_path / "kill.db"
     env = {**os.environ, "DEREG_DB": str(database), "CI": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "dereg", "import", "cases", str(path)],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dereg", "import", "cases", str(path)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     wal = Path(f"{database}-wal")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
@@ -417,8 +553,12 @@ def test_killed_part_way_an_import_leaves_all_or_nothing(tmp_path):
 def test_skip_invalid_loads_the_rest_and_writes_the_rejects(run, tmp_path, db_path):
     old = os.umask(0)
     try:
-        rows = [case_row("A"), case_row("B", decided_on="31.02.2016"), case_row("C"),
-                case_row("Ә", region="Narnia", notes="two\nlines")]  # fmt: skip
+        rows = [
+            case_row("A"),
+            case_row("B", decided_on="31.02.2016"),
+            case_row("C"),
+            case_row("Ә", region="Narnia", notes="two\nlines"),
+        ]
         path = write(tmp_path / "c.csv", rows, delimiter=";")
         rejects = tmp_path / "rejects.csv"
         result = run("import", "cases", str(path), "--skip-invalid", "--rejects", str(rejects))
@@ -440,9 +580,11 @@ def test_skip_invalid_loads_the_rest_and_writes_the_rejects(run, tmp_path, db_pa
     assert written == [
         [*HEADER, "error"],
         [*case_row("B", decided_on="31.02.2016"), "line 3: decided_on: date '31.02.2016' is not a real date"],
-        [*case_row("Ә", region="Narnia", notes="two\nlines"),
-         "line 5: region: unknown region 'Narnia'; did you mean Mangistau, Atyrau?"],
-    ]  # fmt: skip
+        [
+            *case_row("Ә", region="Narnia", notes="two\nlines"),
+            "line 5: region: unknown region 'Narnia'; did you mean Mangistau, Atyrau?",
+        ],
+    ]
 
 
 def test_skip_invalid_and_rejects_go_together(run, tmp_path):
@@ -450,8 +592,9 @@ def test_skip_invalid_and_rejects_go_together(run, tmp_path):
     for options in (["--skip-invalid"], ["--rejects", str(tmp_path / "r.csv")]):
         result = run("import", "cases", str(path), *options)
         assert (result.exit_code, result.stderr) == (
-            2, "Error: --skip-invalid and --rejects FILE go together\n"
-        )  # fmt: skip
+            2,
+            "Error: --skip-invalid and --rejects FILE go together\n",
+        )
 
 
 # --- the same case again -------------------------------------------------------------------
@@ -466,8 +609,9 @@ def test_importing_again_updates_what_changed_and_audits_it(run, tmp_path, db_pa
     assert (result.exit_code, result.stdout) == (0, "inserted 0, updated 1, unchanged 1, rejected 0\n")
     case = overview(db_path)[1]
     assert (case[4], case[9]) == ("TULESOVA  asya", "0.79")
-    entries = query(db_path, "SELECT actor, command, entity, entity_id, before, after FROM audit_log "
-                             "ORDER BY id")  # fmt: skip
+    entries = query(
+        db_path, "SELECT actor, command, entity, entity_id, before, after FROM audit_log ORDER BY id"
+    )
     assert [e[:4] for e in entries] == [
         ("tester", "import cases", "import", None),
         ("tester", "import cases", "case", 2),
@@ -478,8 +622,12 @@ def test_importing_again_updates_what_changed_and_audits_it(run, tmp_path, db_pa
     run_entry = json.loads(entries[2][5])
     assert run_entry["file"] == "b.csv" and len(run_entry["sha256"]) == 64
     assert {k: run_entry[k] for k in ("rows", "inserted", "updated", "unchanged", "rejected")} == {
-        "rows": 2, "inserted": 0, "updated": 1, "unchanged": 1, "rejected": 0
-    }  # fmt: skip
+        "rows": 2,
+        "inserted": 0,
+        "updated": 1,
+        "unchanged": 1,
+        "rejected": 0,
+    }
     assert json.loads(entries[0][5])["new_case_ids"] == {"first": 1, "last": 2}
     import hashlib
 
@@ -502,8 +650,9 @@ def test_rows_for_other_appeal_instances_add_appeals(run, tmp_path, db_path):
     result = run("import", "cases", str(write(tmp_path / "a.csv", rows)))
     assert (result.exit_code, result.stdout) == (0, "inserted 3, updated 0, unchanged 0, rejected 0\n")
     assert query(db_path, "SELECT case_id, instance, court, outcome FROM appeals ORDER BY id") == [
-        (1, "first", "Petropavlovsk city court", "upheld"), (1, "appeal", "NKO court", "reinstated"),
-    ]  # fmt: skip
+        (1, "first", "Petropavlovsk city court", "upheld"),
+        (1, "appeal", "NKO court", "reinstated"),
+    ]
     assert [r[11] for r in overview(db_path)] == ["reinstated", "not_filed"]
     again = run("import", "cases", str(write(tmp_path / "a.csv", rows)))
     assert again.stdout == "inserted 0, updated 0, unchanged 3, rejected 0\n"
@@ -517,8 +666,11 @@ def test_rows_for_other_appeal_instances_add_appeals(run, tmp_path, db_path):
 def test_two_rows_for_the_same_case_and_instance_name_both_lines(run, tmp_path, existing):
     if existing:  # the case is recorded before: the rows still clash with each other
         run("import", "cases", str(write(tmp_path / "a.csv", [case_row("A")])))
-    rows = [case_row("A", court="X court", outcome="upheld"), case_row("B"),
-            case_row("a ", court="Y court", instance="First")]  # fmt: skip
+    rows = [
+        case_row("A", court="X court", outcome="upheld"),
+        case_row("B"),
+        case_row("a ", court="Y court", instance="First"),
+    ]
     result = run("import", "cases", str(write(tmp_path / "b.csv", rows)))
     assert result.exit_code == 1
     assert result.stderr.splitlines()[1] == (
@@ -530,8 +682,10 @@ def test_two_rows_for_the_same_case_must_agree(run, tmp_path):
     rows = [case_row("A"), case_row("B"), case_row("A")]
     result = run("import", "cases", str(write(tmp_path / "a.csv", rows)))
     assert result.stderr.splitlines()[1] == "line 4: the same case (and no appeal) as line 2"
-    rows = [case_row("A", court="X", outcome="upheld"),
-            case_row("A", decision="cancelled", court="Y", instance="appeal")]  # fmt: skip
+    rows = [
+        case_row("A", court="X", outcome="upheld"),
+        case_row("A", decision="cancelled", court="Y", instance="appeal"),
+    ]
     result = run("import", "cases", str(write(tmp_path / "a.csv", rows)))
     assert result.stderr.splitlines()[1] == "line 3: the same case as line 2, with other decision"
 
@@ -542,11 +696,14 @@ APPEAL_DATES = [*HEADER, "appeal_filed_on", "appeal_decided_on"]
 def test_an_appeal_decided_before_it_was_filed_is_refused(run, tmp_path, db_path):
     rows = [[*case_row("A", court="X court"), "2016-04-10", "2016-04-01"]]
     result = run("import", "cases", str(write(tmp_path / "c.csv", rows, header=APPEAL_DATES)))
-    assert (result.exit_code, result.stderr) == (1, (
-        "encoding: utf-8\n"
-        "line 2: appeal_decided_on: 2016-04-01 is before the appeal was filed (2016-04-10)\n"
-        + INVALID_ROW
-    ))  # fmt: skip
+    assert (result.exit_code, result.stderr) == (
+        1,
+        (
+            "encoding: utf-8\n"
+            "line 2: appeal_decided_on: 2016-04-01 is before the appeal was filed (2016-04-10)\n"
+            + INVALID_ROW
+        ),
+    )
     assert query(db_path, "SELECT count(*) FROM cases") == [(0,)]
 
 
@@ -556,20 +713,25 @@ def test_a_recorded_appeal_decided_before_it_was_filed_is_refused(run, tmp_path,
     assert run("import", "cases", str(write(tmp_path / "a.csv", filed, header=APPEAL_DATES))).exit_code == 0
     decided = [[*case_row("A", court="X court", outcome="upheld"), "", "01.04.2016"]]
     result = run("import", "cases", str(write(tmp_path / "c.csv", decided, header=APPEAL_DATES)))
-    assert (result.exit_code, result.stderr) == (1, (
-        "encoding: utf-8\n"
-        "line 2: appeal_decided_on: 2016-04-01 is before the appeal was filed (2016-04-10)\n"
-        + INVALID_ROW
-    ))  # fmt: skip
+    assert (result.exit_code, result.stderr) == (
+        1,
+        (
+            "encoding: utf-8\n"
+            "line 2: appeal_decided_on: 2016-04-01 is before the appeal was filed (2016-04-10)\n"
+            + INVALID_ROW
+        ),
+    )
     assert query(db_path, "SELECT instance, court, filed_on, outcome, decided_on FROM appeals") == [
         ("first", "X court", "2016-04-10", "pending", None),
-    ]  # fmt: skip
+    ]
 
 
 def test_an_outcome_alone_as_export_writes_it_gives_a_recorded_case_its_outcome(run, tmp_path, db_path):
-    rows = [case_row("A", court="City court", instance="first", outcome="upheld"),
-            case_row("A", court="Oblast court", instance="appeal", outcome="pending"),
-            case_row("B")]  # fmt: skip
+    rows = [
+        case_row("A", court="City court", instance="first", outcome="upheld"),
+        case_row("A", court="Oblast court", instance="appeal", outcome="pending"),
+        case_row("B"),
+    ]
     assert run("import", "cases", str(write(tmp_path / "a.csv", rows))).exit_code == 0
     exported = tmp_path / "export.csv"
     assert run("export", "cases", "-o", str(exported)).exit_code == 0
@@ -582,9 +744,10 @@ def test_an_outcome_alone_as_export_writes_it_gives_a_recorded_case_its_outcome(
     assert (result.exit_code, result.stdout) == (0, "inserted 0, updated 2, unchanged 0, rejected 0\n")
     # A's latest appeal (the highest instance) takes the outcome; B gets a first appeal.
     assert query(db_path, "SELECT case_id, instance, court, outcome FROM appeals ORDER BY id") == [
-        (1, "first", "City court", "upheld"), (1, "appeal", "Oblast court", "reinstated"),
+        (1, "first", "City court", "upheld"),
+        (1, "appeal", "Oblast court", "reinstated"),
         (2, "first", "court not named", "upheld"),
-    ]  # fmt: skip
+    ]
     assert [r[11] for r in overview(db_path)] == ["reinstated", "upheld"]
     again = run("import", "cases", str(write(tmp_path / "b.csv", cases, header=header)))
     assert again.stdout == "inserted 0, updated 0, unchanged 2, rejected 0\n"
@@ -613,14 +776,24 @@ def test_a_case_file_can_come_from_standard_input(run, tmp_path, db_path):
 def test_the_search_column_is_what_the_core_would_write(run, tmp_path, db_path):
     rows = spelled(RUSSIAN + KAZAKH, 0)
     assert run("import", "cases", str(write(tmp_path / "a.csv", rows))).exit_code == 0
-    recorded = query(db_path, "SELECT c.search, c.candidate, c.nominated_by, c.reason, c.notes, "
-                              "d.name FROM cases c JOIN districts d ON d.id = c.district_id")  # fmt: skip
+    recorded = query(
+        db_path,
+        "SELECT c.search, c.candidate, c.nominated_by, c.reason, c.notes, "
+        "d.name FROM cases c JOIN districts d ON d.id = c.district_id",
+    )
     assert [r[0] for r in recorded] == [search_text(*r[1:]) for r in recorded]
 
 
-values = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from(
-    [" ", "\t", "\n", "\u00a0", "\u2028", "\u0301", "ǅ", "ß", "Қ", "İ"]
-), min_size=1, max_size=12).map(str.strip).filter(bool)  # fmt: skip
+values = (
+    st.text(
+        st.characters(blacklist_categories=("Cs",))
+        | st.sampled_from([" ", "\t", "\n", "\u00a0", "\u2028", "\u0301", "ǅ", "ß", "Қ", "İ"]),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @given(st.lists(values, min_size=1, max_size=5))
@@ -634,8 +807,10 @@ def test_folding_values_one_by_one_gives_the_search_text_of_them_all(texts):
 
 def test_districts_import(run, tmp_path, db_path):
     header = ["Election", "Region", "District", "Seats", "Candidates", "Level"]
-    rows = [["2016 maslikhat", "NKO", "okrug 1", "1", "4", "oblast"],
-            ["2016 maslikhat", "СКО", "okrug 2", "1", "", ""]]  # fmt: skip
+    rows = [
+        ["2016 maslikhat", "NKO", "okrug 1", "1", "4", "oblast"],
+        ["2016 maslikhat", "СКО", "okrug 2", "1", "", ""],
+    ]
     path = write(tmp_path / "d.csv", rows, header=header, delimiter=";")
     result = run("import", "districts", str(path))
     assert (result.exit_code, result.stdout) == (0, "inserted 2, updated 0, unchanged 0, rejected 0\n")
@@ -649,10 +824,14 @@ def test_districts_import(run, tmp_path, db_path):
     result = run("import", "districts", str(write(tmp_path / "d.csv", rows, header=header)))
     assert result.stdout == "inserted 0, updated 1, unchanged 1, rejected 0\n"
     assert query(db_path, "SELECT name, seats, candidates, level FROM districts ORDER BY id") == [
-        ("okrug 1", 1, 4, "oblast"), ("okrug 2", 1, 3, None),
-    ]  # fmt: skip
-    bad = run("import", "districts", str(write(tmp_path / "d.csv", [["e", "NKO", "x", "0", "-1", "town"]],
-                                                header=header)))  # fmt: skip
+        ("okrug 1", 1, 4, "oblast"),
+        ("okrug 2", 1, 3, None),
+    ]
+    bad = run(
+        "import",
+        "districts",
+        str(write(tmp_path / "d.csv", [["e", "NKO", "x", "0", "-1", "town"]], header=header)),
+    )
     assert bad.stderr.splitlines()[1:4] == [
         "line 2: seats: seats '0' must be at least 1",
         "line 2: candidates: candidates '-1' is not a whole number",
@@ -684,8 +863,9 @@ def test_the_shipped_cases_db_is_what_the_example_csv_builds(run, tmp_path):
         "SELECT * FROM currencies ORDER BY code",
     ):
         assert shipped.execute(sql).fetchall() == rebuilt.execute(sql).fetchall(), sql
-    assert [row[:4] for row in shipped.execute("SELECT actor, command, entity, entity_id FROM audit_log")] \
-        == [("examples/build_cases_db.sh", "import cases", "import", None)]  # fmt: skip
+    assert [
+        row[:4] for row in shipped.execute("SELECT actor, command, entity, entity_id FROM audit_log")
+    ] == [("examples/build_cases_db.sh", "import cases", "import", None)]
     assert len(overview(ROOT / "cases.db")) == 3
     shipped.close()
     rebuilt.close()
@@ -708,18 +888,31 @@ def memory(request, monkeypatch):
 def test_what_memory_forgets_the_database_remembers(run, tmp_path, db_path, memory):
     header = [*HEADER, "district_seats", "district_candidates"]
     first = [case_row("Old", district="okrug 1"), case_row("Old 2", district="okrug 2")]
-    assert run("import", "cases", str(write(tmp_path / "a.csv", [[*r, "", ""] for r in first],
-                                            header=header))).exit_code == 0  # fmt: skip
-    rows = [[*case_row(f"C{i}", district=f"okrug {i % 5}", region=("NKO", "СКО", "nko")[i % 3]),
-             "1", str(10 + i % 5)] for i in range(12)]  # fmt: skip
+    assert (
+        run(
+            "import", "cases", str(write(tmp_path / "a.csv", [[*r, "", ""] for r in first], header=header))
+        ).exit_code
+        == 0
+    )
+    rows = [
+        [
+            *case_row(f"C{i}", district=f"okrug {i % 5}", region=("NKO", "СКО", "nko")[i % 3]),
+            "1",
+            str(10 + i % 5),
+        ]
+        for i in range(12)
+    ]
     rows.append([*case_row("C1", district="okrug 1", court="X court", instance="appeal"), "1", "11"])
     rows.append([*case_row("Old", district="OKRUG  1", amount="84"), "1", "11"])
     result = run("import", "cases", str(write(tmp_path / "b.csv", rows, header=header)))
     assert (result.exit_code, result.stdout) == (0, "inserted 13, updated 1, unchanged 0, rejected 0\n")
     assert query(db_path, "SELECT name, seats, candidates FROM districts ORDER BY id") == [
-        ("okrug 1", 1, 11), ("okrug 2", 1, 12), ("okrug 0", 1, 10), ("okrug 3", 1, 13),
+        ("okrug 1", 1, 11),
+        ("okrug 2", 1, 12),
+        ("okrug 0", 1, 10),
+        ("okrug 3", 1, 13),
         ("okrug 4", 1, 14),
-    ]  # fmt: skip
+    ]
     again = run("import", "cases", str(write(tmp_path / "b.csv", rows, header=header)))
     assert again.stdout == "inserted 0, updated 0, unchanged 14, rejected 0\n"
     clashes = rows + [
@@ -745,8 +938,11 @@ def test_a_districts_file_naming_a_district_twice_after_many_others(run, tmp_pat
     assert result.stderr.splitlines()[1] == "line 8: the same district as line 2"
 
 
-@given(st.from_regex(r"[0-9]{1,17}([.,][0-9]{0,6})?", fullmatch=True),
-       st.sampled_from(["KZT", "JPY", "KWD", "CLF"]), st.sampled_from([",", ";", "\t"]))  # fmt: skip
+@given(
+    st.from_regex(r"[0-9]{1,17}([.,][0-9]{0,6})?", fullmatch=True),
+    st.sampled_from(["KZT", "JPY", "KWD", "CLF"]),
+    st.sampled_from([",", ";", "\t"]),
+)
 @example("999999999999999", "CLF", ",")  # 10**19 minor units: beyond SQLite's INTEGER
 @example("922337203685477.5807", "CLF", ",")  # the largest INTEGER, to the unit
 @example("922337203685477.5808", "CLF", ",")  # one more

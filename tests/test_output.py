@@ -14,13 +14,16 @@ COLUMNS = ("id", "name", "amount", "flag")
 # Text with what tables split lines at, pad and strip: notes hold line breaks.
 lines = st.lists(st.sampled_from(list("ab Қә\n\r\t\u2028\x0c\u00a0-")), max_size=12).map("".join)
 rows = st.lists(
-    st.fixed_dictionaries({
-        "id": st.integers(0, 10**6), "name": st.text() | lines,
-        "amount": st.none() | st.text(max_size=8) | lines,
-        "flag": st.none() | st.booleans() | st.floats(allow_nan=False),
-    }),
+    st.fixed_dictionaries(
+        {
+            "id": st.integers(0, 10**6),
+            "name": st.text() | lines,
+            "amount": st.none() | st.text(max_size=8) | lines,
+            "flag": st.none() | st.booleans() | st.floats(allow_nan=False),
+        }
+    ),
     max_size=6,
-)  # fmt: skip
+)
 
 
 @settings(max_examples=300)
@@ -35,8 +38,10 @@ def test_streamed_output_equals_the_whole(rows):
 
 def test_a_streamed_table_holds_its_cells_on_disk_not_in_memory():
     count = 50_000
-    rows = ({"id": n, "name": f"Қасымова Әлия {n}", "amount": "1 234,56", "flag": n % 2 == 0}
-            for n in range(count))  # fmt: skip
+    rows = (
+        {"id": n, "name": f"Қасымова Әлия {n}", "amount": "1 234,56", "flag": n % 2 == 0}
+        for n in range(count)
+    )
 
     class Lines(io.TextIOBase):
         written = 0

@@ -24,7 +24,8 @@ def plan(conn, sql: str) -> list[str]:
 def test_the_summary_reads_only_covering_indexes_of_cases_and_appeals(db_path, by):
     conn = db.connect(db_path)
     steps = plan(conn, f"SELECT * FROM {VIEWS[by]}")
-    wide = [step for step in steps
-            if step.split()[0] in ("SCAN", "SEARCH") and step.split()[1] in WIDE_TABLES]  # fmt: skip
+    wide = [
+        step for step in steps if step.split()[0] in ("SCAN", "SEARCH") and step.split()[1] in WIDE_TABLES
+    ]
     assert wide, steps  # the views do read cases and appeals
     assert [step for step in wide if "COVERING INDEX" not in step] == [], steps

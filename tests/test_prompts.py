@@ -12,15 +12,24 @@ import time
 
 
 def test_missing_values_are_asked_for_and_each_bad_answer_asked_again(run_in_terminal, run):
-    answers = "\n".join([
-        "2016 maslikhat",           # election
-        "Nort Kaz", "СКО",          # region: unknown, then an alias
-        "oblast maslikhat",         # district
-        "Қасымова Әсел",            # candidate
-        "rejected", "refused",      # decision
-        "31.02.2016", "20.03.2016", # decided on
-        "0,785", "0,78",            # amount
-    ]) + "\n"  # fmt: skip
+    answers = (
+        "\n".join(
+            [
+                "2016 maslikhat",  # election
+                "Nort Kaz",
+                "СКО",  # region: unknown, then an alias
+                "oblast maslikhat",  # district
+                "Қасымова Әсел",  # candidate
+                "rejected",
+                "refused",  # decision
+                "31.02.2016",
+                "20.03.2016",  # decided on
+                "0,785",
+                "0,78",  # amount
+            ]
+        )
+        + "\n"
+    )
     result = run_in_terminal("case", "add", input=answers)
     assert result.exit_code == 0, result.stderr
     # The runner echoes typed answers to stdout, as a terminal would; the pty test below
@@ -33,27 +42,54 @@ def test_missing_values_are_asked_for_and_each_bad_answer_asked_again(run_in_ter
     assert "amount '0,785' has more decimals than KZT allows (2)" in result.stderr
     case = json.loads(run("case", "show", "1", "-f", "json").stdout)
     assert (case["candidate"], case["region"], case["decided_on"], case["discrepancy_amount"]) == (
-        "Қасымова Әсел", "North Kazakhstan", "2016-03-20", "0.78"
+        "Қасымова Әсел",
+        "North Kazakhstan",
+        "2016-03-20",
+        "0.78",
     )
 
 
 def test_only_missing_values_are_asked_and_a_blank_amount_is_unknown(run_in_terminal, run):
-    result = run_in_terminal("case", "add", "--election", "e", "--region", "NKO", "--district",
-                             "d", "--decision", "refused", input="Name\n2016-01-01\n\n")  # fmt: skip
+    result = run_in_terminal(
+        "case",
+        "add",
+        "--election",
+        "e",
+        "--region",
+        "NKO",
+        "--district",
+        "d",
+        "--decision",
+        "refused",
+        input="Name\n2016-01-01\n\n",
+    )
     assert result.exit_code == 0, result.stderr
     assert "Election" not in result.stderr and "Candidate" in result.stderr
     assert json.loads(run("case", "show", "1", "-f", "json").stdout)["discrepancy_amount"] is None
 
 
 def test_a_conflict_after_the_questions_prints_the_answers_to_run_again(run_in_terminal, run):
-    run("case", "add", "--election", "e", "--region", "NKO", "--district", "d", "--candidate",
-        "Name", "--decision", "refused", "--decided-on", "2016-01-01")  # fmt: skip
-    result = run_in_terminal("case", "add", "--election", "e", "--region", "NKO",
-                             input="d\nNAME\nrefused\n2016-01-02\n83\n")  # fmt: skip
-    assert result.exit_code == 1
-    assert result.stderr.endswith(
-        "Error: candidate 'NAME' already has case 1 in this district\n"
+    run(
+        "case",
+        "add",
+        "--election",
+        "e",
+        "--region",
+        "NKO",
+        "--district",
+        "d",
+        "--candidate",
+        "Name",
+        "--decision",
+        "refused",
+        "--decided-on",
+        "2016-01-01",
     )
+    result = run_in_terminal(
+        "case", "add", "--election", "e", "--region", "NKO", input="d\nNAME\nrefused\n2016-01-02\n83\n"
+    )
+    assert result.exit_code == 1
+    assert result.stderr.endswith("Error: candidate 'NAME' already has case 1 in this district\n")
     assert (
         "Your answers, to run again: dereg case add --election e --region NKO --district d "
         "--candidate NAME --decision refused --decided-on 2016-01-02 --amount 83\n"
@@ -72,10 +108,28 @@ def test_a_real_terminal_is_asked(tmp_path):
     env = {**os.environ, "DEREG_DB": str(tmp_path / "pty.db"), "DEREG_ACTOR": "pty"}
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "dereg", "case", "add", "--election", "e", "--region", "ВКО",
-         "--district", "Semei", "--decision", "cancelled", "--decided-on", "2016-03-20"],
-        stdin=follower, stdout=subprocess.PIPE, stderr=follower, env=env,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "dereg",
+            "case",
+            "add",
+            "--election",
+            "e",
+            "--region",
+            "ВКО",
+            "--district",
+            "Semei",
+            "--decision",
+            "cancelled",
+            "--decided-on",
+            "2016-03-20",
+        ],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=env,
+    )
     os.close(follower)
     seen = b""
     for answer, prompt in ((b"Yersyn Kidiyarov\n", b"Candidate"), (b"500\n", b"amount")):
@@ -93,14 +147,29 @@ def test_a_real_terminal_is_asked(tmp_path):
 def test_a_bad_option_fails_before_any_question(run_in_terminal):
     result = run_in_terminal("case", "add", "--currency", "XYZ", "--amount", "5", input="e\n" * 20)
     assert (result.exit_code, result.stderr) == (
-        1, "Error: --currency: currency 'XYZ' is not an ISO 4217 code\n"
+        1,
+        "Error: --currency: currency 'XYZ' is not an ISO 4217 code\n",
     )
 
 
 def test_the_amount_is_asked_in_the_currency_given(run_in_terminal, run):
-    result = run_in_terminal("case", "add", "--currency", "JPY", "--election", "e", "--region",
-                             "NKO", "--district", "d", "--decision", "refused", "--decided-on",
-                             "2016-01-01", input="Name\n1.5\n150\n")  # fmt: skip
+    result = run_in_terminal(
+        "case",
+        "add",
+        "--currency",
+        "JPY",
+        "--election",
+        "e",
+        "--region",
+        "NKO",
+        "--district",
+        "d",
+        "--decision",
+        "refused",
+        "--decided-on",
+        "2016-01-01",
+        input="Name\n1.5\n150\n",
+    )
     assert result.exit_code == 0, result.stderr
     assert "amount '1.5' has more decimals than JPY allows (0)" in result.stderr
     assert json.loads(run("case", "show", "1", "-f", "json").stdout)["discrepancy_amount"] == "150"

@@ -24,20 +24,67 @@ from dereg.districts import set_district
 
 ELECTION = "2016 maslikhat"
 TOWNS = {
-    "Akmola": "Көкшетау", "Aktobe": "Ақтөбе", "Almaty oblast": "Талдықорған", "Atyrau": "Атырау",
-    "East Kazakhstan": "Семей", "Zhambyl": "Тараз", "West Kazakhstan": "Орал",
-    "Karaganda": "Қарағанды", "Kostanai": "Қостанай", "Kyzylorda": "Қызылорда",
-    "Mangistau": "Ақтау", "Pavlodar": "Павлодар", "North Kazakhstan": "Петропавл",
-    "South Kazakhstan": "Шымкент", "Almaty": "Алматы", "Astana": "Астана",
-}  # fmt: skip
-SURNAMES = ["Қасымова", "Нұрланов", "Әбдірахманов", "Жұмабаева", "Серікбаев", "Оспанова",
-            "Төлеуов", "Ғабитов", "Құрманғалиева", "Байжанов", "Исмаилова", "Иванов",
-            "Петрова", "Ким", "Шевченко", "Үсенов", "Омарова", "Сәрсенбаев"]  # fmt: skip
-GIVEN = ["Әлия", "Асылан", "Нұржан", "Гүлнар", "Айгерім", "Ерлан", "Марина", "Сергей", "Ольга",
-         "Дәулет", "Жанар", "Ғалым", "Өмірзақ", "Ұлжан"]  # fmt: skip
-REASONS = ["остатки на счетах детских пособий не указаны", "комиссия банка уплачена после подачи",
-           "округление суммы дохода", "депозит супруга не указан", "доход от продажи авто",
-           "расхождение по налогу на имущество"]  # fmt: skip
+    "Akmola": "Көкшетау",
+    "Aktobe": "Ақтөбе",
+    "Almaty oblast": "Талдықорған",
+    "Atyrau": "Атырау",
+    "East Kazakhstan": "Семей",
+    "Zhambyl": "Тараз",
+    "West Kazakhstan": "Орал",
+    "Karaganda": "Қарағанды",
+    "Kostanai": "Қостанай",
+    "Kyzylorda": "Қызылорда",
+    "Mangistau": "Ақтау",
+    "Pavlodar": "Павлодар",
+    "North Kazakhstan": "Петропавл",
+    "South Kazakhstan": "Шымкент",
+    "Almaty": "Алматы",
+    "Astana": "Астана",
+}
+SURNAMES = [
+    "Қасымова",
+    "Нұрланов",
+    "Әбдірахманов",
+    "Жұмабаева",
+    "Серікбаев",
+    "Оспанова",
+    "Төлеуов",
+    "Ғабитов",
+    "Құрманғалиева",
+    "Байжанов",
+    "Исмаилова",
+    "Иванов",
+    "Петрова",
+    "Ким",
+    "Шевченко",
+    "Үсенов",
+    "Омарова",
+    "Сәрсенбаев",
+]
+GIVEN = [
+    "Әлия",
+    "Асылан",
+    "Нұржан",
+    "Гүлнар",
+    "Айгерім",
+    "Ерлан",
+    "Марина",
+    "Сергей",
+    "Ольга",
+    "Дәулет",
+    "Жанар",
+    "Ғалым",
+    "Өмірзақ",
+    "Ұлжан",
+]
+REASONS = [
+    "остатки на счетах детских пособий не указаны",
+    "комиссия банка уплачена после подачи",
+    "округление суммы дохода",
+    "депозит супруга не указан",
+    "доход от продажи авто",
+    "расхождение по налогу на имущество",
+]
 HOSTILE = '<script>alert("x")</script> Қасымова & "Әлия" | *bold*'
 HOSTILE_DISTRICT = "<i>Ақсу</i> & №1"
 
@@ -62,8 +109,9 @@ def ok(*args: str) -> str:
     return result.stdout
 
 
-def generate(path: Path, seed: int = 2016, districts_per_region: tuple[int, int] = (9, 13),
-             election: str = ELECTION) -> None:  # fmt: skip
+def generate(
+    path: Path, seed: int = 2016, districts_per_region: tuple[int, int] = (9, 13), election: str = ELECTION
+) -> None:
     """A plausible election: 150+ districts in 16 regions, removals, appeals, trivial amounts."""
     rng = random.Random(seed)
     conn = db.connect(path)
@@ -73,39 +121,65 @@ def generate(path: Path, seed: int = 2016, districts_per_region: tuple[int, int]
                 district = f"{town}, округ №{number}"
                 seats = rng.choices([1, 2, 3], [85, 10, 5])[0]
                 candidates = None if rng.random() < 0.04 else seats * rng.randint(2, 5) + rng.randint(0, 2)
-                set_district(conn, "gen", "district add", election=election, region=region,
-                             district=district, seats=seats, candidates=candidates)  # fmt: skip
+                set_district(
+                    conn,
+                    "gen",
+                    "district add",
+                    election=election,
+                    region=region,
+                    district=district,
+                    seats=seats,
+                    candidates=candidates,
+                )
                 removed = rng.choices([0, 1, 2, 3], [56, 31, 10, 3])[0]
                 if candidates is not None:
                     removed = min(removed, candidates)
                 for _ in range(removed):
                     _add_case(conn, rng, election, region, district)
-        set_district(conn, "gen", "district add", election=election, region="Akmola",
-                     district=HOSTILE_DISTRICT, seats=1, candidates=2)  # fmt: skip
+        set_district(
+            conn,
+            "gen",
+            "district add",
+            election=election,
+            region="Akmola",
+            district=HOSTILE_DISTRICT,
+            seats=1,
+            candidates=2,
+        )
         # The three cases of the 2016 report, with their real amounts.
         for region, district, name, amount, outcome in (
             ("North Kazakhstan", "Петропавл, округ №1", "Nistoly Marina", "83", "upheld"),
             ("East Kazakhstan", "Семей, округ №1", "Yersyn Kidiyarov", "500", "not_heard"),
             ("Almaty", "Алматы, округ №1", "Tulesova Asya", "0.78", "upheld"),
         ):
-            case = cases.add_case(conn, "gen", {
-                "election": election, "region": region, "district": district, "candidate": name,
-                "decision": "cancelled", "decided_on": "2016-03-05", "amount": amount,
-                "nominated_by": "self",
-            })  # fmt: skip
+            case = cases.add_case(
+                conn,
+                "gen",
+                {
+                    "election": election,
+                    "region": region,
+                    "district": district,
+                    "candidate": name,
+                    "decision": "cancelled",
+                    "decided_on": "2016-03-05",
+                    "amount": amount,
+                    "nominated_by": "self",
+                },
+            )
             cases.add_appeal(conn, "gen", case, {"court": "city court", "outcome": outcome})
-        case = _add_case(conn, rng, election, "Astana", "Астана, округ №2", candidate=HOSTILE,
-                     appeal=False)
+        case = _add_case(conn, rng, election, "Astana", "Астана, округ №2", candidate=HOSTILE, appeal=False)
         # Won at first instance, lost on appeal: an appeal won, the candidate not reinstated.
         cases.add_appeal(conn, "gen", case, {"court": "district court", "outcome": "reinstated"})
-        cases.add_appeal(conn, "gen", case, {"court": "city court", "instance": "appeal",
-                                             "outcome": "upheld"})  # fmt: skip
+        cases.add_appeal(
+            conn, "gen", case, {"court": "city court", "instance": "appeal", "outcome": "upheld"}
+        )
     conn.close()
 
 
 def _add_case(conn, rng, election, region, district, candidate=None, appeal=True) -> int:
-    taken = {row[0] for row in conn.execute("SELECT candidate FROM case_overview WHERE district = ?",
-                                            (district,))}  # fmt: skip
+    taken = {
+        row[0] for row in conn.execute("SELECT candidate FROM case_overview WHERE district = ?", (district,))
+    }
     while candidate is None or candidate in taken:
         candidate = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}"
     kind = rng.random()
@@ -114,16 +188,29 @@ def _add_case(conn, rng, election, region, district, candidate=None, appeal=True
     elif kind < 0.09:
         amount, currency = f"{rng.randint(1, 400)}.{rng.randint(0, 99):02d}", "USD"
     else:  # mostly trivial: log-uniform from a tiyn to a few million tenge, weighted low
-        tenge = 10 ** rng.choices([rng.uniform(-2, -0.5), rng.uniform(-0.5, 3.3),
-                                   rng.uniform(3.3, 6.7)], [6, 74, 20])[0]
+        tenge = (
+            10
+            ** rng.choices(
+                [rng.uniform(-2, -0.5), rng.uniform(-0.5, 3.3), rng.uniform(3.3, 6.7)], [6, 74, 20]
+            )[0]
+        )
         amount, currency = f"{max(round(tenge * 100), 1) / 100:.2f}", None
-    case = cases.add_case(conn, "gen", {
-        "election": election, "region": region, "district": district, "candidate": candidate,
-        "decision": rng.choice(["refused", "cancelled"]),
-        "decided_on": f"2016-02-{rng.randint(10, 28)}", "amount": amount, "currency": currency,
-        "nominated_by": rng.choice(["self", "Nur Otan", "Ak Zhol", "OSDP", "CPPK"]),
-        "reason": rng.choice(REASONS),
-    })  # fmt: skip
+    case = cases.add_case(
+        conn,
+        "gen",
+        {
+            "election": election,
+            "region": region,
+            "district": district,
+            "candidate": candidate,
+            "decision": rng.choice(["refused", "cancelled"]),
+            "decided_on": f"2016-02-{rng.randint(10, 28)}",
+            "amount": amount,
+            "currency": currency,
+            "nominated_by": rng.choice(["self", "Nur Otan", "Ak Zhol", "OSDP", "CPPK"]),
+            "reason": rng.choice(REASONS),
+        },
+    )
     if appeal and rng.random() < 0.2:
         outcome = rng.choices(["upheld", "not_heard", "pending", "reinstated"], [60, 15, 15, 10])[0]
         cases.add_appeal(conn, "gen", case, {"court": "суд", "outcome": outcome})
@@ -207,8 +294,14 @@ def test_html_figures_are_those_of_summary_json(report_database, tmp_path):
 
     (election,) = summary_json("--by", "election")
     name = election["election"]
-    for key in ("deregistered", "reduction_pct", "appeals", "reinstated", "median_discrepancy_kzt",
-                "uncontested_districts"):  # fmt: skip
+    for key in (
+        "deregistered",
+        "reduction_pct",
+        "appeals",
+        "reinstated",
+        "median_discrepancy_kzt",
+        "uncontested_districts",
+    ):
         assert page.headline[(name, key)] == election[key], key
     cut = [d for d in districts if d["reduction_pct"] is not None and d["reduction_pct"] >= 25]
     assert page.headline[(name, "districts_cut_25")] == len(cut) > 0
@@ -232,9 +325,19 @@ def test_html_total_rows_are_those_of_the_summary_table(report_database, tmp_pat
     total_line = next(line for line in table.splitlines() if line.startswith("total"))
     region_total = page.rows[("region", (ELECTION, "total"))]
     numbers = total_line.split()[1:]
-    assert numbers[:8] == [str(region_total[k]) for k in ("districts", "seats", "candidates",
-                           "deregistered", "reinstated", "remaining", "reduction_pct",
-                           "uncontested_districts")]  # fmt: skip
+    assert numbers[:8] == [
+        str(region_total[k])
+        for k in (
+            "districts",
+            "seats",
+            "candidates",
+            "deregistered",
+            "reinstated",
+            "remaining",
+            "reduction_pct",
+            "uncontested_districts",
+        )
+    ]
 
 
 def test_markdown_tables_carry_the_summary_figures(report_database):
@@ -247,10 +350,19 @@ def test_markdown_tables_carry_the_summary_figures(report_database):
     for row in districts:
         cells = by_name[(row["region"], row["district"])]
         expected = [row["region"], row["district"]] + [
-            _plain(k, row[k]) for k in ("seats", "candidates", "deregistered", "reinstated",
-                                     "remaining", "per_seat_before", "per_seat_after",
-                                     "reduction_pct", "uncontested")
-        ]  # fmt: skip
+            _plain(k, row[k])
+            for k in (
+                "seats",
+                "candidates",
+                "deregistered",
+                "reinstated",
+                "remaining",
+                "per_seat_before",
+                "per_seat_after",
+                "reduction_pct",
+                "uncontested",
+            )
+        ]
         assert cells == expected
     (election,) = summary_json("--by", "election")
     figures = {cells[0]: cells[1] for cells in _markdown_table(text, "| Figure | Value | Note |")}
@@ -277,7 +389,7 @@ def _plain(key: str, value) -> str:
 def _markdown_table(text: str, heading: str) -> list[list[str]]:
     """The body cells of the first table from heading on (header and rule left out), unescaped."""
     rows = []
-    for line in text[text.index(heading):].splitlines():
+    for line in text[text.index(heading) :].splitlines():
         if not line.startswith("|"):
             if rows:
                 break
@@ -344,9 +456,13 @@ def test_district_chart_shows_the_worst_forty_worst_first(report_database, tmp_p
 def test_log_chart_names_the_trivial_amounts(report_database, tmp_path):
     generate(report_database, districts_per_region=(1, 2))
     conn = db.connect(report_database)
-    amounts = [row[0] for row in conn.execute(
-        "SELECT DISTINCT amount_minor FROM cases WHERE currency = 'KZT' AND amount_minor > 0 "
-        "ORDER BY amount_minor")]  # fmt: skip
+    amounts = [
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT amount_minor FROM cases WHERE currency = 'KZT' AND amount_minor > 0 "
+            "ORDER BY amount_minor"
+        )
+    ]
     named = [amounts[0]]  # the smallest, then each next one at least three times the last
     for amount in amounts:
         if len(named) < 3 and amount >= 3 * named[-1]:
@@ -355,8 +471,12 @@ def test_log_chart_names_the_trivial_amounts(report_database, tmp_path):
     chart = re.search(r'data-chart="discrepancies".*?</svg>', html, re.S).group()
     callouts = re.findall(r'class="callout">([^<]+)</text>', chart)
     assert callouts == [f"{a // 100:,}{'' if a % 100 == 0 else f'.{a % 100:02d}'} ₸" for a in named]
-    trivial = sum(1 for row in conn.execute("SELECT amount_minor FROM cases WHERE currency = 'KZT' "
-                                            "AND amount_minor BETWEEN 1 AND 99999"))  # fmt: skip
+    trivial = sum(
+        1
+        for row in conn.execute(
+            "SELECT amount_minor FROM cases WHERE currency = 'KZT' AND amount_minor BETWEEN 1 AND 99999"
+        )
+    )
     assert f"under 1,000 tenge: {trivial} of " in chart
 
 
@@ -367,12 +487,41 @@ def test_documented_cases_stand_out(report_database, tmp_path):
         ("EKO", "Semei city maslikhat", "Yersyn Kidiyarov", "500", "not_heard"),
         ("Almaty", "Almaty city maslikhat", "Tulesova Asya", "0,78", "upheld"),
     ):
-        case = ok("case", "add", "--election", ELECTION, "--region", region, "--district", district,
-                  "--candidate", name, "--decision", "cancelled", "--decided-on", "01.03.2016",
-                  "--amount", amount, "--nominated-by", "self").strip()  # fmt: skip
+        case = ok(
+            "case",
+            "add",
+            "--election",
+            ELECTION,
+            "--region",
+            region,
+            "--district",
+            district,
+            "--candidate",
+            name,
+            "--decision",
+            "cancelled",
+            "--decided-on",
+            "01.03.2016",
+            "--amount",
+            amount,
+            "--nominated-by",
+            "self",
+        ).strip()
         ok("appeal", "add", case, "--court", "city court", "--outcome", appeal)
-    ok("district", "add", "--election", ELECTION, "--region", "СКО", "--district",
-       "oblast maslikhat", "--seats", "1", "--candidates", "4")  # fmt: skip
+    ok(
+        "district",
+        "add",
+        "--election",
+        ELECTION,
+        "--region",
+        "СКО",
+        "--district",
+        "oblast maslikhat",
+        "--seats",
+        "1",
+        "--candidates",
+        "4",
+    )
     html = write_report(tmp_path)
     chart = re.search(r'data-chart="discrepancies".*?</svg>', html, re.S).group()
     assert re.findall(r'class="callout">([^<]+)</text>', chart) == ["0.78 ₸", "83 ₸", "500 ₸"]
@@ -437,8 +586,22 @@ def test_an_empty_database_gives_a_page_that_says_so(tmp_path):
 
 
 def test_a_district_without_candidates_known_is_left_out_of_the_shares(report_database, tmp_path):
-    ok("case", "add", "--election", ELECTION, "--region", "Astana", "--district", "okrug 1",
-       "--candidate", "Ким Ольга", "--decision", "refused", "--decided-on", "2016-03-01")  # fmt: skip
+    ok(
+        "case",
+        "add",
+        "--election",
+        ELECTION,
+        "--region",
+        "Astana",
+        "--district",
+        "okrug 1",
+        "--candidate",
+        "Ким Ольга",
+        "--decision",
+        "refused",
+        "--decided-on",
+        "2016-03-01",
+    )
     page = ReportFigures(write_report(tmp_path))
     assert page.headline[(ELECTION, "reduction_pct")] is None
     assert page.headline[(ELECTION, "median_discrepancy_kzt")] is None
@@ -452,8 +615,13 @@ def test_a_district_without_candidates_known_is_left_out_of_the_shares(report_da
 
 def test_summary_table_draws_the_cut_as_a_bar_on_a_wide_terminal_only(report_database):
     generate(report_database, districts_per_region=(1, 2))
-    piped = subprocess.run([sys.executable, "-m", "dereg", "summary"], capture_output=True, text=True,
-                           env={**os.environ, "COLUMNS": "120"}, check=True).stdout  # fmt: skip
+    piped = subprocess.run(
+        [sys.executable, "-m", "dereg", "summary"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "120"},
+        check=True,
+    ).stdout
     assert "█" not in piped and "·" not in piped
     wide = _in_terminal([sys.executable, "-m", "dereg", "summary"], columns=120)
     line = next(line for line in wide.splitlines() if line.startswith("Almaty "))
@@ -494,11 +662,19 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     command = [
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--hide-scrollbars", f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
         *args,
-    ]  # fmt: skip
+    ]
     return subprocess.run(command, capture_output=True, timeout=180)
 
 
@@ -509,9 +685,9 @@ def png_facts(path: Path) -> tuple[int, int, int]:
     width, height = struct.unpack(">II", data[16:24])
     idat, at = b"", 8
     while at < len(data):
-        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        length, kind = struct.unpack(">I4s", data[at : at + 8])
         if kind == b"IDAT":
-            idat += data[at + 8:at + 8 + length]
+            idat += data[at + 8 : at + 8 + length]
         at += 12 + length
     return width, height, len(set(zlib.decompress(idat)))
 

@@ -14,8 +14,9 @@ from dereg.cli import app
 
 ELECTION = ("--election", "2016 maslikhat", "--region", "Almaty")
 DISTRICTS = st.sampled_from(["okrug 1", "okrug 2", "Okrug 2"])
-DATES = st.sampled_from(["2016-02-28", "2016-03-01", "2016-03-10", "2016-03-20", "2016-04-01",
-                         "2016-05-01", "2061-01-01"])  # fmt: skip
+DATES = st.sampled_from(
+    ["2016-02-28", "2016-03-01", "2016-03-10", "2016-03-20", "2016-04-01", "2016-05-01", "2061-01-01"]
+)
 IDS = st.integers(1, 6)
 COUNTS = st.sampled_from(["0", "1", "2", "3", "5"])
 OUTCOMES = st.sampled_from(["pending", "upheld", "reinstated", "not_heard"])
@@ -28,31 +29,62 @@ def maybe(option: str, values: st.SearchStrategy) -> st.SearchStrategy[tuple[str
 
 COMMANDS = st.one_of(
     st.tuples(DISTRICTS, COUNTS, maybe("--candidates", COUNTS)).map(
-        lambda t: ("district", "add", *ELECTION, "--district", t[0], "--seats", t[1], *t[2])),
+        lambda t: ("district", "add", *ELECTION, "--district", t[0], "--seats", t[1], *t[2])
+    ),
     st.tuples(DISTRICTS, st.sampled_from("ABCDEF"), DATES).map(
-        lambda t: ("case", "add", *ELECTION, "--district", t[0], "--candidate", t[1], "--decision", "refused",
-                   "--decided-on", t[2], "--no-input")),
-    st.tuples(IDS, INSTANCES, maybe("--filed-on", DATES), maybe("--decided-on", DATES), maybe("--outcome", OUTCOMES))
-    .map(lambda t: ("appeal", "add", str(t[0]), "--court", "c", "--instance", t[1], *t[2], *t[3], *t[4])),
-    st.tuples(IDS, maybe("--decided-on", DATES), maybe("--outcome", OUTCOMES), maybe("--filed-on", DATES))
-    .map(lambda t: ("appeal", "edit", str(t[0]), *t[1], *t[2], *t[3])),
-    st.tuples(IDS, maybe("--decided-on", DATES), maybe("--district", DISTRICTS))
-    .map(lambda t: ("case", "edit", str(t[0]), *t[1], *t[2])),
+        lambda t: (
+            "case",
+            "add",
+            *ELECTION,
+            "--district",
+            t[0],
+            "--candidate",
+            t[1],
+            "--decision",
+            "refused",
+            "--decided-on",
+            t[2],
+            "--no-input",
+        )
+    ),
+    st.tuples(
+        IDS, INSTANCES, maybe("--filed-on", DATES), maybe("--decided-on", DATES), maybe("--outcome", OUTCOMES)
+    ).map(lambda t: ("appeal", "add", str(t[0]), "--court", "c", "--instance", t[1], *t[2], *t[3], *t[4])),
+    st.tuples(
+        IDS, maybe("--decided-on", DATES), maybe("--outcome", OUTCOMES), maybe("--filed-on", DATES)
+    ).map(lambda t: ("appeal", "edit", str(t[0]), *t[1], *t[2], *t[3])),
+    st.tuples(IDS, maybe("--decided-on", DATES), maybe("--district", DISTRICTS)).map(
+        lambda t: ("case", "edit", str(t[0]), *t[1], *t[2])
+    ),
     IDS.map(lambda n: ("case", "delete", str(n), "--yes")),
-    st.tuples(IDS, maybe("--candidates", COUNTS), maybe("--seats", COUNTS))
-    .map(lambda t: ("district", "edit", str(t[0]), *t[1], *t[2])),
+    st.tuples(IDS, maybe("--candidates", COUNTS), maybe("--seats", COUNTS)).map(
+        lambda t: ("district", "edit", str(t[0]), *t[1], *t[2])
+    ),
     st.tuples(IDS, IDS).map(lambda t: ("district", "merge", str(t[0]), str(t[1]))),
-)  # fmt: skip
+)
 
 
 def case_add(candidate: str, district: str = "okrug 1", decided_on: str = "2016-03-10") -> tuple[str, ...]:
-    return ("case", "add", *ELECTION, "--district", district, "--candidate", candidate, "--decision", "refused",
-            "--decided-on", decided_on, "--no-input")  # fmt: skip
+    return (
+        "case",
+        "add",
+        *ELECTION,
+        "--district",
+        district,
+        "--candidate",
+        candidate,
+        "--decision",
+        "refused",
+        "--decided-on",
+        decided_on,
+        "--no-input",
+    )
 
 
 # Each breaks one rule if dereg let it through: the examples make sure every rule is tried.
 KNOWN_TRAPS = [
-    case_add("A"), case_add("B"),
+    case_add("A"),
+    case_add("B"),
     ("district", "add", *ELECTION, "--district", "okrug 1", "--seats", "1", "--candidates", "1"),
     ("district", "edit", "1", "--candidates", "1"),
     ("appeal", "add", "1", "--court", "c", "--filed-on", "2016-03-01"),
@@ -64,10 +96,11 @@ KNOWN_TRAPS = [
     ("case", "edit", "1", "--decided-on", "2016-05-01"),
     case_add("C", decided_on="2061-01-01"),
     ("district", "add", *ELECTION, "--district", "okrug 2", "--seats", "1", "--candidates", "1"),
-    case_add("D", "okrug 2"), case_add("E", "okrug 2"),
+    case_add("D", "okrug 2"),
+    case_add("E", "okrug 2"),
     ("case", "edit", "2", "--district", "okrug 2"),
     ("district", "merge", "1", "2"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.slow

@@ -26,10 +26,7 @@ def columns(conn: sqlite3.Connection, table: str) -> list[tuple]:
 def layout(conn: sqlite3.Connection) -> dict:
     """Tables by their columns, and indexes, views and triggers by name: the schema's shape."""
     names = conn.execute("SELECT type, name FROM sqlite_master ORDER BY type, name").fetchall()
-    return {
-        (kind, name): columns(conn, name) if kind in ("table", "view") else None
-        for kind, name in names
-    }
+    return {(kind, name): columns(conn, name) if kind in ("table", "view") else None for kind, name in names}
 
 
 def table_definitions(conn: sqlite3.Connection) -> dict[str, str]:
@@ -48,7 +45,10 @@ def test_views_have_exactly_the_contract_columns(db_path):
 
 def test_init_records_the_version_and_is_idempotent(run, db_path):
     first = run("init")
-    assert (first.exit_code, first.stdout) == (0, f"{db_path}: ready (schema version {migrations.SCHEMA_VERSION})\n")
+    assert (first.exit_code, first.stdout) == (
+        0,
+        f"{db_path}: ready (schema version {migrations.SCHEMA_VERSION})\n",
+    )
     conn = sqlite3.connect(db_path)
     before = layout(conn), conn.execute("SELECT count(*) FROM region_aliases").fetchone()
     assert run("init").exit_code == 0
@@ -115,11 +115,13 @@ def test_schema_sql_in_the_package_is_the_repository_one():
 def test_python_dash_m_dereg_is_the_same_program(tmp_path):
     env = {**os.environ, "DEREG_DB": str(tmp_path / "x.db")}
     db.connect(tmp_path / "x.db").close()
-    version = subprocess.run([sys.executable, "-m", "dereg", "--version"], capture_output=True,
-                             text=True, env=env, check=True)  # fmt: skip
+    version = subprocess.run(
+        [sys.executable, "-m", "dereg", "--version"], capture_output=True, text=True, env=env, check=True
+    )
     assert version.stdout.startswith("dereg ")
-    result = subprocess.run([sys.executable, "-m", "dereg", "case", "show", "5"],
-                            capture_output=True, text=True, env=env)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "dereg", "case", "show", "5"], capture_output=True, text=True, env=env
+    )
     assert (result.returncode, result.stderr) == (1, "Error: no case with id 5\n")
 
 
@@ -147,14 +149,26 @@ def test_a_non_editable_install_carries_the_schema_and_regions(tmp_path, wheel_i
         assert archive.read("dereg/schema.sql").decode() == (ROOT / "schema.sql").read_text(encoding="utf-8")
         assert archive.read("dereg/regions.csv")
     env = {**os.environ, "PYTHONPATH": str(target), "DEREG_DB": str(tmp_path / "w.db")}
-    where = subprocess.run([sys.executable, "-c", "import dereg; print(dereg.__file__)"],
-                           capture_output=True, text=True, env=env, cwd=tmp_path, check=True)  # fmt: skip
+    where = subprocess.run(
+        [sys.executable, "-c", "import dereg; print(dereg.__file__)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
+    )
     assert where.stdout.startswith(str(target))
-    init = subprocess.run([sys.executable, "-m", "dereg", "init"], capture_output=True, text=True,
-                          env=env, cwd=tmp_path)  # fmt: skip
+    init = subprocess.run(
+        [sys.executable, "-m", "dereg", "init"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert init.returncode == 0, init.stderr
-    region = subprocess.run([sys.executable, "-m", "dereg", "region", "list", "-f", "csv"],
-                            capture_output=True, text=True, env=env, cwd=tmp_path)  # fmt: skip
+    region = subprocess.run(
+        [sys.executable, "-m", "dereg", "region", "list", "-f", "csv"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert "North Kazakhstan" in region.stdout
 
 
@@ -201,13 +215,31 @@ def test_the_wheel_imports_every_module_without_the_source_tree(tmp_path, wheel_
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("decided_on", "2016-02-31"), ("decided_on", "20.03.2016"), ("decision", "withdrawn"),
-     ("amount_minor", -1)],
-)  # fmt: skip
+    [
+        ("decided_on", "2016-02-31"),
+        ("decided_on", "20.03.2016"),
+        ("decision", "withdrawn"),
+        ("amount_minor", -1),
+    ],
+)
 def test_the_schema_refuses_what_the_tool_would_never_write(run, db_path, column, value):
     """A backstop for rows written behind dereg's back, e.g. with the sqlite3 shell."""
-    run("case", "add", "--election", "e", "--region", "NKO", "--district", "d", "--candidate",
-        "c", "--decision", "refused", "--decided-on", "2016-02-29")  # fmt: skip
+    run(
+        "case",
+        "add",
+        "--election",
+        "e",
+        "--region",
+        "NKO",
+        "--district",
+        "d",
+        "--candidate",
+        "c",
+        "--decision",
+        "refused",
+        "--decided-on",
+        "2016-02-29",
+    )
     conn = sqlite3.connect(db_path)
     with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
         conn.execute(f"UPDATE cases SET {column} = ?", (value,))

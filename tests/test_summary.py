@@ -15,9 +15,24 @@ from dereg import cases, db, summary
 from dereg.districts import set_district
 from dereg.summary import COLUMNS
 
-REGIONS = ["Akmola", "Aktobe", "Almaty oblast", "Atyrau", "East Kazakhstan", "Zhambyl",
-           "West Kazakhstan", "Karaganda", "Kostanai", "Kyzylorda", "Mangistau", "Pavlodar",
-           "North Kazakhstan", "South Kazakhstan", "Almaty", "Astana"]  # fmt: skip
+REGIONS = [
+    "Akmola",
+    "Aktobe",
+    "Almaty oblast",
+    "Atyrau",
+    "East Kazakhstan",
+    "Zhambyl",
+    "West Kazakhstan",
+    "Karaganda",
+    "Kostanai",
+    "Kyzylorda",
+    "Mangistau",
+    "Pavlodar",
+    "North Kazakhstan",
+    "South Kazakhstan",
+    "Almaty",
+    "Astana",
+]
 INSTANCE_RANK = {"first": 1, "appeal": 2, "cassation": 3}
 
 
@@ -42,36 +57,62 @@ def generate(conn: sqlite3.Connection, seed: int = 2016) -> tuple[dict, list]:
                 if key in districts:
                     continue
                 districts[key] = {"seats": seats, "candidates": candidates}
-                set_district(conn, "test", "district add", election=election, region=region,
-                             district=name, seats=seats)  # fmt: skip
+                set_district(
+                    conn, "test", "district add", election=election, region=region, district=name, seats=seats
+                )
         for index in range(400):
             election, region, name = rng.choice(list(districts))
             amount = rng.choice([None, "0.78", "83", "500", "1 234,56", "0,01", "18.73", "7"])
             currency = rng.choice(["KZT"] * 6 + ["USD"])
-            case_id = cases.add_case(conn, "test", {
-                "election": election, "region": region, "district": name,
-                "candidate": f"Кандидат {index}", "decision": rng.choice(["refused", "cancelled"]),
-                "decided_on": f"2016-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}",
-                "amount": amount, "currency": currency,
-            })  # fmt: skip
+            case_id = cases.add_case(
+                conn,
+                "test",
+                {
+                    "election": election,
+                    "region": region,
+                    "district": name,
+                    "candidate": f"Кандидат {index}",
+                    "decision": rng.choice(["refused", "cancelled"]),
+                    "decided_on": f"2016-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}",
+                    "amount": amount,
+                    "currency": currency,
+                },
+            )
             appeals = []
             for instance in rng.sample(list(INSTANCE_RANK), rng.choice([0, 0, 1, 1, 2, 3])):
                 outcome = rng.choice(["pending", "upheld", "reinstated", "not_heard"])
-                cases.add_appeal(conn, "test", case_id, {"court": "c", "instance": instance,
-                                                         "outcome": outcome})  # fmt: skip
+                cases.add_appeal(
+                    conn, "test", case_id, {"court": "c", "instance": instance, "outcome": outcome}
+                )
                 appeals.append((instance, outcome))
             outcome = max(appeals, key=lambda a: INSTANCE_RANK[a[0]])[1] if appeals else "not_filed"
             minor = None if amount is None else _minor(amount)
-            written_cases.append({"key": (election, region, name), "outcome": outcome,
-                                  "appeals": len(appeals), "kzt": minor if currency == "KZT" else None})  # fmt: skip
+            written_cases.append(
+                {
+                    "key": (election, region, name),
+                    "outcome": outcome,
+                    "appeals": len(appeals),
+                    "kzt": minor if currency == "KZT" else None,
+                }
+            )
         # Candidates are given once the removals are known: dereg refuses fewer than were removed.
         for (election, region, name), figures in districts.items():
             if figures["candidates"] is not None:
-                removed = sum(case["outcome"] != "reinstated" for case in written_cases
-                              if case["key"] == (election, region, name))  # fmt: skip
+                removed = sum(
+                    case["outcome"] != "reinstated"
+                    for case in written_cases
+                    if case["key"] == (election, region, name)
+                )
                 figures["candidates"] = max(figures["candidates"], removed, 1)
-                set_district(conn, "test", "district add", election=election, region=region,
-                             district=name, candidates=figures["candidates"])  # fmt: skip
+                set_district(
+                    conn,
+                    "test",
+                    "district add",
+                    election=election,
+                    region=region,
+                    district=name,
+                    candidates=figures["candidates"],
+                )
     return districts, written_cases
 
 
@@ -87,16 +128,28 @@ def expected_districts(districts: dict, written: list) -> list[dict]:
         removed = len(mine)
         back = sum(case["outcome"] == "reinstated" for case in mine)
         remaining = None if candidates is None else candidates - (removed - back)
-        rows.append({
-            "election": election, "region": region, "district": name, "seats": seats,
-            "candidates": candidates, "deregistered": removed, "reinstated": back,
-            "remaining": remaining,
-            "per_seat_before": None if None in (seats, candidates) else half_up(Fraction(candidates, seats), 2),
-            "per_seat_after": None if seats is None or remaining is None or remaining < 0
-            else half_up(Fraction(remaining, seats), 2),
-            "reduction_pct": half_up(Fraction(100 * (removed - back), candidates), 1) if candidates else None,
-            "uncontested": None if None in (seats, remaining) else remaining <= seats,
-        })  # fmt: skip
+        rows.append(
+            {
+                "election": election,
+                "region": region,
+                "district": name,
+                "seats": seats,
+                "candidates": candidates,
+                "deregistered": removed,
+                "reinstated": back,
+                "remaining": remaining,
+                "per_seat_before": None
+                if None in (seats, candidates)
+                else half_up(Fraction(candidates, seats), 2),
+                "per_seat_after": None
+                if seats is None or remaining is None or remaining < 0
+                else half_up(Fraction(remaining, seats), 2),
+                "reduction_pct": half_up(Fraction(100 * (removed - back), candidates), 1)
+                if candidates
+                else None,
+                "uncontested": None if None in (seats, remaining) else remaining <= seats,
+            }
+        )
     return sorted(rows, key=lambda r: (r["election"], r["region"], r["district"]))
 
 
@@ -108,26 +161,36 @@ def expected_rollup(districts: dict, written: list, keys: tuple[str, ...]) -> li
     out = []
     for group, rows in sorted(groups.items()):
         known = [r for r in rows if r["candidates"] is not None]
-        mine = [c for c in written if tuple(dict(zip(("election", "region"), c["key"]))[k]
-                                             for k in keys) == group]  # fmt: skip
+        mine = [
+            c for c in written if tuple(dict(zip(("election", "region"), c["key"]))[k] for k in keys) == group
+        ]
         amounts = sorted(c["kzt"] for c in mine if c["kzt"] is not None)
         candidates = sum(r["candidates"] for r in known) if known else None
         removed = sum(r["deregistered"] - r["reinstated"] for r in known)
         median = None
         if amounts:
             middle = Fraction(statistics.median(amounts)) / 100  # exact: ints or a half
-            median = str((Decimal(middle.numerator) / Decimal(middle.denominator))
-                         .quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))  # fmt: skip
+            median = str(
+                (Decimal(middle.numerator) / Decimal(middle.denominator)).quantize(
+                    Decimal("0.01"), rounding=ROUND_HALF_UP
+                )
+            )
         seats = [r["seats"] for r in rows if r["seats"] is not None]
-        out.append({
-            **dict(zip(keys, group)), "districts": len(rows), "seats": sum(seats) if seats else None,
-            "candidates": candidates, "deregistered": sum(r["deregistered"] for r in rows),
-            "reinstated": sum(r["reinstated"] for r in rows),
-            "remaining": sum(r["remaining"] for r in known) if known else None,
-            "reduction_pct": half_up(Fraction(100 * removed, candidates), 1) if candidates else None,
-            "uncontested_districts": sum(1 for r in known if r["uncontested"]),
-            "appeals": sum(c["appeals"] for c in mine), "median_discrepancy_kzt": median,
-        })  # fmt: skip
+        out.append(
+            {
+                **dict(zip(keys, group)),
+                "districts": len(rows),
+                "seats": sum(seats) if seats else None,
+                "candidates": candidates,
+                "deregistered": sum(r["deregistered"] for r in rows),
+                "reinstated": sum(r["reinstated"] for r in rows),
+                "remaining": sum(r["remaining"] for r in known) if known else None,
+                "reduction_pct": half_up(Fraction(100 * removed, candidates), 1) if candidates else None,
+                "uncontested_districts": sum(1 for r in known if r["uncontested"]),
+                "appeals": sum(c["appeals"] for c in mine),
+                "median_discrepancy_kzt": median,
+            }
+        )
     return out
 
 
@@ -144,8 +207,10 @@ def test_district_summary_and_view_equal_the_independent_computation(data):
     conn, _, districts, written = data
     expected = expected_districts(districts, written)
     assert summary.summary(conn, "district") == expected
-    view = conn.execute(f"SELECT {', '.join(COLUMNS['district'])} FROM district_competition "
-                        "ORDER BY election, region, district").fetchall()  # fmt: skip
+    view = conn.execute(
+        f"SELECT {', '.join(COLUMNS['district'])} FROM district_competition "
+        "ORDER BY election, region, district"
+    ).fetchall()
     as_view = [tuple(int(v) if isinstance(v, bool) else v for v in row.values()) for row in expected]
     assert view == as_view
 
@@ -161,8 +226,11 @@ def test_the_cli_json_is_the_summary_and_filters_by_any_region_spelling(data, ru
     conn, path, districts, written = data
     result = run("--db", str(path), "summary", "--by", "region", "--region", "СКО", "-f", "json")
     assert result.exit_code == 0, result.stderr
-    expected = [row for row in expected_rollup(districts, written, ("election", "region"))
-                if row["region"] == "North Kazakhstan"]  # fmt: skip
+    expected = [
+        row
+        for row in expected_rollup(districts, written, ("election", "region"))
+        if row["region"] == "North Kazakhstan"
+    ]
     assert json.loads(result.stdout) == expected
     result = run("--db", str(path), "summary", "--election", "2012 MASLIKHAT", "-f", "csv")
     lines = result.stdout.splitlines()
@@ -189,19 +257,57 @@ def test_markdown_has_every_column(data, run):
 
 
 def test_unknown_candidates_give_nulls_never_guesses(run):
-    run("case", "add", "--election", "e", "--region", "NKO", "--district", "d", "--candidate",
-        "c", "--decision", "refused", "--decided-on", "2016-01-01")  # fmt: skip
+    run(
+        "case",
+        "add",
+        "--election",
+        "e",
+        "--region",
+        "NKO",
+        "--district",
+        "d",
+        "--candidate",
+        "c",
+        "--decision",
+        "refused",
+        "--decided-on",
+        "2016-01-01",
+    )
     [row] = json.loads(run("summary", "-f", "json").stdout)
-    assert row == {"election": "e", "region": "North Kazakhstan", "district": "d", "seats": None,
-                   "candidates": None, "deregistered": 1, "reinstated": 0, "remaining": None,
-                   "per_seat_before": None, "per_seat_after": None, "reduction_pct": None,
-                   "uncontested": None}  # fmt: skip
+    assert row == {
+        "election": "e",
+        "region": "North Kazakhstan",
+        "district": "d",
+        "seats": None,
+        "candidates": None,
+        "deregistered": 1,
+        "reinstated": 0,
+        "remaining": None,
+        "per_seat_before": None,
+        "per_seat_after": None,
+        "reduction_pct": None,
+        "uncontested": None,
+    }
     assert run("summary", "--by", "election", "--region", "NKO").exit_code == 1
 
 
 def test_the_total_of_unknown_seats_is_blank_not_zero(run, db_path):
-    run("case", "add", "--election", "e", "--region", "NKO", "--district", "d", "--candidate",
-        "c", "--decision", "refused", "--decided-on", "2016-01-01")  # fmt: skip
+    run(
+        "case",
+        "add",
+        "--election",
+        "e",
+        "--region",
+        "NKO",
+        "--district",
+        "d",
+        "--candidate",
+        "c",
+        "--decision",
+        "refused",
+        "--decided-on",
+        "2016-01-01",
+    )
     _, total = summary.with_total(db.connect(db_path), "district")
     assert total["seats"] is None
 
@@ -210,17 +316,21 @@ def test_the_total_of_unknown_seats_is_blank_not_zero(run, db_path):
 # Every figure marked "tie" lies exactly halfway, with an even digit before the 5, so that
 # rounding half even (banker's rounding, Python's round()) gives another answer.
 TIE_DISTRICTS = {  # (election, region, district): seats, candidates
-    ("2016 maslikhat", "Astana", "okrug 1"): (8, 17),    # per seat before 2.125: tie
-    ("2016 maslikhat", "Astana", "okrug 2"): (8, 15),    # per seat after 13/8 = 1.625: tie
-    ("2016 maslikhat", "Almaty", "okrug 3"): (40, 16),   # cut 1/16 = 6.25%: tie
-    ("2016 maslikhat", "Almaty", "okrug 4"): (40, 64),   # Almaty: cut 1/80 = 1.25%: tie
-    ("2021 maslikhat", "Astana", "okrug 5"): (64, 9),    # per seat after 8/64 = 0.125: tie
-    ("2021 maslikhat", "Astana", "okrug 6"): (64, 7),    # 2021: 16/128 = 0.125: tie
-}  # fmt: skip
+    ("2016 maslikhat", "Astana", "okrug 1"): (8, 17),  # per seat before 2.125: tie
+    ("2016 maslikhat", "Astana", "okrug 2"): (8, 15),  # per seat after 13/8 = 1.625: tie
+    ("2016 maslikhat", "Almaty", "okrug 3"): (40, 16),  # cut 1/16 = 6.25%: tie
+    ("2016 maslikhat", "Almaty", "okrug 4"): (40, 64),  # Almaty: cut 1/80 = 1.25%: tie
+    ("2021 maslikhat", "Astana", "okrug 5"): (64, 9),  # per seat after 8/64 = 0.125: tie
+    ("2021 maslikhat", "Astana", "okrug 6"): (64, 7),  # 2021: 16/128 = 0.125: tie
+}
 TIE_CASES = [  # district, amount (KZT), reinstated
-    ("okrug 1", "0.02", False), ("okrug 2", "0.03", False), ("okrug 2", None, False),
-    ("okrug 3", "0.01", False), ("okrug 5", "0.02", False), ("okrug 6", "0.03", True),
-]  # fmt: skip
+    ("okrug 1", "0.02", False),
+    ("okrug 2", "0.03", False),
+    ("okrug 2", None, False),
+    ("okrug 3", "0.01", False),
+    ("okrug 5", "0.02", False),
+    ("okrug 6", "0.03", True),
+]
 # Astana in 2016 and in 2021 has a median of 0.02 and 0.03 KZT, 0.025: a tie too.
 
 
@@ -230,19 +340,41 @@ def ties(db_path):
     written = []
     with db.transaction(conn):
         for (election, region, name), (seats, candidates) in TIE_DISTRICTS.items():
-            set_district(conn, "test", "district add", election=election, region=region,
-                               district=name, seats=seats, candidates=candidates)  # fmt: skip
+            set_district(
+                conn,
+                "test",
+                "district add",
+                election=election,
+                region=region,
+                district=name,
+                seats=seats,
+                candidates=candidates,
+            )
         for index, (name, amount, reinstated) in enumerate(TIE_CASES):
             key = next(key for key in TIE_DISTRICTS if key[2] == name)
-            case_id = cases.add_case(conn, "test", {
-                "election": key[0], "region": key[1], "district": name,
-                "candidate": f"Кандидат {index}", "decision": "refused", "decided_on": "2016-03-01",
-                "amount": amount,
-            })  # fmt: skip
+            case_id = cases.add_case(
+                conn,
+                "test",
+                {
+                    "election": key[0],
+                    "region": key[1],
+                    "district": name,
+                    "candidate": f"Кандидат {index}",
+                    "decision": "refused",
+                    "decided_on": "2016-03-01",
+                    "amount": amount,
+                },
+            )
             if reinstated:
                 cases.add_appeal(conn, "test", case_id, {"court": "c", "outcome": "reinstated"})
-            written.append({"key": key, "outcome": "reinstated" if reinstated else "not_filed",
-                            "appeals": int(reinstated), "kzt": None if amount is None else _minor(amount)})  # fmt: skip
+            written.append(
+                {
+                    "key": key,
+                    "outcome": "reinstated" if reinstated else "not_filed",
+                    "appeals": int(reinstated),
+                    "kzt": None if amount is None else _minor(amount),
+                }
+            )
     districts = {key: {"seats": s, "candidates": c} for key, (s, c) in TIE_DISTRICTS.items()}
     return conn, districts, written
 
@@ -254,10 +386,16 @@ def half_even(value: Fraction, decimals: int) -> float:
 
 def test_the_tie_data_has_ties_that_half_even_rounds_otherwise():
     """Guards the data above: without its ties, half even would pass the tests unseen."""
-    ties = [(Fraction(17, 8), 2), (Fraction(13, 8), 2), (Fraction(100, 16), 1),  # districts
-            (Fraction(100, 80), 1), (Fraction(8, 64), 2),  # Almaty 2016; okrug 5
-            (Fraction(108, 96), 2), (Fraction(16, 128), 2),  # the totals of 2016 and 2021
-            (Fraction(5, 2), 0)]  # fmt: skip  (a median of 2 and 3 tiyn)
+    ties = [
+        (Fraction(17, 8), 2),
+        (Fraction(13, 8), 2),
+        (Fraction(100, 16), 1),  # districts
+        (Fraction(100, 80), 1),
+        (Fraction(8, 64), 2),  # Almaty 2016; okrug 5
+        (Fraction(108, 96), 2),
+        (Fraction(16, 128), 2),  # the totals of 2016 and 2021
+        (Fraction(5, 2), 0),
+    ]  # a median of 2 and 3 tiyn
     for value, decimals in ties:
         assert half_up(value, decimals) != half_even(value, decimals), value
 
@@ -269,30 +407,56 @@ def test_rounding_ties_round_half_up_in_every_view(ties):
     assert summary.summary(conn, "election") == expected_rollup(districts, written, ("election",))
     assert [row["reduction_pct"] for row in summary.summary(conn, "region")] == [1.3, 9.4, 6.3]
     assert [row["median_discrepancy_kzt"] for row in summary.summary(conn, "region")] == [
-        "0.01", "0.03", "0.03"]  # fmt: skip
+        "0.01",
+        "0.03",
+        "0.03",
+    ]
 
 
 def test_rounding_ties_in_the_cli_csv_and_json(ties, run):
     result = run("summary", "--format", "csv")
-    assert (result.exit_code, result.stdout) == (0, (
-        "election,region,district,seats,candidates,deregistered,reinstated,remaining,"
-        "per_seat_before,per_seat_after,reduction_pct,uncontested\n"
-        "2016 maslikhat,Almaty,okrug 3,40,16,1,0,15,0.40,0.38,6.3,true\n"
-        "2016 maslikhat,Almaty,okrug 4,40,64,0,0,64,1.60,1.60,0.0,false\n"
-        "2016 maslikhat,Astana,okrug 1,8,17,1,0,16,2.13,2.00,5.9,false\n"
-        "2016 maslikhat,Astana,okrug 2,8,15,2,0,13,1.88,1.63,13.3,false\n"
-        "2021 maslikhat,Astana,okrug 5,64,9,1,0,8,0.14,0.13,11.1,true\n"
-        "2021 maslikhat,Astana,okrug 6,64,7,1,1,7,0.11,0.11,0.0,true\n"
-    ))  # fmt: skip
+    assert (result.exit_code, result.stdout) == (
+        0,
+        (
+            "election,region,district,seats,candidates,deregistered,reinstated,remaining,"
+            "per_seat_before,per_seat_after,reduction_pct,uncontested\n"
+            "2016 maslikhat,Almaty,okrug 3,40,16,1,0,15,0.40,0.38,6.3,true\n"
+            "2016 maslikhat,Almaty,okrug 4,40,64,0,0,64,1.60,1.60,0.0,false\n"
+            "2016 maslikhat,Astana,okrug 1,8,17,1,0,16,2.13,2.00,5.9,false\n"
+            "2016 maslikhat,Astana,okrug 2,8,15,2,0,13,1.88,1.63,13.3,false\n"
+            "2021 maslikhat,Astana,okrug 5,64,9,1,0,8,0.14,0.13,11.1,true\n"
+            "2021 maslikhat,Astana,okrug 6,64,7,1,1,7,0.11,0.11,0.0,true\n"
+        ),
+    )
     result = run("summary", "--by", "election", "--format", "json")
     assert json.loads(result.stdout) == [
-        {"election": "2016 maslikhat", "districts": 4, "seats": 96, "candidates": 112,
-         "deregistered": 4, "reinstated": 0, "remaining": 108, "reduction_pct": 3.6,
-         "uncontested_districts": 1, "appeals": 0, "median_discrepancy_kzt": "0.02"},
-        {"election": "2021 maslikhat", "districts": 2, "seats": 128, "candidates": 16,
-         "deregistered": 2, "reinstated": 1, "remaining": 15, "reduction_pct": 6.3,
-         "uncontested_districts": 2, "appeals": 1, "median_discrepancy_kzt": "0.03"},
-    ]  # fmt: skip
+        {
+            "election": "2016 maslikhat",
+            "districts": 4,
+            "seats": 96,
+            "candidates": 112,
+            "deregistered": 4,
+            "reinstated": 0,
+            "remaining": 108,
+            "reduction_pct": 3.6,
+            "uncontested_districts": 1,
+            "appeals": 0,
+            "median_discrepancy_kzt": "0.02",
+        },
+        {
+            "election": "2021 maslikhat",
+            "districts": 2,
+            "seats": 128,
+            "candidates": 16,
+            "deregistered": 2,
+            "reinstated": 1,
+            "remaining": 15,
+            "reduction_pct": 6.3,
+            "uncontested_districts": 2,
+            "appeals": 1,
+            "median_discrepancy_kzt": "0.03",
+        },
+    ]
 
 
 def test_rounding_ties_in_the_total_rows(ties, run):
@@ -302,10 +466,57 @@ def test_rounding_ties_in_the_total_rows(ties, run):
         return [cell.strip() for cell in result.stdout.splitlines()[-1].strip("|").split("|")]
 
     assert total_row("--election", "2016 maslikhat") == [
-        "total", "", "4 districts", "96", "112", "4", "0", "108", "1.17", "1.13", "3.6", "1"]
+        "total",
+        "",
+        "4 districts",
+        "96",
+        "112",
+        "4",
+        "0",
+        "108",
+        "1.17",
+        "1.13",
+        "3.6",
+        "1",
+    ]
     assert total_row("--election", "2021 maslikhat") == [
-        "total", "", "2 districts", "128", "16", "2", "1", "15", "0.13", "0.12", "6.3", "2"]
+        "total",
+        "",
+        "2 districts",
+        "128",
+        "16",
+        "2",
+        "1",
+        "15",
+        "0.13",
+        "0.12",
+        "6.3",
+        "2",
+    ]
     assert total_row("--by", "region", "--region", "Almaty") == [
-        "total", "", "2", "80", "80", "1", "0", "79", "1.3", "1", "0", ""]
+        "total",
+        "",
+        "2",
+        "80",
+        "80",
+        "1",
+        "0",
+        "79",
+        "1.3",
+        "1",
+        "0",
+        "",
+    ]
     assert total_row("--by", "election", "--election", "2021 maslikhat") == [
-        "total", "2", "128", "16", "2", "1", "15", "6.3", "2", "1", ""]
+        "total",
+        "2",
+        "128",
+        "16",
+        "2",
+        "1",
+        "15",
+        "6.3",
+        "2",
+        "1",
+        "",
+    ]

@@ -45,9 +45,7 @@ DistrictOption = Annotated[Optional[str], typer.Option(help="The district's name
 CandidateOption = Annotated[Optional[str], typer.Option(help="The candidate's full name.")]
 DecisionOption = Annotated[Optional[str], typer.Option(help="refused or cancelled.")]
 DateOption = Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")]
-AmountOption = Annotated[
-    Optional[str], typer.Option(help="The discrepancy, e.g. 0.78, 83, '1 234,56'.")
-]
+AmountOption = Annotated[Optional[str], typer.Option(help="The discrepancy, e.g. 0.78, 83, '1 234,56'.")]
 CurrencyOption = Annotated[Optional[str], typer.Option(help="ISO 4217 code (default KZT).")]
 NominatedOption = Annotated[Optional[str], typer.Option(help="self, a party or an NGO.")]
 ReasonOption = Annotated[Optional[str], typer.Option(help="What the commission gave as reason.")]
@@ -83,10 +81,18 @@ def case_add(
     from dereg.db import transaction
 
     raw = _given(
-        election=election, region=region, district=district, candidate=candidate,
-        decision=decision, decided_on=decided_on, amount=amount, currency=currency,
-        nominated_by=nominated_by, reason=reason, notes=notes,
-    )  # fmt: skip
+        election=election,
+        region=region,
+        district=district,
+        candidate=candidate,
+        decision=decision,
+        decided_on=decided_on,
+        amount=amount,
+        currency=currency,
+        nominated_by=nominated_by,
+        reason=reason,
+        notes=notes,
+    )
     missing = [field for field in REQUIRED_CASE_FIELDS if field not in raw]
     conn = connect(ctx, create=True)
     if missing and (no_input or not sys.stdin.isatty()):
@@ -121,8 +127,11 @@ def _confirm_new_district(conn: sqlite3.Connection, raw: dict, *, ask: bool) -> 
         return  # the add itself names what is wrong
     if not near:
         return
-    typer.echo(f"new district {raw['district'].strip()!r} in {raw['election'].strip()}; recorded names "
-               f"like it: {', '.join(map(repr, near))}", err=True)  # fmt: skip
+    typer.echo(
+        f"new district {raw['district'].strip()!r} in {raw['election'].strip()}; recorded names "
+        f"like it: {', '.join(map(repr, near))}",
+        err=True,
+    )
     if ask and not typer.confirm("Record it as a new district?", default=False, err=True):
         raise DeregError("cancelled, nothing written")
 
@@ -177,9 +186,16 @@ def case_list(
     from dereg.cases import CASE_COLUMNS, list_cases
 
     rows = list_cases(
-        connect(ctx), election=election, region=region, district=district, outcome=outcome,
-        min_amount=min_amount, max_amount=max_amount, search=search, limit=limit,
-    )  # fmt: skip
+        connect(ctx),
+        election=election,
+        region=region,
+        district=district,
+        outcome=outcome,
+        min_amount=min_amount,
+        max_amount=max_amount,
+        search=search,
+        limit=limit,
+    )
     echo_rows(rows, CASE_COLUMNS, fmt)
 
 
@@ -238,10 +254,18 @@ def case_edit(
     from dereg.db import transaction
 
     raw = _given(
-        election=election, region=region, district=district, candidate=candidate,
-        decision=decision, decided_on=decided_on, amount=amount, currency=currency,
-        nominated_by=nominated_by, reason=reason, notes=notes,
-    )  # fmt: skip
+        election=election,
+        region=region,
+        district=district,
+        candidate=candidate,
+        decision=decision,
+        decided_on=decided_on,
+        amount=amount,
+        currency=currency,
+        nominated_by=nominated_by,
+        reason=reason,
+        notes=notes,
+    )
     if not raw:
         raise UsageError("nothing to change: give at least one --<field> VALUE")
     conn = connect(ctx)
@@ -300,9 +324,7 @@ def appeal_add(
     court: Annotated[str, typer.Option(help="The court that hears it.")],
     instance: Annotated[str, typer.Option(help="first, appeal or cassation.")] = "first",
     filed_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    outcome: Annotated[
-        str, typer.Option(help="pending, upheld, reinstated or not_heard.")
-    ] = "pending",
+    outcome: Annotated[str, typer.Option(help="pending, upheld, reinstated or not_heard.")] = "pending",
     decided_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
     notes: Annotated[Optional[str], typer.Option(help="Anything else worth keeping.")] = None,
 ) -> None:
@@ -312,10 +334,19 @@ def appeal_add(
 
     conn = connect(ctx)
     with transaction(conn):
-        appeal = add_appeal(conn, ctx.obj.actor, case_id, {
-            "court": court, "instance": instance, "filed_on": filed_on, "outcome": outcome,
-            "decided_on": decided_on, "notes": notes,
-        })  # fmt: skip
+        appeal = add_appeal(
+            conn,
+            ctx.obj.actor,
+            case_id,
+            {
+                "court": court,
+                "instance": instance,
+                "filed_on": filed_on,
+                "outcome": outcome,
+                "decided_on": decided_on,
+                "notes": notes,
+            },
+        )
     typer.echo(appeal)
 
 
@@ -327,9 +358,7 @@ def appeal_edit(
     court: Annotated[Optional[str], typer.Option(help="The court that hears it.")] = None,
     instance: Annotated[Optional[str], typer.Option(help="first, appeal or cassation.")] = None,
     filed_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    outcome: Annotated[
-        Optional[str], typer.Option(help="pending, upheld, reinstated or not_heard.")
-    ] = None,
+    outcome: Annotated[Optional[str], typer.Option(help="pending, upheld, reinstated or not_heard.")] = None,
     decided_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
     notes: Annotated[Optional[str], typer.Option(help="'' clears it.")] = None,
     fmt: FormatOption = Format.table,
@@ -338,8 +367,9 @@ def appeal_edit(
     from dereg.cases import APPEAL_COLUMNS, edit_appeal
     from dereg.db import transaction
 
-    raw = _given(court=court, instance=instance, filed_on=filed_on, outcome=outcome,
-                 decided_on=decided_on, notes=notes)  # fmt: skip
+    raw = _given(
+        court=court, instance=instance, filed_on=filed_on, outcome=outcome, decided_on=decided_on, notes=notes
+    )
     if not raw:
         raise UsageError("nothing to change: give at least one --<field> VALUE")
     conn = connect(ctx)

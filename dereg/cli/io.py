@@ -106,8 +106,15 @@ def _import(ctx, load, file, dry_run, skip_invalid, rejects, encoding, delimiter
             typer.echo(f"encoding: {source.label}", err=True)
             with _progress(source) as progress:
                 try:
-                    result = load(conn, source, actor=ctx.obj.actor, dry_run=dry_run,
-                                  rejects=rejects, database=ctx.obj.db, progress=progress)  # fmt: skip
+                    result = load(
+                        conn,
+                        source,
+                        actor=ctx.obj.actor,
+                        dry_run=dry_run,
+                        rejects=rejects,
+                        database=ctx.obj.db,
+                        progress=progress,
+                    )
                 except InvalidRows as exc:
                     _report(exc.result)
                     fail(exc)
@@ -149,18 +156,20 @@ class _progress:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.bar = Progress(
-            TextColumn("{task.description}"), BarColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
             TextColumn("{task.fields[rows]:,} rows, {task.fields[rate]:,.0f} rows/s"),
-            TimeElapsedColumn(), transient=True, console=None,
-        )  # fmt: skip
+            TimeElapsedColumn(),
+            transient=True,
+            console=None,
+        )
         self.bar.start()
         self.task = self.bar.add_task(self.source.name, total=self.source.size, rows=0, rate=0)
         return self.update
 
     def update(self, rows: int, bytes_read: int) -> None:
         elapsed = self.bar.tasks[0].elapsed or 0
-        self.bar.update(self.task, completed=bytes_read, rows=rows,
-                        rate=rows / elapsed if elapsed else 0)  # fmt: skip
+        self.bar.update(self.task, completed=bytes_read, rows=rows, rate=rows / elapsed if elapsed else 0)
 
     def __exit__(self, *exc) -> None:
         if self.bar is not None:

@@ -97,8 +97,11 @@ def last_resort(exc: Exception) -> int:
     if os.environ.get("DEREG_DEBUG"):
         raise exc
     text = str(exc).splitlines()[0] if str(exc) else ""
-    typer.echo(f"Error: unexpected {type(exc).__name__}{': ' + text if text else ''} "
-               "(DEREG_DEBUG=1 shows where; please report it)", err=True)  # fmt: skip
+    typer.echo(
+        f"Error: unexpected {type(exc).__name__}{': ' + text if text else ''} "
+        "(DEREG_DEBUG=1 shows where; please report it)",
+        err=True,
+    )
     return ExitStatus.DATA
 
 
@@ -144,8 +147,6 @@ def echo_rows(rows, columns, fmt: Enum, **options) -> None:
 
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-LimitOption = Annotated[
-    Optional[int], typer.Option(min=1, help="Print at most N rows (default: all).")
-]
+LimitOption = Annotated[Optional[int], typer.Option(min=1, help="Print at most N rows (default: all).")]
 ElectionFilter = Annotated[Optional[str], typer.Option(help="Only this election.")]
 RegionFilter = Annotated[Optional[str], typer.Option(help="Only this region (any spelling).")]

@@ -49,8 +49,15 @@ def region_add(
     with transaction(conn):
         region_id, added = add_region(conn, name, alias or [], kind)
         if added or not alias:
-            audit(conn, ctx.obj.actor, "region add", "region", region_id, None,
-                  {"name": name, "aliases": added, "kind": kind})  # fmt: skip
+            audit(
+                conn,
+                ctx.obj.actor,
+                "region add",
+                "region",
+                region_id,
+                None,
+                {"name": name, "aliases": added, "kind": kind},
+            )
     typer.echo(f"region {name}: {len(added)} alias(es) added")
 
 
@@ -77,9 +84,16 @@ def district_add(
     conn = connect(ctx, create=True)
     with transaction(conn):
         ident, changed = set_district(
-            conn, ctx.obj.actor, "district add", election=election, region=region,
-            district=district, seats=seats, candidates=candidates, level=level,
-        )  # fmt: skip
+            conn,
+            ctx.obj.actor,
+            "district add",
+            election=election,
+            region=region,
+            district=district,
+            seats=seats,
+            candidates=candidates,
+            level=level,
+        )
     typer.echo(f"district {ident}: {'saved' if changed else 'unchanged'}")
 
 
@@ -99,8 +113,12 @@ def district_list(
     echo_rows(rows[:limit], LISTED_COLUMNS, fmt)
 
 
-DistrictId = Annotated[Optional[int], typer.Argument(metavar="[ID]", help="The district's id (district list).")]
-ElectionName = Annotated[Optional[str], typer.Option("--election", help="With --region and --district, instead of ID.")]
+DistrictId = Annotated[
+    Optional[int], typer.Argument(metavar="[ID]", help="The district's id (district list).")
+]
+ElectionName = Annotated[
+    Optional[str], typer.Option("--election", help="With --region and --district, instead of ID.")
+]
 RegionName = Annotated[Optional[str], typer.Option("--region", help="The region, any known spelling.")]
 DistrictName = Annotated[Optional[str], typer.Option("--district", help="The district's name.")]
 
@@ -125,8 +143,9 @@ def district_edit(
     conn = connect(ctx)
     with transaction(conn):
         found = find_district(conn, ident, election, region, district)
-        after = edit_district(conn, ctx.obj.actor, found, rename=rename, seats=seats,
-                              candidates=candidates, level=level)  # fmt: skip
+        after = edit_district(
+            conn, ctx.obj.actor, found, rename=rename, seats=seats, candidates=candidates, level=level
+        )
     typer.echo(f"district {found}: {after['district']} ({after['election']}, {after['region']})")
 
 
@@ -163,6 +182,10 @@ def district_merge(
 
     conn = connect(ctx)
     with transaction(conn):
-        moved = merge_districts(conn, ctx.obj.actor, find_district(conn, source, None, None, None),
-                                find_district(conn, target, None, None, None))  # fmt: skip
+        moved = merge_districts(
+            conn,
+            ctx.obj.actor,
+            find_district(conn, source, None, None, None),
+            find_district(conn, target, None, None, None),
+        )
     typer.echo(f"district {source} merged into district {target}: {moved} case(s) moved")

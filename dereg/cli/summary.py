@@ -24,7 +24,9 @@ def summary(
     by: Annotated[By, typer.Option(help="One row per district, region or election.")] = By.district,
     election: ElectionFilter = None,
     region: RegionFilter = None,
-    fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Output format.")] = SummaryFormat.table,
+    fmt: Annotated[
+        SummaryFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = SummaryFormat.table,
 ) -> None:
     """How much removals cut competition: candidates per seat before and after."""
     from dereg import summary as competition

@@ -42,8 +42,7 @@ UPDATE_CASE = (
     "WHERE id = ?"
 )
 INSERT_APPEAL = (
-    "INSERT INTO appeals (case_id, instance, court, filed_on, outcome, decided_on) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO appeals (case_id, instance, court, filed_on, outcome, decided_on) VALUES (?, ?, ?, ?, ?, ?)"
 )
 UPDATE_APPEAL = "UPDATE appeals SET court = ?, filed_on = ?, outcome = ?, decided_on = ? WHERE id = ?"
 LATEST_APPEAL = (
@@ -58,8 +57,15 @@ class CaseLoader:
 
     kind = CASES
 
-    def __init__(self, conn: sqlite3.Connection, index: dict[str, int], *, delimiter: str,
-                 actor: str, command: str = "import cases"):  # fmt: skip
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        index: dict[str, int],
+        *,
+        delimiter: str,
+        actor: str,
+        command: str = "import cases",
+    ):
         self.conn, self.actor, self.command = conn, actor, command
         self.places = Places(conn)
         self.row = CASES.row_reader(index)
@@ -109,9 +115,18 @@ class CaseLoader:
             amount = self._amount(amount, "KZT" if currency is KEEP else currency)
         else:
             amount = None
-        return case_values((read.candidate(row.candidate), read.nominated_by(row.nominated_by),
-                            read.decision(row.decision), read.decided_on(row.decided_on),
-                            read.reason(row.reason), amount, currency, read.notes(row.notes)))  # fmt: skip
+        return case_values(
+            (
+                read.candidate(row.candidate),
+                read.nominated_by(row.nominated_by),
+                read.decision(row.decision),
+                read.decided_on(row.decided_on),
+                read.reason(row.reason),
+                amount,
+                currency,
+                read.notes(row.notes),
+            )
+        )
 
     def _amount(self, cell: str, currency: str) -> int | None:
         """Minor units of a discrepancy_amount cell; blank (spaces only) is no amount."""
@@ -133,8 +148,9 @@ class CaseLoader:
         if outcome == "not_filed":
             raise InvalidValue("not_filed, but the row describes an appeal", "appeal_outcome")
         if filed_on and decided_on and decided_on < filed_on:
-            raise InvalidValue(f"{decided_on} is before the appeal was filed ({filed_on})",
-                               "appeal_decided_on")  # fmt: skip
+            raise InvalidValue(
+                f"{decided_on} is before the appeal was filed ({filed_on})", "appeal_decided_on"
+            )
         return make_appeal((instance or "first", court, filed_on, outcome, decided_on))
 
     def _figures(self, row) -> dict:
@@ -142,9 +158,10 @@ class CaseLoader:
         figures = {}
         if row.district_seats and (seats := self.read.district_seats(row.district_seats)) is not None:
             figures["seats"] = seats
-        if row.district_candidates and (
-            candidates := self.read.district_candidates(row.district_candidates)
-        ) is not None:
+        if (
+            row.district_candidates
+            and (candidates := self.read.district_candidates(row.district_candidates)) is not None
+        ):
             figures["candidates"] = candidates
         return figures
 
@@ -178,11 +195,15 @@ class CaseLoader:
             return "inserted"
         if slot in case.slots:
             what = f"appeal instance {slot!r}" if slot else "case (and no appeal)"
-            raise RowInvalid([("appeal_instance" if slot else None,
-                               f"the same {what} as line {case.slots[slot]}")])  # fmt: skip
+            raise RowInvalid(
+                [("appeal_instance" if slot else None, f"the same {what} as line {case.slots[slot]}")]
+            )
         if case.slots:  # seen earlier in this file: the rows must agree on the case
-            differ = [name for name, value, known in zip(CaseValues._fields, values, case.values)
-                      if value is not KEEP and value != known]  # fmt: skip
+            differ = [
+                name
+                for name, value, known in zip(CaseValues._fields, values, case.values)
+                if value is not KEEP and value != known
+            ]
             if differ:
                 first = min(case.slots.values())
                 message = f"the same case as line {first}, with other {', '.join(differ)}"
@@ -204,11 +225,22 @@ class CaseLoader:
         if KEEP in values:  # a column the file lacks: a new case has no value there
             values = case_values(None if value is KEEP else value for value in values)
             values = values._replace(currency=values.currency or "KZT")
-        self.new_cases.append((
-            ident, place.id, values.candidate, key[1], values.nominated_by, values.decision,
-            values.decided_on, values.reason, values.discrepancy_amount, values.currency,
-            values.notes, self._search(key[1], values, place),
-        ))  # fmt: skip
+        self.new_cases.append(
+            (
+                ident,
+                place.id,
+                values.candidate,
+                key[1],
+                values.nominated_by,
+                values.decision,
+                values.decided_on,
+                values.reason,
+                values.discrepancy_amount,
+                values.currency,
+                values.notes,
+                self._search(key[1], values, place),
+            )
+        )
         if appeal is not None:
             self.new_appeals.append(_new_appeal(ident, appeal))
         case = Case(ident, values, {}, new=True)
@@ -233,17 +265,30 @@ class CaseLoader:
     def _update(self, case: Case, place: District, values: CaseValues, appeal: Appeal | None) -> str:
         """Bring a case recorded before this import in step with a row; audit what changed."""
         conn = self.conn
-        merged = case_values(known if value is KEEP else value
-                             for value, known in zip(values, case.values))  # fmt: skip
+        merged = case_values(known if value is KEEP else value for value, known in zip(values, case.values))
         writes = []
         if merged != case.values:
-            search = search_text(merged.candidate, merged.nominated_by, merged.reason,
-                                 merged.notes, place.name)  # fmt: skip
-            writes.append((UPDATE_CASE, (
-                merged.candidate, fold(merged.candidate), merged.nominated_by, merged.decision,
-                merged.decided_on, merged.reason, merged.discrepancy_amount,
-                merged.currency or "KZT", merged.notes, search, case.id,
-            )))  # fmt: skip
+            search = search_text(
+                merged.candidate, merged.nominated_by, merged.reason, merged.notes, place.name
+            )
+            writes.append(
+                (
+                    UPDATE_CASE,
+                    (
+                        merged.candidate,
+                        fold(merged.candidate),
+                        merged.nominated_by,
+                        merged.decision,
+                        merged.decided_on,
+                        merged.reason,
+                        merged.discrepancy_amount,
+                        merged.currency or "KZT",
+                        merged.notes,
+                        search,
+                        case.id,
+                    ),
+                )
+            )
         if appeal is not None:
             writes.extend(self._appeal_writes(case.id, appeal))
         if not writes:
@@ -266,15 +311,18 @@ class CaseLoader:
                 return []
             return [("UPDATE appeals SET outcome = ? WHERE id = ?", (appeal.outcome, latest[0]))]
         row = conn.execute(
-            "SELECT id, court, filed_on, outcome, decided_on FROM appeals "
-            "WHERE case_id = ? AND instance = ?",
+            "SELECT id, court, filed_on, outcome, decided_on FROM appeals WHERE case_id = ? AND instance = ?",
             (case_id, appeal.instance),
         ).fetchone()
         if row is None:
             return [(INSERT_APPEAL, _new_appeal(case_id, appeal))]
         # Empty appeal cells keep what is recorded: no export writes them, so empty means unsaid.
-        new = (appeal.court or row[1], appeal.filed_on or row[2], appeal.outcome or row[3],
-               appeal.decided_on or row[4])  # fmt: skip
+        new = (
+            appeal.court or row[1],
+            appeal.filed_on or row[2],
+            appeal.outcome or row[3],
+            appeal.decided_on or row[4],
+        )
         if new[1] and new[3] and new[3] < new[1]:
             message = f"{new[3]} is before the appeal was filed ({new[1]})"
             raise RowInvalid([("appeal_decided_on", message)])
@@ -299,5 +347,11 @@ class CaseLoader:
 
 def _new_appeal(case_id: int, appeal: Appeal) -> tuple:
     """An appeals row for the appeal a row describes: first instance, pending, unless it says."""
-    return (case_id, appeal.instance or "first", appeal.court or COURT_NOT_NAMED, appeal.filed_on,
-            appeal.outcome or "pending", appeal.decided_on)  # fmt: skip
+    return (
+        case_id,
+        appeal.instance or "first",
+        appeal.court or COURT_NOT_NAMED,
+        appeal.filed_on,
+        appeal.outcome or "pending",
+        appeal.decided_on,
+    )

@@ -146,5 +146,3 @@ def column_problems(checks, row: tuple) -> list[tuple[str, str]]:
         except InvalidValue as exc:
             problems.append((column, str(exc)))
     return problems
-
-

@@ -89,19 +89,26 @@ class FileKind:
     def readers(self, **given: Callable) -> tuple:
         """A reader per column for one file, with caches of its own; given ones as they are."""
         return self.Readers._make(
-            given[column.name] if column.name in given
-            else None if column.read is None
-            else Cache(column.read).__getitem__ if column.repeats
+            given[column.name]
+            if column.name in given
+            else None
+            if column.read is None
+            else Cache(column.read).__getitem__
+            if column.repeats
             else column.read
             for column in self.columns
-        )  # fmt: skip
+        )
 
     def checks(self, index: dict[str, int], readers: tuple) -> list[tuple[str, Callable]]:
         """(column, reader) of each column the file has and a reader checks alone, in the
         file's order: the slow path that lists every problem of a row."""
-        return [(name, reader) for name, reader in sorted(zip(self.names, readers, strict=True),
-                                                          key=lambda pair: index.get(pair[0], -1))
-                if name in index and reader is not None]  # fmt: skip
+        return [
+            (name, reader)
+            for name, reader in sorted(
+                zip(self.names, readers, strict=True), key=lambda pair: index.get(pair[0], -1)
+            )
+            if name in index and reader is not None
+        ]
 
     def rejects_header(self, header: list[str]) -> list[str]:
         """A rejects file holds the rows as the file wrote them: its header, then why."""
@@ -137,33 +144,39 @@ def _currency(cell: str | None):
 # Election, region and district name one district together: places.Places reads them.
 PLACE = (
     Column("election", True, None),
-    Column("region",   True, None),
+    Column("region", True, None),
     Column("district", True, None),
-)  # fmt: skip
+)
 
 # Appeal cells and district figures left empty (or missing) say nothing: None.
-CASES = FileKind("cases", (
-    *PLACE,
-    Column("candidate",           True,  name_text, repeats=False),
-    Column("decision",            True,  not_empty(parse_decision)),
-    Column("decided_on",          True,  not_empty(parse_date)),
-    Column("nominated_by",        False, free_text),
-    Column("reason",              False, free_text),
-    Column("discrepancy_amount",  False, None),  # in the row's currency: CaseLoader._amount
-    Column("currency",            False, _currency),
-    Column("notes",               False, free_text, repeats=False),
-    Column("appeal_court",        False, blank(name_text)),
-    Column("appeal_instance",     False, blank(_choice("instance", INSTANCES))),
-    Column("appeal_filed_on",     False, blank(parse_date)),
-    Column("appeal_decided_on",   False, blank(parse_date)),
-    Column("appeal_outcome",      False, blank(_choice("outcome", CASE_OUTCOMES))),
-    Column("district_seats",      False, blank(_count("seats", 1))),
-    Column("district_candidates", False, blank(_count("candidates", 0))),
-))  # fmt: skip
+CASES = FileKind(
+    "cases",
+    (
+        *PLACE,
+        Column("candidate", True, name_text, repeats=False),
+        Column("decision", True, not_empty(parse_decision)),
+        Column("decided_on", True, not_empty(parse_date)),
+        Column("nominated_by", False, free_text),
+        Column("reason", False, free_text),
+        Column("discrepancy_amount", False, None),  # in the row's currency: CaseLoader._amount
+        Column("currency", False, _currency),
+        Column("notes", False, free_text, repeats=False),
+        Column("appeal_court", False, blank(name_text)),
+        Column("appeal_instance", False, blank(_choice("instance", INSTANCES))),
+        Column("appeal_filed_on", False, blank(parse_date)),
+        Column("appeal_decided_on", False, blank(parse_date)),
+        Column("appeal_outcome", False, blank(_choice("outcome", CASE_OUTCOMES))),
+        Column("district_seats", False, blank(_count("seats", 1))),
+        Column("district_candidates", False, blank(_count("candidates", 0))),
+    ),
+)
 
-DISTRICTS = FileKind("districts", (
-    *PLACE,
-    Column("seats",      True,  not_empty(_count("seats", 1))),
-    Column("candidates", False, blank(_count("candidates", 0))),
-    Column("level",      False, blank(_choice("level", LEVELS))),
-))  # fmt: skip
+DISTRICTS = FileKind(
+    "districts",
+    (
+        *PLACE,
+        Column("seats", True, not_empty(_count("seats", 1))),
+        Column("candidates", False, blank(_count("candidates", 0))),
+        Column("level", False, blank(_choice("level", LEVELS))),
+    ),
+)

@@ -15,8 +15,15 @@ class DistrictLoader:
 
     kind = DISTRICTS
 
-    def __init__(self, conn: sqlite3.Connection, index: dict[str, int], *, delimiter: str,
-                 actor: str, command: str = "import districts"):  # fmt: skip
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        index: dict[str, int],
+        *,
+        delimiter: str,
+        actor: str,
+        command: str = "import districts",
+    ):
         self.conn, self.actor, self.command = conn, actor, command
         self.places = Places(conn)
         self.row = DISTRICTS.row_reader(index)
@@ -28,8 +35,10 @@ class DistrictLoader:
         row, read = self.row(cells), self.read
         try:
             figures = {"seats": read.seats(row.seats)}
-            for column, value in (("candidates", read.candidates(row.candidates)),
-                                  ("level", read.level(row.level))):  # fmt: skip
+            for column, value in (
+                ("candidates", read.candidates(row.candidates)),
+                ("level", read.level(row.level)),
+            ):
                 if value is not None:  # empty or missing: left as recorded
                     figures[column] = value
             place = self.places.get(row.election, row.region, row.district)

@@ -51,8 +51,10 @@ class ImportResult:
     question_count: int = 0
 
     def counts(self) -> str:
-        return (f"inserted {self.inserted}, updated {self.updated}, "
-                f"unchanged {self.unchanged}, rejected {self.rejected}")  # fmt: skip
+        return (
+            f"inserted {self.inserted}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, rejected {self.rejected}"
+        )
 
 
 class _DryRun(Exception):
@@ -108,17 +110,42 @@ def import_file(
     with ExitStack() as files:
         sink = None
         if rejects is not None and not dry_run:
-            out = files.enter_context(private_output(rejects, database=database, encoding="utf-8-sig",
-                                                     errors="replace"))  # fmt: skip
+            out = files.enter_context(
+                private_output(rejects, database=database, encoding="utf-8-sig", errors="replace")
+            )
             sink = Rejects(out, header, loader_class.kind, source.delimiter)
-        _import_rows(conn, source, loader_class, index, header, result, sink,
-                     skip_invalid=rejects is not None, actor=actor, command=command, dry_run=dry_run,
-                     progress=progress)  # fmt: skip
+        _import_rows(
+            conn,
+            source,
+            loader_class,
+            index,
+            header,
+            result,
+            sink,
+            skip_invalid=rejects is not None,
+            actor=actor,
+            command=command,
+            dry_run=dry_run,
+            progress=progress,
+        )
     return result
 
 
-def _import_rows(conn, source, loader_class, index, header, result, sink, *, skip_invalid, actor, command,
-                 dry_run, progress) -> None:  # fmt: skip
+def _import_rows(
+    conn,
+    source,
+    loader_class,
+    index,
+    header,
+    result,
+    sink,
+    *,
+    skip_invalid,
+    actor,
+    command,
+    dry_run,
+    progress,
+) -> None:
     """The import's one transaction: every row loaded or checked, then committed or rolled back."""
     # A row makes no reference cycles, but millions of young tuples would set the cyclic
     # collector scanning every live object again and again: it once took 80% of an import.
@@ -126,20 +153,32 @@ def _import_rows(conn, source, loader_class, index, header, result, sink, *, ski
     gc.disable()
     try:
         with transaction(conn):
-            loader = loader_class(conn, index, delimiter=source.delimiter, actor=actor,
-                                  command=command)  # fmt: skip
+            loader = loader_class(conn, index, delimiter=source.delimiter, actor=actor, command=command)
             _load_rows(source, loader, header, result, sink, progress)
             loader.flush()
             if result.rejected and not skip_invalid:
                 raise InvalidRows(result)
             if dry_run:
                 raise _DryRun
-            audit(conn, actor, command, "import", None, None, {
-                "file": source.name, "sha256": source.sha256, "encoding": source.label,
-                "rows": result.rows, "inserted": result.inserted, "updated": result.updated,
-                "unchanged": result.unchanged, "rejected": result.rejected,
-                "new_case_ids": loader.new_case_ids,
-            })  # fmt: skip
+            audit(
+                conn,
+                actor,
+                command,
+                "import",
+                None,
+                None,
+                {
+                    "file": source.name,
+                    "sha256": source.sha256,
+                    "encoding": source.label,
+                    "rows": result.rows,
+                    "inserted": result.inserted,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "rejected": result.rejected,
+                    "new_case_ids": loader.new_case_ids,
+                },
+            )
     except _DryRun:
         pass  # rolled back: the counts are what the import would have done
     finally:
@@ -173,8 +212,10 @@ def _load_rows(source, loader, header, result, sink, progress) -> None:
                     continue
                 except RowInvalid as exc:
                     problems = exc.problems
-        messages = [f"line {line}: {column}: {message}" if column else f"line {line}: {message}"
-                    for column, message in problems]  # fmt: skip
+        messages = [
+            f"line {line}: {column}: {message}" if column else f"line {line}: {message}"
+            for column, message in problems
+        ]
         result.rejected += 1
         result.problem_count += len(messages)
         result.problems.extend(messages[: MAX_LISTED - len(result.problems)])
@@ -184,8 +225,10 @@ def _load_rows(source, loader, header, result, sink, progress) -> None:
         progress(rows, source.bytes_read)
     result.rows = rows
     result.inserted, result.updated, result.unchanged = (
-        counts["inserted"], counts["updated"], counts["unchanged"],
-    )  # fmt: skip
+        counts["inserted"],
+        counts["updated"],
+        counts["unchanged"],
+    )
 
 
 def _forbidden(cells: list[str], header: list[str], source: Source) -> list[tuple[str | None, str]]:

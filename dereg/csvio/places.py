@@ -87,9 +87,13 @@ class Places:
         election_id = self._election_ids.get(folded[0])
         if election_id is None:
             row = conn.execute("SELECT id FROM elections WHERE key = ?", (folded[0],)).fetchone()
-            election_id = row[0] if row else conn.execute(
-                "INSERT INTO elections (name, key) VALUES (?, ?)", (election_name, folded[0])
-            ).lastrowid  # fmt: skip
+            election_id = (
+                row[0]
+                if row
+                else conn.execute(
+                    "INSERT INTO elections (name, key) VALUES (?, ?)", (election_name, folded[0])
+                ).lastrowid
+            )
             self._election_ids[folded[0]] = election_id
         row = conn.execute(
             "SELECT d.id, d.name, d.seats, d.candidates, d.level, "
@@ -111,8 +115,7 @@ class Places:
 
 
 class District:
-    __slots__ = ("id", "name", "key", "seats", "candidates", "level", "had_cases", "new", "line",
-                 "given")  # fmt: skip
+    __slots__ = ("id", "name", "key", "seats", "candidates", "level", "had_cases", "new", "line", "given")
 
     def __init__(self, ident, name, seats, candidates, level, had_cases, *, new):
         self.id, self.name, self.key = ident, name, fold(name)
@@ -126,10 +129,12 @@ def check_figures(place: District, line: int, figures: dict, prefix: str = "dist
     """A district's figures may be given on many rows, but always the same."""
     differ = [k for k, value in figures.items() if place.given.get(k, value) != value]
     if differ:
-        raise RowInvalid([
-            (prefix + k, f"{figures[k]}, but line {place.line} gave {place.given[k]} for this "
-             "district") for k in differ
-        ])  # fmt: skip
+        raise RowInvalid(
+            [
+                (prefix + k, f"{figures[k]}, but line {place.line} gave {place.given[k]} for this district")
+                for k in differ
+            ]
+        )
 
 
 def set_figures(conn, actor, command, place: District, line: int, figures: dict) -> str:
@@ -138,12 +143,15 @@ def set_figures(conn, actor, command, place: District, line: int, figures: dict)
 
     if place.line is None:
         place.line, place.given = line, dict(figures)
-        conn.execute("INSERT INTO temp.import_figures VALUES (?, ?, ?)",
-                     (place.id, line, json.dumps(place.given)))  # fmt: skip
+        conn.execute(
+            "INSERT INTO temp.import_figures VALUES (?, ?, ?)", (place.id, line, json.dumps(place.given))
+        )
     elif not figures.items() <= place.given.items():
         place.given.update(figures)
-        conn.execute("UPDATE temp.import_figures SET given = ? WHERE district_id = ?",
-                     (json.dumps(place.given), place.id))  # fmt: skip
+        conn.execute(
+            "UPDATE temp.import_figures SET given = ? WHERE district_id = ?",
+            (json.dumps(place.given), place.id),
+        )
     if all(getattr(place, k) == value for k, value in figures.items()):
         return "unchanged"
     before = None if place.new else district_row(conn, place.id)
@@ -155,5 +163,3 @@ def set_figures(conn, actor, command, place: District, line: int, figures: dict)
         return "inserted"
     audit(conn, actor, command, "district", place.id, before, district_row(conn, place.id))
     return "updated"
-
-

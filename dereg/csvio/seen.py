@@ -14,8 +14,19 @@ from collections import namedtuple
 from functools import partial
 
 # A case's values as a row gives them (the amount in minor units), in the cases table's order.
-CaseValues = namedtuple("CaseValues", ("candidate", "nominated_by", "decision", "decided_on",
-                                       "reason", "discrepancy_amount", "currency", "notes"))  # fmt: skip
+CaseValues = namedtuple(
+    "CaseValues",
+    (
+        "candidate",
+        "nominated_by",
+        "decision",
+        "decided_on",
+        "reason",
+        "discrepancy_amount",
+        "currency",
+        "notes",
+    ),
+)
 # CaseValues from a tuple of them, at a third of the cost of namedtuple's own __new__ (a row makes one).
 case_values = partial(tuple.__new__, CaseValues)
 
@@ -111,5 +122,4 @@ class SeenCases:
         ).fetchone()
         if row is None:
             return None
-        return Case(row[0], case_values(row[1:9]), json.loads(row[9]),
-                    new=row[0] >= self.first_id)  # fmt: skip
+        return Case(row[0], case_values(row[1:9]), json.loads(row[9]), new=row[0] >= self.first_id)

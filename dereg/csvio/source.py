@@ -25,8 +25,7 @@ DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t"}
 # The letters of Russian and Kazakh text. A single-byte file is read with the code page that
 # gives the fewest letters outside them: the three pages agree on А-я and differ in where
 # (and whether) they hold Ә Ғ Қ Ң Ө Ұ Ү Һ І, which the others read as Ѓ Ќ Њ Ћ Ў Ї µ ± ‰ ...
-_KAZAKH_RUSSIAN = set("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя"
-                      "ӘәҒғҚқҢңӨөҰұҮүҺһІі")  # fmt: skip
+_KAZAKH_RUSSIAN = set("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюяӘәҒғҚқҢңӨөҰұҮүҺһІі")
 SINGLE_BYTE_PAGES = ("cp1251", "kz1048", "ptcp154")  # Windows-1251 first: it wins a tie
 
 UNDECODABLE = "dereg.undecodable"
@@ -43,8 +42,14 @@ def _escape(error: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error(UNDECODABLE, _escape)
 
 # What the file's encoding is called when dereg says it on stderr.
-LABELS = {"utf-8": "utf-8", "utf-8-sig": "utf-8 (with BOM)", "utf-16": "utf-16",
-          "cp1251": "windows-1251", "kz1048": "kz-1048", "ptcp154": "pt154"}  # fmt: skip
+LABELS = {
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8 (with BOM)",
+    "utf-16": "utf-16",
+    "cp1251": "windows-1251",
+    "kz1048": "kz-1048",
+    "ptcp154": "pt154",
+}
 
 
 def detect_encoding(head: bytes, whole: bool) -> str:
@@ -168,8 +173,10 @@ class Source:
         self._raw = _Replay(head, stream)
         self._text = io.TextIOWrapper(
             io.BufferedReader(self._raw, buffer_size=1 << 16),
-            encoding=self.encoding, errors=UNDECODABLE, newline="",
-        )  # fmt: skip
+            encoding=self.encoding,
+            errors=UNDECODABLE,
+            newline="",
+        )
         if delimiter:
             self.delimiter = parse_delimiter(delimiter)
         else:
@@ -231,9 +238,7 @@ class Source:
             ) from None
 
 
-def open_source(
-    path: str, *, encoding: str | None = None, delimiter: str | None = None
-) -> Source:
+def open_source(path: str, *, encoding: str | None = None, delimiter: str | None = None) -> Source:
     """Open a file (or '-', standard input) for import, finding its encoding and delimiter."""
     if path == "-":
         if sys.stdin is None:
@@ -249,8 +254,9 @@ def open_source(
         raise DeregError(f"{path}: {exc.strerror}") from None
     size = os.fstat(stream.fileno()).st_size
     try:
-        return Source(stream, os.path.basename(path), encoding=encoding, delimiter=delimiter,
-                      size=size, owned=True)  # fmt: skip
+        return Source(
+            stream, os.path.basename(path), encoding=encoding, delimiter=delimiter, size=size, owned=True
+        )
     except BaseException:
         stream.close()
         raise

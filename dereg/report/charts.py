@@ -33,8 +33,14 @@ def severity(pct: float | None) -> str:
 def worst_first(districts: list[dict], limit: int = MAX_BARS) -> tuple[list[dict], int]:
     """Districts that lost candidates, worst first; and how many more there were."""
     hit = [d for d in districts if d["reduction_pct"]]
-    hit.sort(key=lambda d: (-d["reduction_pct"], -(d["deregistered"] - d["reinstated"]),
-                            d["region"], d["district"]))  # fmt: skip
+    hit.sort(
+        key=lambda d: (
+            -d["reduction_pct"],
+            -(d["deregistered"] - d["reinstated"]),
+            d["region"],
+            d["district"],
+        )
+    )
     return hit[:limit], max(0, len(hit) - limit)
 
 
@@ -42,14 +48,21 @@ def _svg(height: float, title: str, body: list[str], chart: str) -> str:
     return (
         f'<svg class="chart" data-chart="{chart}" xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {WIDTH} {height:.0f}" width="100%" role="img" '
-        f'preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>'
-        + "".join(body)
-        + "</svg>"
+        f'preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>' + "".join(body) + "</svg>"
     )
 
 
-def _text(x: float, y: float, text: str, *, anchor: str = "start", size: float = 11,
-          fill: str = INK, weight: str = "normal", cls: str = "") -> str:  # fmt: skip
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    anchor: str = "start",
+    size: float = 11,
+    fill: str = INK,
+    weight: str = "normal",
+    cls: str = "",
+) -> str:
     extra = f' class="{cls}"' if cls else ""
     bold = f' font-weight="{weight}"' if weight != "normal" else ""
     return (
@@ -73,12 +86,16 @@ def reduction_chart(rows: list[dict], *, label_keys: tuple[str, ...], chart: str
     height = top + row_h * len(rows) + 6
     body = [_text(x0, 11, "share of candidates removed, net of reinstatements", size=10, fill=MUTED)]
     for tick in range(0, scale + 1, step):
-        body.append(f'<line x1="{px(tick):.1f}" y1="{top - 6}" x2="{px(tick):.1f}" '
-                    f'y2="{height - 4}" stroke="{RULE}" stroke-width="1"/>')  # fmt: skip
+        body.append(
+            f'<line x1="{px(tick):.1f}" y1="{top - 6}" x2="{px(tick):.1f}" '
+            f'y2="{height - 4}" stroke="{RULE}" stroke-width="1"/>'
+        )
         body.append(_text(px(tick), top - 10, f"{tick}%", anchor="middle", size=10, fill=MUTED))
     marker = px(CUT_THRESHOLD)  # drawn first, so that bars and labels lie over it
-    body.append(f'<line x1="{marker:.1f}" y1="{top - 6}" x2="{marker:.1f}" y2="{height - 4}" '
-                f'stroke="{RED}" stroke-width="1.2" stroke-dasharray="4 3"/>')  # fmt: skip
+    body.append(
+        f'<line x1="{marker:.1f}" y1="{top - 6}" x2="{marker:.1f}" y2="{height - 4}" '
+        f'stroke="{RED}" stroke-width="1.2" stroke-dasharray="4 3"/>'
+    )
     for i, row in enumerate(rows):
         y = top + i * row_h
         pct = row["reduction_pct"] or 0
@@ -87,15 +104,18 @@ def reduction_chart(rows: list[dict], *, label_keys: tuple[str, ...], chart: str
         name = _fit(primary, 36 - min(len(secondary), 14) if secondary else 38)
         room = 37 - len(name)
         place = _fit(secondary, room) if secondary and room >= 6 else ""
-        body.append(f"<g><title>{escape(primary)}{' · ' + escape(secondary) if secondary else ''}: "
-                    f"{pct:.1f}%</title>")  # fmt: skip
+        body.append(
+            f"<g><title>{escape(primary)}{' · ' + escape(secondary) if secondary else ''}: {pct:.1f}%</title>"
+        )
         body.append(
             f'<text x="{x0 - 8}" y="{y + 11.5}" text-anchor="end" font-size="11" fill="{INK}">'
             + (f'<tspan fill="{MUTED}" font-size="9.5">{escape(place)}  </tspan>' if place else "")
             + f"{escape(name)}</text>"
         )
-        body.append(f'<rect x="{x0}" y="{y + 2.5}" width="{max(px(pct) - x0, 1.5):.1f}" height="11" '
-                    f'fill="{severity(pct)}" rx="1.5"/>')  # fmt: skip
+        body.append(
+            f'<rect x="{x0}" y="{y + 2.5}" width="{max(px(pct) - x0, 1.5):.1f}" height="11" '
+            f'fill="{severity(pct)}" rx="1.5"/>'
+        )
         removed = row["deregistered"] - row["reinstated"]
         detail = f"{removed} of {row['candidates']}"
         if row.get("uncontested"):
@@ -141,9 +161,7 @@ def _decade(tiyn: int) -> int | None:
 
 
 def _bins(amounts_tiyn: list[int]) -> Counter:
-    return Counter(
-        math.floor(math.log10(a / 100) * BINS_PER_DECADE + 1e-9) for a in amounts_tiyn if a > 0
-    )
+    return Counter(math.floor(math.log10(a / 100) * BINS_PER_DECADE + 1e-9) for a in amounts_tiyn if a > 0)
 
 
 def amounts_as_dots(amounts_tiyn: list[int]) -> bool:
@@ -169,34 +187,49 @@ def amounts_chart(amounts_tiyn: list[int], *, title: str) -> str:
     trivial = sum(1 for a in positive if a < TRIVIAL_TIYN)
     body = [
         f'<rect x="{x0}" y="{top}" width="{px(1000) - x0:.1f}" height="{base - top}" fill="#fbe9e7"/>',
-        _text(x0, 14, f"under 1,000 tenge: {trivial} of {len(positive)} cases", size=11.5,
-              fill=RED, weight="bold"),
-        _text(x1, 14, f"1,000 tenge or more: {len(positive) - trivial}", anchor="end", size=11.5,
-              fill=MUTED),
-    ]  # fmt: skip
+        _text(
+            x0,
+            14,
+            f"under 1,000 tenge: {trivial} of {len(positive)} cases",
+            size=11.5,
+            fill=RED,
+            weight="bold",
+        ),
+        _text(x1, 14, f"1,000 tenge or more: {len(positive) - trivial}", anchor="end", size=11.5, fill=MUTED),
+    ]
     for decade in range(lo, hi + 1):
         x = px(10.0**decade)
         body.append(f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 5}" stroke="{MUTED}"/>')
-        body.append(_text(x, base + 18, _tenge_label(10.0**decade), anchor="middle", size=10.5,
-                          fill=MUTED))  # fmt: skip
+        body.append(_text(x, base + 18, _tenge_label(10.0**decade), anchor="middle", size=10.5, fill=MUTED))
     body.append(f'<line x1="{x0}" y1="{base}" x2="{x1}" y2="{base}" stroke="{INK}" stroke-width="1.2"/>')
-    body.append(_text((x0 + x1) / 2, base + 36, "discrepancy in tenge (log scale: each mark is ten "
-                      "times the one before)", anchor="middle", size=10.5, fill=MUTED))  # fmt: skip
+    body.append(
+        _text(
+            (x0 + x1) / 2,
+            base + 36,
+            "discrepancy in tenge (log scale: each mark is ten times the one before)",
+            anchor="middle",
+            size=10.5,
+            fill=MUTED,
+        )
+    )
     centre = lambda index: x0 + (index - lo * BINS_PER_DECADE + 0.5) * bin_w  # noqa: E731
     for index, count in sorted(bins.items()):
         colour = RED if 10 ** ((index + 1) / BINS_PER_DECADE) <= 1000 + 1e-6 else GREY
         if dots:
             for k in range(count):
                 cy = base - DOT / 2 - k * DOT
-                body.append(f'<circle cx="{centre(index):.1f}" cy="{cy:.1f}" r="{DOT / 2 - 0.5}" '
-                            f'fill="{colour}" stroke="#fff" stroke-width="1"/>')  # fmt: skip
+                body.append(
+                    f'<circle cx="{centre(index):.1f}" cy="{cy:.1f}" r="{DOT / 2 - 0.5}" '
+                    f'fill="{colour}" stroke="#fff" stroke-width="1"/>'
+                )
         else:
             h = count * unit
             left = centre(index) - bin_w / 2
-            body.append(f'<rect x="{left + 1:.1f}" y="{base - h:.1f}" width="{bin_w - 2:.1f}" '
-                        f'height="{h:.1f}" fill="{colour}"/>')  # fmt: skip
-            body.append(_text(centre(index), base - h - 3, str(count), anchor="middle", size=9.5,
-                              fill=MUTED))  # fmt: skip
+            body.append(
+                f'<rect x="{left + 1:.1f}" y="{base - h:.1f}" width="{bin_w - 2:.1f}" '
+                f'height="{h:.1f}" fill="{colour}"/>'
+            )
+            body.append(_text(centre(index), base - h - 3, str(count), anchor="middle", size=9.5, fill=MUTED))
     # Name the smallest amounts outright, in a band above the stacks: they are the story.
     row_ends = [float("-inf"), float("-inf")]
     for tiyn in named_amounts(positive):
@@ -210,10 +243,13 @@ def amounts_chart(amounts_tiyn: list[int], *, title: str) -> str:
         y = top + 15 + 15 * row
         index = math.floor(math.log10(tiyn / 100) * BINS_PER_DECADE + 1e-9)
         stack_top = base - bins[index] * unit - (2 if dots else 14)
-        body.append(f'<line x1="{centre_x:.1f}" y1="{y + 3}" x2="{x:.1f}" y2="{stack_top:.1f}" '
-                    f'stroke="{RED}" stroke-width="0.8"/>')  # fmt: skip
-        body.append(_text(centre_x, y, label, anchor="middle", size=12.5, fill=RED, weight="bold",
-                          cls="callout"))  # fmt: skip
+        body.append(
+            f'<line x1="{centre_x:.1f}" y1="{y + 3}" x2="{x:.1f}" y2="{stack_top:.1f}" '
+            f'stroke="{RED}" stroke-width="0.8"/>'
+        )
+        body.append(
+            _text(centre_x, y, label, anchor="middle", size=12.5, fill=RED, weight="bold", cls="callout")
+        )
     return _svg(base + 46, title, body, "discrepancies")
 
 
@@ -244,8 +280,10 @@ def outcomes_chart(outcomes: Counter, *, title: str) -> str:
     order = [o for o in ("not_filed", "pending", "not_heard", "upheld", "reinstated") if outcomes[o]]
     for outcome in order:
         w = (x1 - x0) * outcomes[outcome] / total
-        body.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="22" '
-                    f'fill="{OUTCOME_COLOURS[outcome]}" stroke="#fff"/>')  # fmt: skip
+        body.append(
+            f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="22" '
+            f'fill="{OUTCOME_COLOURS[outcome]}" stroke="#fff"/>'
+        )
         x += w
     lx, ly = 0.0, y + 44
     for outcome in ("not_filed", "pending", "not_heard", "upheld", "reinstated"):
@@ -255,8 +293,9 @@ def outcomes_chart(outcomes: Counter, *, title: str) -> str:
         width = 26 + 6.4 * len(label)
         if lx + width > WIDTH:
             lx, ly = 0.0, ly + 18
-        body.append(f'<rect x="{lx:.1f}" y="{ly - 10}" width="11" height="11" '
-                    f'fill="{OUTCOME_COLOURS[outcome]}"/>')  # fmt: skip
+        body.append(
+            f'<rect x="{lx:.1f}" y="{ly - 10}" width="11" height="11" fill="{OUTCOME_COLOURS[outcome]}"/>'
+        )
         body.append(_text(lx + 16, ly, label, size=11.5))
         lx += width
     return _svg(ly + 8, title, body, "outcomes")

@@ -25,8 +25,13 @@ OUTCOME_LABELS = {
     "reinstated": "reinstated by a court",
 }
 # In tables, where room is short; the chart legend and the footer say them in full.
-SHORT_OUTCOMES = {"not_filed": "none", "pending": "pending", "upheld": "upheld",
-                  "not_heard": "not heard", "reinstated": "reinstated"}  # fmt: skip
+SHORT_OUTCOMES = {
+    "not_filed": "none",
+    "pending": "pending",
+    "upheld": "upheld",
+    "not_heard": "not heard",
+    "reinstated": "reinstated",
+}
 
 
 @dataclass
@@ -60,9 +65,10 @@ class ElectionReport:
     def made_uncontested(self) -> int:
         """Uncontested districts that had a contest before the removals."""
         return sum(
-            1 for d in self.districts
+            1
+            for d in self.districts
             if d["uncontested"] and d["seats"] is not None and d["candidates"] > d["seats"]
-        )  # fmt: skip
+        )
 
     @property
     def kzt_amounts(self) -> list[int]:
@@ -135,33 +141,73 @@ def headline(report: ElectionReport) -> list[Figure]:
     amounts = len(report.kzt_amounts)
     cut = len(report.districts_cut) if known else None  # no count known: it cannot be told
     of_districts = (
-        f"of {plural(t['districts'], 'district')}" if known == t["districts"]
+        f"of {plural(t['districts'], 'district')}"
+        if known == t["districts"]
         else f"of the {known} of {t['districts']} districts whose candidate count is known"
-    )  # fmt: skip
+    )
     uncontested_note = "no more candidates left than seats" + (
         "" if known == t["districts"] else f", {of_districts}"
     )
     if report.made_uncontested != t["uncontested_districts"]:
         uncontested_note += f"; {report.made_uncontested} of them made so by removals"
     return [
-        Figure("deregistered", t["deregistered"], number(t["deregistered"]),
-               "candidates removed", "registration refused or cancelled"),
-        Figure("reduction_pct", t["reduction_pct"], percent(t["reduction_pct"]),
-               "of candidates lost", f"net of reinstatements, {where}"),
-        Figure("appeals", t["appeals"], number(t["appeals"]),
-               "appeals filed", f"by {plural(report.appealed_cases, 'candidate')}"),
-        Figure("appeals_won", report.appeals_won, number(report.appeals_won),
-               "appeals won", "a court restored the candidate"),
-        Figure("reinstated", t["reinstated"], number(t["reinstated"]),
-               "candidates reinstated", "by the last ruling in their case"),
-        Figure("median_discrepancy_kzt", t["median_discrepancy_kzt"],
-               money(t["median_discrepancy_kzt"], "₸"), "median discrepancy",
-               f"in tenge, over {plural(amounts, 'case')} with an amount"),
-        Figure("uncontested_districts", t["uncontested_districts"],
-               number(t["uncontested_districts"]), "districts uncontested", uncontested_note),
-        Figure("districts_cut_25", cut, number(cut),
-               "districts lost 25% or more", f"of their candidates, {of_districts}"),
-    ]  # fmt: skip
+        Figure(
+            "deregistered",
+            t["deregistered"],
+            number(t["deregistered"]),
+            "candidates removed",
+            "registration refused or cancelled",
+        ),
+        Figure(
+            "reduction_pct",
+            t["reduction_pct"],
+            percent(t["reduction_pct"]),
+            "of candidates lost",
+            f"net of reinstatements, {where}",
+        ),
+        Figure(
+            "appeals",
+            t["appeals"],
+            number(t["appeals"]),
+            "appeals filed",
+            f"by {plural(report.appealed_cases, 'candidate')}",
+        ),
+        Figure(
+            "appeals_won",
+            report.appeals_won,
+            number(report.appeals_won),
+            "appeals won",
+            "a court restored the candidate",
+        ),
+        Figure(
+            "reinstated",
+            t["reinstated"],
+            number(t["reinstated"]),
+            "candidates reinstated",
+            "by the last ruling in their case",
+        ),
+        Figure(
+            "median_discrepancy_kzt",
+            t["median_discrepancy_kzt"],
+            money(t["median_discrepancy_kzt"], "₸"),
+            "median discrepancy",
+            f"in tenge, over {plural(amounts, 'case')} with an amount",
+        ),
+        Figure(
+            "uncontested_districts",
+            t["uncontested_districts"],
+            number(t["uncontested_districts"]),
+            "districts uncontested",
+            uncontested_note,
+        ),
+        Figure(
+            "districts_cut_25",
+            cut,
+            number(cut),
+            "districts lost 25% or more",
+            f"of their candidates, {of_districts}",
+        ),
+    ]
 
 
 def lead(report: ElectionReport) -> str:
@@ -181,43 +227,69 @@ def lead(report: ElectionReport) -> str:
     reinstated = t["reinstated"]
     parts.append(
         f"{plural(t['appeals'], 'appeal')} went to court; "
-        + ("no candidate was reinstated." if not reinstated else
-           f"{plural(reinstated, 'candidate')} {'was' if reinstated == 1 else 'were'} reinstated.")
-    )  # fmt: skip
+        + (
+            "no candidate was reinstated."
+            if not reinstated
+            else f"{plural(reinstated, 'candidate')} {'was' if reinstated == 1 else 'were'} reinstated."
+        )
+    )
     cut, uncontested = len(report.districts_cut), t["uncontested_districts"]
     if cut or uncontested:
         parts.append(
             f"Removals cut the field by a quarter or more in {plural(cut, 'district')}"
-            + (f"; {plural(uncontested, 'district')} {'was' if uncontested == 1 else 'were'} "
-               "left with no more candidates than seats." if uncontested else ".")
-        )  # fmt: skip
+            + (
+                f"; {plural(uncontested, 'district')} {'was' if uncontested == 1 else 'were'} "
+                "left with no more candidates than seats."
+                if uncontested
+                else "."
+            )
+        )
     return " ".join(parts)
 
 
 # --- columns shown in the tables, with their headings --------------------------------------
 
 REGION_COLUMNS = (
-    ("region", "Region"), ("districts", "Districts"), ("seats", "Seats"),
-    ("candidates", "Candidates"), ("deregistered", "Removed"), ("reinstated", "Reinstated"),
-    ("remaining", "Remaining"), ("reduction_pct", "Cut %"),
-    ("uncontested_districts", "Uncontested"), ("appeals", "Appeals"),
+    ("region", "Region"),
+    ("districts", "Districts"),
+    ("seats", "Seats"),
+    ("candidates", "Candidates"),
+    ("deregistered", "Removed"),
+    ("reinstated", "Reinstated"),
+    ("remaining", "Remaining"),
+    ("reduction_pct", "Cut %"),
+    ("uncontested_districts", "Uncontested"),
+    ("appeals", "Appeals"),
     ("median_discrepancy_kzt", "Median ₸"),
-)  # fmt: skip
+)
 DISTRICT_COLUMNS = (
-    ("region", "Region"), ("district", "District"), ("seats", "Seats"),
-    ("candidates", "Candidates"), ("deregistered", "Removed"), ("reinstated", "Reinstated"),
-    ("remaining", "Remaining"), ("per_seat_before", "Per seat"),
-    ("per_seat_after", "After"), ("reduction_pct", "Cut %"), ("uncontested", "Uncontested"),
-)  # fmt: skip
+    ("region", "Region"),
+    ("district", "District"),
+    ("seats", "Seats"),
+    ("candidates", "Candidates"),
+    ("deregistered", "Removed"),
+    ("reinstated", "Reinstated"),
+    ("remaining", "Remaining"),
+    ("per_seat_before", "Per seat"),
+    ("per_seat_after", "After"),
+    ("reduction_pct", "Cut %"),
+    ("uncontested", "Uncontested"),
+)
 
 
 def case_columns(redact: bool) -> tuple[tuple[str, str], ...]:
     columns = (
-        ("id", "#"), ("region", "Region"), ("district", "District"),
-        ("candidate", "Candidate"), ("nominated_by", "Nominated by"), ("decision", "Decision"),
-        ("decided_on", "Date"), ("discrepancy_amount", "Discrepancy"),
-        ("reason", "Reason given"), ("appeal_outcome", "Appeal"),
-    )  # fmt: skip
+        ("id", "#"),
+        ("region", "Region"),
+        ("district", "District"),
+        ("candidate", "Candidate"),
+        ("nominated_by", "Nominated by"),
+        ("decision", "Decision"),
+        ("decided_on", "Date"),
+        ("discrepancy_amount", "Discrepancy"),
+        ("reason", "Reason given"),
+        ("appeal_outcome", "Appeal"),
+    )
     return tuple(c for c in columns if not (redact and c[0] == "candidate"))
 
 
@@ -225,8 +297,7 @@ def natural_order(rows: list[dict]) -> list[dict]:
     """Districts by region, then name with its numbers read as numbers: №2 before №10."""
 
     def key(text: str) -> tuple:
-        return tuple(int(part) if part.isdecimal() else part.casefold()
-                     for part in re.split(r"(\d+)", text))  # fmt: skip
+        return tuple(int(part) if part.isdecimal() else part.casefold() for part in re.split(r"(\d+)", text))
 
     return sorted(rows, key=lambda row: (key(row["region"]), key(row["district"])))
 

@@ -35,10 +35,21 @@ from dereg.report.figures import (
 
 TITLE = "Candidates removed over declaration discrepancies"
 NUMERIC = {
-    "id", "districts", "seats", "candidates", "deregistered", "reinstated", "remaining",
-    "per_seat_before", "per_seat_after", "reduction_pct", "uncontested_districts", "appeals",
-    "median_discrepancy_kzt", "discrepancy_amount",
-}  # fmt: skip
+    "id",
+    "districts",
+    "seats",
+    "candidates",
+    "deregistered",
+    "reinstated",
+    "remaining",
+    "per_seat_before",
+    "per_seat_after",
+    "reduction_pct",
+    "uncontested_districts",
+    "appeals",
+    "median_discrepancy_kzt",
+    "discrepancy_amount",
+}
 
 CSS = """
 :root { --ink:#1d2433; --muted:#5b6475; --rule:#d5d9e0; --red:#b3261e; --orange:#e8833a;
@@ -127,9 +138,7 @@ def render(reports: list[ElectionReport], *, redact: bool, today: date) -> str:
         + "</p>",
     ]
     if len(reports) > 1:
-        links = "".join(
-            f'<a href="#election-{i}">{escape(r.election)}</a>' for i, r in enumerate(reports, 1)
-        )
+        links = "".join(f'<a href="#election-{i}">{escape(r.election)}</a>' for i, r in enumerate(reports, 1))
         parts.append(f"<nav>Elections: {links}</nav>")
     parts.append("</header>")
     if not reports:
@@ -149,8 +158,13 @@ def _election(report: ElectionReport, index: int, redact: bool) -> str:
         f'<p class="lead">{escape(lead(report))}</p>',
         '<div class="figures">',
     ]
-    alarming = {"deregistered", "reduction_pct", "uncontested_districts", "districts_cut_25",
-                "median_discrepancy_kzt"}  # fmt: skip
+    alarming = {
+        "deregistered",
+        "reduction_pct",
+        "uncontested_districts",
+        "districts_cut_25",
+        "median_discrepancy_kzt",
+    }
     for figure in headline(report):
         css = "figure alarm" if figure.key in alarming and figure.value not in (0, None) else "figure"
         out.append(
@@ -168,8 +182,13 @@ def _election(report: ElectionReport, index: int, redact: bool) -> str:
         '<p class="note">Candidates: who stood before any removal. Per seat: candidates per seat '
         "before removals; after: after them. Cut: share of candidates removed and not "
         "reinstated. Uncontested: no more candidates left than seats.</p>",
-        _table("district", natural_order(report.districts), DISTRICT_COLUMNS, report.district_total,
-               report.election),
+        _table(
+            "district",
+            natural_order(report.districts),
+            DISTRICT_COLUMNS,
+            report.district_total,
+            report.election,
+        ),
         f"<h3>Cases ({len(report.cases)})</h3>",
         '<p class="note">Smallest discrepancy first. Decision: registration refused, or '
         "registration cancelled. Appeal: the outcome of the latest appeal (the highest court "
@@ -197,8 +216,10 @@ def _charts(report: ElectionReport) -> list[str]:
         out.append(amounts_chart(amounts, title="Discrepancy amounts in tenge, log scale"))
         others = len(report.cases) - len(amounts)
         if others:
-            out.append(f'<p class="note">{plural(others, "case")} with no amount in tenge '
-                       "(unknown, or in another currency) are not shown.</p>")  # fmt: skip
+            out.append(
+                f'<p class="note">{plural(others, "case")} with no amount in tenge '
+                "(unknown, or in another currency) are not shown.</p>"
+            )
     else:
         out.append('<p class="note">No case has a discrepancy amount in tenge.</p>')
     out.append("</figure>")
@@ -211,8 +232,14 @@ def _charts(report: ElectionReport) -> list[str]:
             f"reinstated, worst first. Red: {CUT_THRESHOLD:.0f}% or more (the dashed line), "
             "where a quarter of the field or more was lost.</p>"
         )
-        out.append(reduction_chart(worst, label_keys=("district", "region"), chart="district-reduction",
-                                   title="Reduction of competition per district, worst first"))  # fmt: skip
+        out.append(
+            reduction_chart(
+                worst,
+                label_keys=("district", "region"),
+                chart="district-reduction",
+                title="Reduction of competition per district, worst first",
+            )
+        )
         if hidden:
             out.append(
                 f'<p class="note">The {MAX_BARS} hardest-hit districts are shown; '
@@ -222,21 +249,35 @@ def _charts(report: ElectionReport) -> list[str]:
         unknown = sum(1 for d in report.districts if d["deregistered"] and d["candidates"] is None)
         out.append(
             '<p class="note">No district whose number of candidates is known lost any.'
-            + (f" {plural(unknown, 'district')} with cases {'has' if unknown == 1 else 'have'} no "
-               "number of candidates recorded (<code>dereg district add ... --candidates N</code>), "
-               "so their cut cannot be told." if unknown else "")
+            + (
+                f" {plural(unknown, 'district')} with cases {'has' if unknown == 1 else 'have'} no "
+                "number of candidates recorded (<code>dereg district add ... --candidates N</code>), "
+                "so their cut cannot be told."
+                if unknown
+                else ""
+            )
             + "</p>"
-        )  # fmt: skip
+        )
     out.append("</figure>")
 
-    regions = sorted((r for r in report.regions if r["reduction_pct"] is not None),
-                     key=lambda r: (-r["reduction_pct"], r["region"]))  # fmt: skip
+    regions = sorted(
+        (r for r in report.regions if r["reduction_pct"] is not None),
+        key=lambda r: (-r["reduction_pct"], r["region"]),
+    )
     if regions:
         out.append("<figure><h3>Competition lost, by region</h3>")
-        out.append('<p class="explain">Share of each region\'s candidates removed and not '
-                   "reinstated, in districts whose candidate count is known.</p>")  # fmt: skip
-        out.append(reduction_chart(regions, label_keys=("region",), chart="region-reduction",
-                                   title="Reduction of competition per region"))  # fmt: skip
+        out.append(
+            '<p class="explain">Share of each region\'s candidates removed and not '
+            "reinstated, in districts whose candidate count is known.</p>"
+        )
+        out.append(
+            reduction_chart(
+                regions,
+                label_keys=("region",),
+                chart="region-reduction",
+                title="Reduction of competition per region",
+            )
+        )
         out.append("</figure>")
 
     if report.cases:
@@ -257,8 +298,10 @@ def _cell(key: str, row: dict) -> str:
     inner = text
     if key == "reduction_pct" and isinstance(value, float):
         classes.append("cut" + (" severe" if value >= CUT_THRESHOLD else ""))
-        inner = (f'<span class="v">{text}</span><span class="track">'
-                 f'<span class="bar" style="width:{min(value, 100):.1f}%"></span></span>')
+        inner = (
+            f'<span class="v">{text}</span><span class="track">'
+            f'<span class="bar" style="width:{min(value, 100):.1f}%"></span></span>'
+        )
     if value is True or (key == "uncontested_districts" and type(value) is int and value > 0):
         classes.append("flag")
     if key == "discrepancy_amount":
@@ -273,7 +316,7 @@ def _table(kind: str, rows: list[dict], columns, total: dict, election: str) -> 
     if not rows:
         return '<p class="note">(none)</p>'
     head = "".join(
-        f'<th{" class=num" if key in NUMERIC else ""}>{escape(heading)}</th>' for key, heading in columns
+        f"<th{' class=num' if key in NUMERIC else ''}>{escape(heading)}</th>" for key, heading in columns
     )
     body = []
     for row in rows:
@@ -295,28 +338,33 @@ def _case_table(report: ElectionReport, redact: bool) -> str:
         return '<p class="note">(none)</p>'
     columns = case_columns(redact)
     head = "".join(
-        f'<th{" class=num" if key in NUMERIC else ""}>{escape(heading)}</th>' for key, heading in columns
+        f"<th{' class=num' if key in NUMERIC else ''}>{escape(heading)}</th>" for key, heading in columns
     )
     rows = "".join(
         f'<tr data-case-id="{case["id"]}">' + "".join(_cell(key, case) for key, _ in columns) + "</tr>"
         for case in cases_smallest_first(report.cases)
     )
     return (
-        f'<table class="data" data-table="cases"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
+        f'<table class="data" data-table="cases"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
     )
 
 
 def _footer() -> str:
     terms = [
-        ("Removed", "registration refused (never registered) or cancelled (struck off after "
-         "registration) by the district election commission."),
+        (
+            "Removed",
+            "registration refused (never registered) or cancelled (struck off after "
+            "registration) by the district election commission.",
+        ),
         ("Reinstated", "a court restored the candidate: the outcome of the latest appeal."),
         ("Cut", "candidates removed and not reinstated, as a share of those who stood."),
         ("Uncontested", "no more candidates left than seats."),
-        ("Discrepancy", "the difference the tax authorities found between the candidate's "
-         "declaration of income and property and their own records."),
-    ]  # fmt: skip
+        (
+            "Discrepancy",
+            "the difference the tax authorities found between the candidate's "
+            "declaration of income and property and their own records.",
+        ),
+    ]
     items = "".join(f"<dt>{escape(t)}</dt><dd>{escape(d)}</dd>" for t, d in terms)
     return (
         "<footer><dl>" + items + "</dl><p>Where a district's number of candidates is not known, "

@@ -54,8 +54,10 @@ def _election(report: ElectionReport, redact: bool) -> list[str]:
     worst, hidden = worst_first(report.districts)
     out += ["### Districts where removals cut competition most", ""]
     if worst:
-        out += ["| Region | District | Cut % | Removed | Candidates | Uncontested |",
-                "|---|---|--:|--:|--:|---|"]  # fmt: skip
+        out += [
+            "| Region | District | Cut % | Removed | Candidates | Uncontested |",
+            "|---|---|--:|--:|--:|---|",
+        ]
         for d in worst:
             out.append(
                 f"| {escape(d['region'])} | {escape(d['district'])} | {percent(d['reduction_pct'])} "
@@ -67,10 +69,15 @@ def _election(report: ElectionReport, redact: bool) -> list[str]:
     else:
         unknown = sum(1 for d in report.districts if d["deregistered"] and d["candidates"] is None)
         verb = "has" if unknown == 1 else "have"
-        out.append("No district with a known number of candidates lost any." + (
-            f" {plural(unknown, 'district')} with cases {verb} no number of candidates recorded, "
-            "so their cut cannot be told." if unknown else ""
-        ))  # fmt: skip
+        out.append(
+            "No district with a known number of candidates lost any."
+            + (
+                f" {plural(unknown, 'district')} with cases {verb} no number of candidates recorded, "
+                "so their cut cannot be told."
+                if unknown
+                else ""
+            )
+        )
     out.append(f"\nDistricts that lost {CUT_THRESHOLD:.0f}% or more: {len(report.districts_cut)}.\n")
 
     out += ["### Discrepancy amounts", ""]
@@ -86,9 +93,12 @@ def _election(report: ElectionReport, redact: bool) -> list[str]:
     districts = natural_order(report.districts)
     out += ["### By district", ""] + _table(districts, DISTRICT_COLUMNS, report.district_total)
     out += [f"### Cases ({len(report.cases)}), smallest discrepancy first", ""]
-    out += ["Decision: registration refused or cancelled. Appeal: the outcome of the latest "
-            "appeal: upheld (the court kept the removal), not heard (no trial), pending, "
-            "reinstated, or none filed.", ""]
+    out += [
+        "Decision: registration refused or cancelled. Appeal: the outcome of the latest "
+        "appeal: upheld (the court kept the removal), not heard (no trial), pending, "
+        "reinstated, or none filed.",
+        "",
+    ]
     if redact:
         out += ["Candidates' names are left out of this copy.", ""]
     out += _table(cases_smallest_first(report.cases), case_columns(redact), None)
@@ -112,5 +122,14 @@ def _table(rows: list[dict], columns, total: dict | None) -> list[str]:
 
 
 def _is_text(key: str) -> bool:
-    return key in ("region", "district", "candidate", "nominated_by", "decision", "decided_on",
-                   "reason", "appeal_outcome", "uncontested")  # fmt: skip
+    return key in (
+        "region",
+        "district",
+        "candidate",
+        "nominated_by",
+        "decision",
+        "decided_on",
+        "reason",
+        "appeal_outcome",
+        "uncontested",
+    )
