@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS districts (
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS cases (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT, -- never given again: a lawyer's notes name it
     district_id   INTEGER NOT NULL REFERENCES districts (id),
     candidate     TEXT NOT NULL CHECK (trim(candidate) <> ''),
     candidate_key TEXT NOT NULL,
@@ -71,7 +71,7 @@ CREATE TABLE IF NOT EXISTS cases (
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS appeals (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     case_id    INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
     court      TEXT NOT NULL CHECK (trim(court) <> ''),
     instance   TEXT NOT NULL DEFAULT 'first'

@@ -46,13 +46,14 @@ def check_database(conn: sqlite3.Connection, today: date | None = None) -> list[
 
 
 def integrity(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    for (message,) in conn.execute("PRAGMA integrity_check"):
+    # Sorted: SQLite lists them in the order of the tables' pages, which a rebuild changes.
+    for (message,) in sorted(conn.execute("PRAGMA integrity_check")):
         if message != "ok":
             yield Problem("database", f"integrity check: {message}")
 
 
 def foreign_keys(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    for table, rowid, parent, fkid in conn.execute("PRAGMA foreign_key_check").fetchall():
+    for table, rowid, parent, fkid in sorted(conn.execute("PRAGMA foreign_key_check").fetchall()):
         column = next(key[3] for key in conn.execute(f'PRAGMA foreign_key_list("{table}")') if key[0] == fkid)
         (value,) = conn.execute(f'SELECT "{column}" FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
         if table == "cases":

@@ -15,7 +15,7 @@ from importlib import resources
 
 from dereg.text import fold_region, search_text
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def schema_sql() -> str:
@@ -104,6 +104,21 @@ def _migrate_to_6(conn: sqlite3.Connection) -> None:
     `median_kzt`; district_rollup, region_median_kzt and election_median_kzt are gone."""
 
 
+def _migrate_to_7(conn: sqlite3.Connection) -> None:
+    """Version 7 never reuses a case's or an appeal's id (AUTOINCREMENT). The highest id ever
+    given counts those deleted before, which the audit log remembers."""
+    audited = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone()
+    for table, entity in (("cases", "case"), ("appeals", "appeal")):
+        _rebuild(conn, table)
+        deleted = "(SELECT max(entity_id) FROM audit_log WHERE entity = ?)" if audited else "?"
+        highest = conn.execute(
+            f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0), coalesce({deleted}, 0))",
+            (entity if audited else None,),
+        ).fetchone()[0]
+        conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
+        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, highest))
+
+
 def _rebuild(conn: sqlite3.Connection, table: str) -> None:
     """Give table its definition in schema.sql, keeping every row and id (SQLite's way:
     create anew, copy, drop the old, rename; foreign keys are off during migrations).
@@ -125,6 +140,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _migrate_to_4,
     5: _migrate_to_5,
     6: _migrate_to_6,
+    7: _migrate_to_7,
 }
 
 

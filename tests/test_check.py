@@ -271,8 +271,8 @@ def test_broken_foreign_keys_name_the_row(run, db_path):
     code, out, err = check(run)
     assert (code, err) == (1, "2 problems found\n")
     assert out == (
-        "case 1 (A): its currency 'XYZ' is not in currencies (changed outside dereg?)\n"
         "appeal 1: its case_id 7 is not in cases (changed outside dereg?)\n"
+        "case 1 (A): its currency 'XYZ' is not in currencies (changed outside dereg?)\n"
     )
 
 
@@ -287,8 +287,8 @@ def test_values_the_schema_forbids_are_named_row_by_row(run, db_path):
     code, out, err = check(run)
     assert (code, err) == (1, "5 problems found\n")
     assert out == (
-        "database: integrity check: CHECK constraint failed in cases\n"
         "database: integrity check: CHECK constraint failed in appeals\n"
+        "database: integrity check: CHECK constraint failed in cases\n"
         "case 1 (A): decided_on '2016-02-31' is not a date\n"
         "case 1 (A): amount_minor -5 is negative\n"
         "case 1 (A), appeal 1: outcome 'won' is not pending, upheld, reinstated or not_heard\n"

@@ -599,3 +599,41 @@ def test_line_breaks_are_stored_as_lf(run):
     assert shown["notes"] == "first line\nsecond\nthird"
     assert run("case", "edit", "1", "--notes", "first line\nsecond\r\nthird").exit_code == 0
     assert run("case", "history", "1", "--format", "json").stdout.count('"command": "case edit"') == 0
+
+
+def test_a_deleted_case_id_is_never_given_again(run, tmp_path):
+    base = (
+        "case",
+        "add",
+        "--election",
+        "2016 maslikhat",
+        "--region",
+        "Almaty",
+        "--district",
+        "okrug 1",
+        "--decision",
+        "refused",
+        "--decided-on",
+        "2016-03-01",
+        "--candidate",
+    )
+    assert [run(*base, name).stdout for name in "ABCD"] == ["1\n", "2\n", "3\n", "4\n"]
+    assert run("appeal", "add", "4", "--court", "c").exit_code == 0
+    assert run("case", "delete", "4", "--yes").exit_code == 0
+    assert run(*base, "E").stdout == "5\n"
+    history = json.loads(run("case", "history", "4", "--format", "json").stdout)
+    assert {
+        entry["before"]["candidate"] if entry["before"] else entry["after"]["candidate"] for entry in history
+    } == {"D"}
+    rows = tmp_path / "more.csv"
+    rows.write_text(
+        "election,region,district,candidate,decision,decided_on,appeal_court\n"
+        "2016 maslikhat,Almaty,okrug 1,F,refused,2016-03-01,c\n",
+        encoding="utf-8",
+    )
+    assert run("case", "delete", "5", "--yes").exit_code == 0
+    assert run("import", "cases", str(rows)).exit_code == 0
+    shown = json.loads(run("case", "list", "--format", "json").stdout)
+    assert [(case["id"], case["candidate"]) for case in shown] == [(1, "A"), (2, "B"), (3, "C"), (6, "F")]
+    appeals = json.loads(run("appeal", "list", "--format", "json").stdout)
+    assert [appeal["id"] for appeal in appeals] == [2]  # appeal 1 went with case 4

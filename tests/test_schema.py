@@ -104,6 +104,55 @@ def test_a_version_1_database_with_data_migrates_row_for_row(tmp_path):
     assert migrated.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
+def test_a_version_6_database_keeps_deleted_ids_deleted(tmp_path, run):
+    """Before version 7 a deleted case's id could come back; the audit log remembers it."""
+    path = tmp_path / "v6.db"
+    db.connect(path).close()
+    for name in "ABC":
+        run(
+            "--db",
+            str(path),
+            "case",
+            "add",
+            "--election",
+            "2016 maslikhat",
+            "--region",
+            "Almaty",
+            "--district",
+            "okrug 1",
+            "--candidate",
+            name,
+            "--decision",
+            "refused",
+            "--decided-on",
+            "2016-03-01",
+        )
+    assert run("--db", str(path), "case", "delete", "3", "--yes").exit_code == 0
+    conn = sqlite3.connect(path)  # as version 6 left it: no sequence remembering case 3
+    conn.execute("DELETE FROM sqlite_sequence")
+    conn.execute("PRAGMA user_version = 6")
+    conn.close()
+    added = run(
+        "--db",
+        str(path),
+        "case",
+        "add",
+        "--election",
+        "2016 maslikhat",
+        "--region",
+        "Almaty",
+        "--district",
+        "okrug 1",
+        "--candidate",
+        "D",
+        "--decision",
+        "refused",
+        "--decided-on",
+        "2016-03-01",
+    )
+    assert added.stdout == "4\n"
+
+
 def test_every_migration_step_is_numbered_up_to_the_current_version():
     assert sorted(migrations.MIGRATIONS) == list(range(2, migrations.SCHEMA_VERSION + 1))
 

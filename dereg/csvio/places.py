@@ -35,7 +35,9 @@ class Places:
         self._election_ids: dict[str, int] = {}
         # What is recorded before the import is what has a smaller id than these.
         self.first_case_id, self.first_district_id = conn.execute(
-            "SELECT (SELECT coalesce(max(id), 0) + 1 FROM cases), "
+            # The next id AUTOINCREMENT would give: past every id ever given, deleted ones too.
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'cases'), 0), "
+            "(SELECT coalesce(max(id), 0) FROM cases)) + 1, "
             "(SELECT coalesce(max(id), 0) + 1 FROM districts)"
         ).fetchone()
         # The figures this file gave each district, and where: kept in the database, so that
