@@ -41,15 +41,21 @@ class Problem:
     field: str | None = dataclasses.field(default=None, compare=False)
     # A write names a district in its error; a case or appeal it is making has no id to name yet.
     named: bool = dataclasses.field(default=False, compare=False)
+    at: tuple[str, int] | None = dataclasses.field(default=None, compare=False)  # (case|appeal|district, id)
 
     def __str__(self) -> str:
         return f"{self.subject}: {self.message}"
+
+    def as_error(self) -> str:
+        """What a refused write says: a district by name; a case or appeal it was making has
+        no id yet, and the command's own values say which it is."""
+        return str(self) if self.named else self.message
 
 
 def refuse(problems: Iterable[Problem]) -> None:
     """Raise the first problem as the error of the write that made it (rolled back)."""
     for problem in problems:
-        raise InvalidValue(str(problem) if problem.named else problem.message, problem.field)
+        raise InvalidValue(problem.as_error(), problem.field)
 
 
 def touched(
@@ -57,25 +63,30 @@ def touched(
     *,
     cases: Iterable[int] = (),
     districts: Iterable[int] = (),
+    case_query: str | None = None,
+    district_query: str | None = None,
     today: date | None = None,
 ) -> Iterator[Problem]:
     """The problems of these cases (their appeals) and districts (their removals), as a write
-    that just changed them leaves them; a case's district is checked with it."""
+    that just changed them leaves them; a case's district is checked with it. An import names
+    what it touched by queries (case_query, district_query: SELECTs of ids) instead."""
     today = today or date.today()
-    case_ids = sorted(set(cases))
-    district_ids = set(districts)
-    if case_ids:
-        scope = f"IN ({', '.join('?' * len(case_ids))})"
-        yield from case_dates(conn, today, f"c.id {scope}", case_ids)
-        yield from appeal_dates(conn, today, f"a.case_id {scope}", case_ids)
-        yield from appeal_order(conn, today, f"a.case_id {scope}", case_ids)
-        district_ids.update(
-            d
-            for (d,) in conn.execute(f"SELECT DISTINCT district_id FROM cases c WHERE c.id {scope}", case_ids)
-        )
+    case_ids, district_ids = sorted(set(cases)), sorted(set(districts))
+    case_scope = case_query or ", ".join("?" * len(case_ids))
+    scopes, params = [], []
+    if case_query or case_ids:
+        yield from case_dates(conn, today, f"c.id IN ({case_scope})", case_ids)
+        yield from appeal_dates(conn, today, f"a.case_id IN ({case_scope})", case_ids)
+        yield from appeal_order(conn, today, f"a.case_id IN ({case_scope})", case_ids)
+        scopes.append(f"SELECT district_id FROM cases WHERE id IN ({case_scope})")
+        params += case_ids
+    if district_query:
+        scopes.append(district_query)
     if district_ids:
-        ids = sorted(district_ids)
-        yield from removals(conn, today, f"district_id IN ({', '.join('?' * len(ids))})", ids)
+        scopes.append(", ".join("?" * len(district_ids)))
+        params += district_ids
+    if scopes:
+        yield from removals(conn, today, " OR ".join(f"district_id IN ({scope})" for scope in scopes), params)
 
 
 # --- names for what a problem is about -------------------------------------------------------
@@ -113,19 +124,20 @@ def removals(conn: sqlite3.Connection, today: date, where: str = "1", params=())
         "ORDER BY district_id",
         params,
     ).fetchall():
-        subject = district_subject(conn, district_id)
+        subject, at = district_subject(conn, district_id), ("district", district_id)
         if seats is not None and seats < 1:
-            yield Problem(subject, f"seats {seats} must be at least 1", "seats", named=True)
+            yield Problem(subject, f"seats {seats} must be at least 1", "seats", named=True, at=at)
         if candidates is not None and candidates < 1:
-            yield Problem(subject, f"candidates {candidates} must be at least 1", "candidates", named=True)
+            yield Problem(
+                subject, f"candidates {candidates} must be at least 1", "candidates", named=True, at=at
+            )
         removed = deregistered - reinstated
         if candidates is not None and removed > candidates >= 1:
-            yield Problem(
-                subject,
+            message = (
                 f"{removed} candidates removed ({deregistered} deregistered, {reinstated} reinstated) "
-                f"but only {candidates} stood",
-                named=True,
+                f"but only {candidates} stood"
             )
+            yield Problem(subject, message, named=True, at=at)
 
 
 def case_dates(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -> Iterator[Problem]:
@@ -133,38 +145,46 @@ def case_dates(conn: sqlite3.Connection, today: date, where: str = "1", params=(
         f"SELECT c.id, c.decided_on FROM cases c WHERE ({where}) AND c.decided_on > ? ORDER BY c.id",
         (*params, today.isoformat()),
     ).fetchall():
-        yield Problem(
-            case_subject(conn, case_id), f"decided on {decided}, which is in the future", "decided_on"
+        message = f"decided on {decided}, which is in the future"
+        yield Problem(case_subject(conn, case_id), message, "decided_on", at=("case", case_id))
+
+
+def appeal_date_problems(
+    filed: str | None, decided: str | None, outcome: str | None, commission: str, today: date
+) -> list[tuple[str, str]]:
+    """(field, message) for each rule one appeal's dates break, against its case's decision
+    (commission) and today. An outcome of None is one not given, which is recorded as pending."""
+    problems = []
+    if filed and decided and decided < filed:
+        problems.append(("decided_on", f"decided on {decided}, before it was filed on {filed}"))
+    if filed and filed < commission:
+        problems.append(("filed_on", f"filed on {filed}, before the commission's decision of {commission}"))
+    elif not filed and decided and decided < commission:
+        problems.append(
+            ("decided_on", f"decided on {decided}, before the commission's decision of {commission}")
         )
+    if outcome in (None, "pending") and decided:
+        problems.append(("outcome", f"is pending, yet has a decision date ({decided})"))
+    now = today.isoformat()
+    for column, value in (("filed", filed), ("decided", decided)):
+        if value and value > now:
+            problems.append((f"{column}_on", f"{column} on {value}, which is in the future"))
+    return problems
 
 
 def appeal_dates(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -> Iterator[Problem]:
     """Each appeal's own dates, against its case's decision and today."""
-    now = today.isoformat()
     for appeal_id, case_id, instance, filed, decided, outcome, commission in conn.execute(
         "SELECT a.id, a.case_id, a.instance, a.filed_on, a.decided_on, a.outcome, c.decided_on "
         f"FROM appeals a JOIN cases c ON c.id = a.case_id WHERE {where} "
         f"ORDER BY a.case_id, {instance_rank_sql('a')}",
         params,
     ).fetchall():
-        subject = f"{case_subject(conn, case_id)}, {appeal_subject(instance, appeal_id)}"
-        if filed and decided and decided < filed:
-            yield Problem(subject, f"decided on {decided}, before it was filed on {filed}", "decided_on")
-        if filed and filed < commission:
-            yield Problem(
-                subject, f"filed on {filed}, before the commission's decision of {commission}", "filed_on"
-            )
-        elif not filed and decided and decided < commission:
-            yield Problem(
-                subject,
-                f"decided on {decided}, before the commission's decision of {commission}",
-                "decided_on",
-            )
-        if outcome == "pending" and decided:
-            yield Problem(subject, f"is pending, yet has a decision date ({decided})", "outcome")
-        for column, value in (("filed", filed), ("decided", decided)):
-            if value and value > now:
-                yield Problem(subject, f"{column} on {value}, which is in the future", f"{column}_on")
+        broken = appeal_date_problems(filed, decided, outcome, commission, today)
+        if broken:
+            subject = f"{case_subject(conn, case_id)}, {appeal_subject(instance, appeal_id)}"
+            for field, message in broken:
+                yield Problem(subject, message, field, at=("appeal", case_id))
 
 
 def appeal_order(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -> Iterator[Problem]:
@@ -188,6 +208,7 @@ def appeal_order(conn: sqlite3.Connection, today: date, where: str = "1", params
                         subject,
                         f"filed on {higher_filed}, before the {lower}-instance decision of {lower_decided}",
                         "filed_on",
+                        at=("appeal", case_id),
                     )
                 elif higher_decided and higher_decided < lower_decided:
                     yield Problem(
@@ -195,4 +216,5 @@ def appeal_order(conn: sqlite3.Connection, today: date, where: str = "1", params
                         f"decided on {higher_decided}, before the {lower}-instance "
                         f"decision of {lower_decided}",
                         "decided_on",
+                        at=("appeal", case_id),
                     )

@@ -42,9 +42,14 @@ def clean_name(value: str, what: str) -> str:
     name = clean_text(visible(value), what)
     if not name:
         raise InvalidValue(f"{what} is empty")
-    if not any(c.isalnum() for c in name):
+    if not readable(name):
         raise InvalidValue(f"{what} {value!r} has no letter or digit")
     return name
+
+
+def readable(name: str) -> bool:
+    """A name a reader can see: at least one letter or digit."""
+    return any(c.isalnum() for c in name)
 
 
 def clean_text(value: str, what: str, *, multiline: bool = False) -> str:

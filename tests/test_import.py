@@ -700,7 +700,7 @@ def test_an_appeal_decided_before_it_was_filed_is_refused(run, tmp_path, db_path
         1,
         (
             "encoding: utf-8\n"
-            "line 2: appeal_decided_on: 2016-04-01 is before the appeal was filed (2016-04-10)\n"
+            "line 2: appeal_decided_on: decided on 2016-04-01, before it was filed on 2016-04-10\n"
             + INVALID_ROW
         ),
     )
@@ -717,7 +717,7 @@ def test_a_recorded_appeal_decided_before_it_was_filed_is_refused(run, tmp_path,
         1,
         (
             "encoding: utf-8\n"
-            "line 2: appeal_decided_on: 2016-04-01 is before the appeal was filed (2016-04-10)\n"
+            "line 2: appeal_decided_on: decided on 2016-04-01, before it was filed on 2016-04-10\n"
             + INVALID_ROW
         ),
     )
@@ -985,3 +985,46 @@ def test_a_progress_bar_only_on_a_terminal_outside_ci(monkeypatch):
     monkeypatch.delenv("CI")
     with _progress(FakeSource()) as progress:
         progress(8192, 500)  # rows so far, bytes read
+
+
+RULES_HEADER = "election,region,district,candidate,decision,decided_on,appeal_instance,appeal_filed_on,appeal_decided_on,appeal_outcome,district_candidates\n"
+
+
+@pytest.mark.parametrize(
+    "rows, problem",
+    [
+        (["A,refused,2016-03-10,first,,2016-04-01,,"],
+         "line 2: appeal_outcome: is pending, yet has a decision date (2016-04-01)"),
+        (["A,refused,2016-03-10,first,2016-03-01,,,"],
+         "line 2: appeal_filed_on: filed on 2016-03-01, before the commission's decision of 2016-03-10"),
+        (["A,refused,2061-03-10,,,,,"], "line 2: decided_on: decided on 2061-03-10, which is in the future"),
+        (["A,refused,2016-03-10,first,2016-03-12,2016-03-20,upheld,", "A,refused,2016-03-10,appeal,2016-03-15,,,"],
+         "line 2: appeal_filed_on: filed on 2016-03-15, before the first-instance decision of 2016-03-20"),
+        (["A,refused,2016-03-10,,,,,1", "B,refused,2016-03-10,,,,,1"],
+         "line 2: district 'okrug 1' (2016 maslikhat, Almaty): 2 candidates removed "
+         "(2 deregistered, 0 reinstated) but only 1 stood"),
+    ],
+)  # fmt: skip
+def test_an_import_never_writes_what_check_would_call_a_problem(run, tmp_path, db_path, rows, problem):
+    source = tmp_path / "c.csv"
+    source.write_text(
+        RULES_HEADER + "".join(f"2016 maslikhat,Almaty,okrug 1,{row}\n" for row in rows), encoding="utf-8"
+    )
+    before = db_path.read_bytes()
+    result = run("import", "cases", str(source))
+    assert result.exit_code == 1
+    assert problem in result.stderr.splitlines(), result.stderr
+    assert db_path.read_bytes() == before
+
+
+def test_names_lose_invisible_characters_and_notes_keep_lf(run, tmp_path):
+    source = tmp_path / "c.csv"
+    source.write_bytes(
+        "election,region,district,candidate,decision,decided_on,notes\r\n"
+        '2016 maslikhat,Almaty,okrug 1,Иван\u200bов,refused,2016-03-10,"one\r\ntwo"\r\n'.encode()
+    )
+    assert run("import", "cases", str(source)).exit_code == 0
+    case = json.loads(run("case", "show", "1", "--format", "json").stdout)
+    assert (case["candidate"], case["notes"]) == ("Иванов", "one\ntwo")
+    again = run("import", "cases", str(source))
+    assert again.stdout == "inserted 0, updated 0, unchanged 1, rejected 0\n"

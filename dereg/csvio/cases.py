@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections import namedtuple
+from datetime import date
 from functools import partial
 
+from dereg import rules
 from dereg.cases import get_case, list_appeals
 from dereg.csvio.cells import KEEP, Cache, RowInvalid, amount_parser, column_problems
 from dereg.csvio.columns import CASES
@@ -46,9 +48,8 @@ INSERT_APPEAL = (
 )
 UPDATE_APPEAL = "UPDATE appeals SET court = ?, filed_on = ?, outcome = ?, decided_on = ? WHERE id = ?"
 LATEST_APPEAL = (
-    "SELECT id, outcome FROM appeals WHERE case_id = ? ORDER BY CASE instance WHEN 'first' "
-    "THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END DESC, coalesce(decided_on, filed_on) DESC, id DESC "
-    "LIMIT 1"
+    f"SELECT id, outcome FROM appeals a WHERE case_id = ? ORDER BY {rules.instance_rank_sql('a')} DESC, "
+    "coalesce(decided_on, filed_on) DESC, id DESC LIMIT 1"
 )  # the appeal that gives a case its outcome, as the case_outcome view picks it
 
 
@@ -56,6 +57,7 @@ class CaseLoader:
     """Loads the rows of one cases file; flush() before the transaction ends."""
 
     kind = CASES
+    touched_cases = "SELECT case_id FROM temp.import_lines"  # for rules.touched at the end
 
     def __init__(
         self,
@@ -77,6 +79,11 @@ class CaseLoader:
         self.new_cases: list[tuple] = []
         self.new_appeals: list[tuple] = []
         self.first_id = self.next_id = self.places.first_case_id
+        self.today = date.today()
+
+    @staticmethod
+    def district_column(field: str | None) -> str | None:
+        return field and f"district_{field}"
 
     @property
     def new_case_ids(self) -> dict | None:
@@ -90,7 +97,7 @@ class CaseLoader:
         row = self.row(cells)
         try:
             values = self._values(row)
-            appeal = self._appeal(row)
+            appeal = self._appeal(row, values.decided_on)
             figures = self._figures(row)
             place = self.places.get(row.election, row.region, row.district)
         except InvalidValue as exc:
@@ -133,7 +140,7 @@ class CaseLoader:
         cell = cell.strip()
         return self.amount(cell, currency) if cell else None
 
-    def _appeal(self, row) -> Appeal | None:
+    def _appeal(self, row, commission: str) -> Appeal | None:
         """The appeal a row describes; None for a row with no appeal."""
         court, instance, filed_on = row.appeal_court, row.appeal_instance, row.appeal_filed_on
         decided_on, outcome = row.appeal_decided_on, row.appeal_outcome
@@ -147,10 +154,11 @@ class CaseLoader:
             return None if outcome in (None, "not_filed") else make_appeal((None, None, None, outcome, None))
         if outcome == "not_filed":
             raise InvalidValue("not_filed, but the row describes an appeal", "appeal_outcome")
-        if filed_on and decided_on and decided_on < filed_on:
-            raise InvalidValue(
-                f"{decided_on} is before the appeal was filed ({filed_on})", "appeal_decided_on"
-            )
+        if filed_on or decided_on:
+            for field, message in rules.appeal_date_problems(
+                filed_on, decided_on, outcome, commission, self.today
+            ):
+                raise InvalidValue(message, f"appeal_{field}")
         return make_appeal((instance or "first", court, filed_on, outcome, decided_on))
 
     def _figures(self, row) -> dict:
@@ -179,7 +187,7 @@ class CaseLoader:
                 problems.append(("discrepancy_amount", str(exc)))
         if not problems:
             try:
-                self._appeal(row)
+                self._appeal(row, self.read.decided_on(row.decided_on))
             except InvalidValue as exc:
                 problems.append((exc.field, str(exc)))
         return problems
@@ -290,7 +298,7 @@ class CaseLoader:
                 )
             )
         if appeal is not None:
-            writes.extend(self._appeal_writes(case.id, appeal))
+            writes.extend(self._appeal_writes(case.id, appeal, merged.decided_on))
         if not writes:
             return "unchanged"
         before = self._snapshot(case.id)
@@ -300,7 +308,7 @@ class CaseLoader:
         case.values = merged
         return "updated"
 
-    def _appeal_writes(self, case_id: int, appeal: Appeal) -> list[tuple[str, tuple]]:
+    def _appeal_writes(self, case_id: int, appeal: Appeal, commission: str) -> list[tuple[str, tuple]]:
         """The statements that give a recorded case the appeal a row describes (checked first)."""
         conn = self.conn
         if appeal.instance is None:  # only the case's outcome: its latest appeal's, or a first one
@@ -323,9 +331,9 @@ class CaseLoader:
             appeal.outcome or row[3],
             appeal.decided_on or row[4],
         )
-        if new[1] and new[3] and new[3] < new[1]:
-            message = f"{new[3]} is before the appeal was filed ({new[1]})"
-            raise RowInvalid([("appeal_decided_on", message)])
+        broken = rules.appeal_date_problems(new[1], new[3], new[2], commission, self.today)
+        if broken:
+            raise RowInvalid([(f"appeal_{field}", message) for field, message in broken])
         if new == row[1:]:
             return []
         return [(UPDATE_APPEAL, (*new, row[0]))]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from dereg.errors import InvalidValue
 from dereg.money import CURRENCY_EXPONENTS, MAX_MINOR, parse_amount
+from dereg.text import readable, unix_lines, visible
 
 GUARDED = "=+-@\t\r'"  # a cell starting so gets a leading ' on export (guard below)
 KEEP = object()  # a column the file does not have: the value already recorded stays
@@ -39,11 +40,13 @@ def unguard(cell: str) -> str:
 
 def name_text(cell: str) -> str:
     """A required one-line name (election, district, candidate, court)."""
-    value = unguard(cell).strip()
+    value = visible(unguard(cell)).strip()
     if not value:
         raise InvalidValue("required, but empty")
     if "\n" in value or "\r" in value or "\t" in value:
         raise InvalidValue(f"{value!r} holds a line break or TAB: a name is one line")
+    if not readable(value):
+        raise InvalidValue(f"{value!r} has no letter or digit")
     return value
 
 
@@ -51,7 +54,7 @@ def free_text(cell: str | None):
     """An optional text (reason, notes, nominated_by): empty clears it, a missing column keeps it."""
     if cell is None:
         return KEEP
-    return unguard(cell).strip() or None
+    return unix_lines(unguard(cell)).strip() or None
 
 
 def blank(parse: Callable) -> Callable:

@@ -14,6 +14,11 @@ class DistrictLoader:
     """Loads the rows of one districts file: each row gives one district its figures."""
 
     kind = DISTRICTS
+    touched_cases = None  # a districts file names no case; rules.touched checks its districts
+
+    @staticmethod
+    def district_column(field: str | None) -> str | None:
+        return field
 
     def __init__(
         self,

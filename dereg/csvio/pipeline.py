@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from dereg import rules
 from dereg.csvio.cells import RowInvalid, guard
 from dereg.csvio.columns import FileKind, column_name
 from dereg.csvio.districts import DistrictLoader
@@ -64,12 +65,16 @@ class _DryRun(Exception):
 class InvalidRows(DeregError):
     """Rows failed their checks, so nothing was written; result lists the problems."""
 
-    def __init__(self, result: ImportResult):
+    def __init__(self, result: ImportResult, *, together: bool = False):
         rows = "row" if result.rejected == 1 else "rows"
-        super().__init__(
-            f"{result.rejected} invalid {rows} in {result.file}: nothing was written "
-            "(fix them, or load the rest with --skip-invalid --rejects FILE)"
-        )
+        if together:  # rules that rows break together: no row can be skipped to mend them
+            message = f"the rows of {result.file} break the rules above: nothing was written"
+        else:
+            message = (
+                f"{result.rejected} invalid {rows} in {result.file}: nothing was written "
+                "(fix them, or load the rest with --skip-invalid --rejects FILE)"
+            )
+        super().__init__(message)
         self.result = result
 
 
@@ -156,6 +161,7 @@ def _import_rows(
             loader = loader_class(conn, index, delimiter=source.delimiter, actor=actor, command=command)
             _load_rows(source, loader, header, result, sink, progress)
             loader.flush()
+            _check_rules(conn, loader, result)
             if result.rejected and not skip_invalid:
                 raise InvalidRows(result)
             if dry_run:
@@ -184,6 +190,48 @@ def _import_rows(
     finally:
         if collecting:
             gc.enable()
+
+
+def _check_rules(conn: sqlite3.Connection, loader, result: ImportResult) -> None:
+    """The domain's rules over what the import wrote (rules.touched): what no single row can
+    break alone (a district's removals against its candidates, one appeal against another)
+    or an update merged with what was recorded. A problem there undoes the whole import."""
+    problems = list(rules.touched(conn, case_query=loader.touched_cases, district_query=TOUCHED_DISTRICTS))
+    if not problems:
+        return
+    messages = []
+    for problem in problems:
+        kind, ident = problem.at
+        line = _line_of(conn, kind, ident, has_cases=loader.touched_cases is not None)
+        column = {"appeal": f"appeal_{problem.field}", "district": loader.district_column(problem.field)}.get(
+            kind, problem.field
+        )
+        where = f"line {line}: " if line else ""
+        messages.append(
+            f"{where}{column}: {problem.as_error()}" if column else f"{where}{problem.as_error()}"
+        )
+    result.problem_count += len(messages)
+    result.problems.extend(messages[: MAX_LISTED - len(result.problems)])
+    raise InvalidRows(result, together=True)
+
+
+TOUCHED_DISTRICTS = "SELECT district_id FROM temp.import_figures"
+
+
+def _line_of(conn: sqlite3.Connection, kind: str, ident: int, *, has_cases: bool) -> int | None:
+    """The first line of the file that named this case, or gave this district figures (else named
+    one of its cases)."""
+    if kind != "district":
+        return conn.execute("SELECT min(line) FROM temp.import_lines WHERE case_id = ?", (ident,)).fetchone()[
+            0
+        ]
+    row = conn.execute("SELECT line FROM temp.import_figures WHERE district_id = ?", (ident,)).fetchone()
+    if row or not has_cases:
+        return row[0] if row else None
+    return conn.execute(
+        "SELECT min(l.line) FROM temp.import_lines l JOIN cases c ON c.id = l.case_id WHERE c.district_id = ?",
+        (ident,),
+    ).fetchone()[0]
 
 
 def _load_rows(source, loader, header, result, sink, progress) -> None:
