@@ -719,3 +719,11 @@ def test_chromium_renders_the_report_with_its_charts(report_database, tmp_path):
 
     if os.environ.get("DEREG_REPORT_PNG"):  # docs/make_screenshot.py keeps this one
         shutil.copyfile(png, os.environ["DEREG_REPORT_PNG"])
+
+
+def test_a_zero_amount_beside_others_is_its_own_row_in_markdown():
+    for amount in ("0", "83", "500"):
+        ok("case", "add", "--election", ELECTION, "--region", "Astana", "--district", "okrug 1",
+           "--candidate", f"C {amount}", "--decision", "refused", "--decided-on", "2016-03-01", "--amount", amount)  # fmt: skip
+    text = ok("report", "--format", "markdown")
+    assert text.index("0 (no difference in tenge)") < text.index("10 to under 100")

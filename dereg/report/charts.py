@@ -147,7 +147,7 @@ def amount_bins(amounts_tiyn: list[int]) -> list[tuple[str, int]]:
     """Counts per decade of tenge (for the Markdown report's table)."""
     counts = Counter(_decade(a) for a in amounts_tiyn)
     rows = []
-    for decade in sorted(counts):
+    for decade in sorted(counts, key=lambda d: -math.inf if d is None else d):  # zero first
         if decade is None:
             rows.append(("0 (no difference in tenge)", counts[decade]))
             continue
