@@ -30,7 +30,7 @@ COURT_NOT_NAMED = "court not named"  # an appeal whose outcome is known but not 
 
 # The appeal a row describes, in the appeals table's order. instance None: a row with
 # appeal_outcome alone (as export writes it), which gives the case's outcome.
-Appeal = namedtuple("Appeal", ("instance", "court", "filed_on", "outcome", "decided_on"))
+Appeal = namedtuple("Appeal", ("instance", "court", "filed_on", "outcome", "decided_on", "notes"))
 make_appeal = partial(tuple.__new__, Appeal)  # from a tuple, without namedtuple's slower __new__
 
 INSERT_CASE = (
@@ -44,9 +44,12 @@ UPDATE_CASE = (
     "WHERE id = ?"
 )
 INSERT_APPEAL = (
-    "INSERT INTO appeals (case_id, instance, court, filed_on, outcome, decided_on) VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO appeals (case_id, instance, court, filed_on, outcome, decided_on, notes) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-UPDATE_APPEAL = "UPDATE appeals SET court = ?, filed_on = ?, outcome = ?, decided_on = ? WHERE id = ?"
+UPDATE_APPEAL = (
+    "UPDATE appeals SET court = ?, filed_on = ?, outcome = ?, decided_on = ?, notes = ? WHERE id = ?"
+)
 LATEST_APPEAL = (
     f"SELECT id, outcome FROM appeals a WHERE case_id = ? ORDER BY {rules.instance_rank_sql('a')} DESC, "
     "coalesce(decided_on, filed_on) DESC, id DESC LIMIT 1"
@@ -151,7 +154,11 @@ class CaseLoader:
         filed_on, decided_on = read.appeal_filed_on(filed_on), read.appeal_decided_on(decided_on)
         outcome = read.appeal_outcome(outcome)
         if not (court or instance or filed_on or decided_on):
-            return None if outcome in (None, "not_filed") else make_appeal((None, None, None, outcome, None))
+            return (
+                None
+                if outcome in (None, "not_filed")
+                else make_appeal((None, None, None, outcome, None, None))
+            )
         if outcome == "not_filed":
             raise InvalidValue("not_filed, but the row describes an appeal", "appeal_outcome")
         if filed_on or decided_on:
@@ -159,7 +166,10 @@ class CaseLoader:
                 filed_on, decided_on, outcome, commission, self.today
             ):
                 raise InvalidValue(message, f"appeal_{field}")
-        return make_appeal((instance or "first", court, filed_on, outcome, decided_on))
+        notes = read.appeal_notes(row.appeal_notes)
+        return make_appeal(
+            (instance or "first", court, filed_on, outcome, decided_on, None if notes is KEEP else notes)
+        )
 
     def _figures(self, row) -> dict:
         """The seats and candidates a row gives its district, if it gives them."""
@@ -319,7 +329,7 @@ class CaseLoader:
                 return []
             return [("UPDATE appeals SET outcome = ? WHERE id = ?", (appeal.outcome, latest[0]))]
         row = conn.execute(
-            "SELECT id, court, filed_on, outcome, decided_on FROM appeals WHERE case_id = ? AND instance = ?",
+            "SELECT id, court, filed_on, outcome, decided_on, notes FROM appeals WHERE case_id = ? AND instance = ?",
             (case_id, appeal.instance),
         ).fetchone()
         if row is None:
@@ -330,6 +340,7 @@ class CaseLoader:
             appeal.filed_on or row[2],
             appeal.outcome or row[3],
             appeal.decided_on or row[4],
+            appeal.notes or row[5],
         )
         broken = rules.appeal_date_problems(new[1], new[3], new[2], commission, self.today)
         if broken:
@@ -362,4 +373,5 @@ def _new_appeal(case_id: int, appeal: Appeal) -> tuple:
         appeal.filed_on,
         appeal.outcome or "pending",
         appeal.decided_on,
+        appeal.notes,
     )

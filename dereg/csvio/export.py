@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import TextIO
 
+from dereg import rules
 from dereg.cases import CASE_COLUMNS
 from dereg.csvio.cells import guard
 from dereg.csvio.columns import CASES
@@ -17,10 +18,28 @@ from dereg.output import write_json_array
 from dereg.text import fold
 
 FORMATS = ("csv", "json")
-# The columns of a case (as case_overview and case list have them), each one the import reads.
-COLUMNS = CASES.exported(CASE_COLUMNS)
-_CANDIDATE = COLUMNS.index("candidate")
-_NOTES = COLUMNS.index("notes")
+# A case's columns (as case_overview and case list have them), its district's figures, and one
+# appeal's (the row's appeal_outcome is that appeal's; a case with none has one row, not_filed):
+# every column one the import reads, so that an export imports back as the same cases.
+APPEAL_FIELDS = ("court", "instance", "filed_on", "decided_on", "notes")
+COLUMNS = CASES.exported(
+    (
+        *CASE_COLUMNS,
+        "district_seats",
+        "district_candidates",
+        "office",
+        *(f"appeal_{f}" for f in APPEAL_FIELDS),
+    )
+)
+_CASE = len(CASE_COLUMNS)
+_CANDIDATE, _NOTES, _OUTCOME = (CASE_COLUMNS.index(c) for c in ("candidate", "notes", "appeal_outcome"))
+_APPEAL_NOTES = COLUMNS.index("appeal_notes")
+SELECT = (
+    f"SELECT {', '.join(f'o.{c}' for c in CASE_COLUMNS)}, d.seats, d.candidates, NULL, "
+    f"{', '.join(f'a.{f}' for f in APPEAL_FIELDS)}, a.outcome, a.id "
+    "FROM case_overview o JOIN cases c ON c.id = o.id JOIN districts d ON d.id = c.district_id "
+    f"LEFT JOIN appeals a ON a.case_id = o.id ORDER BY o.id, {rules.instance_rank_sql('a')}"
+)
 
 
 class Pseudonyms:
@@ -42,18 +61,16 @@ class Pseudonyms:
 
 
 def case_rows(conn: sqlite3.Connection, redact: bool = False) -> Iterator[tuple]:
-    """Every case as the contract's columns, in id order; redacted: names pseudonymous, no notes."""
-    rows = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM case_overview ORDER BY id")
-    if not redact:
-        for row in rows:  # not `yield from`: closing it would close the cursor of a closed database
-            yield row
-        return
-    pseudonym = Pseudonyms(conn)
-    for row in rows:
+    """(row, its appeal's outcome or None): a row per appeal (or per case without one) in
+    COLUMNS' order, by case id, then instance; redacted: names pseudonymous, no notes."""
+    pseudonym = Pseudonyms(conn) if redact else None
+    for row in conn.execute(SELECT):  # not `yield from`: closing it would close a closed database's cursor
         row = list(row)
-        row[_CANDIDATE] = pseudonym(row[_CANDIDATE])
-        row[_NOTES] = None
-        yield tuple(row)
+        appeal_id, appeal_outcome = row.pop(), row.pop()
+        if pseudonym is not None:
+            row[_CANDIDATE] = pseudonym(row[_CANDIDATE])
+            row[_NOTES] = row[_APPEAL_NOTES] = None
+        yield tuple(row), None if appeal_id is None else appeal_outcome
 
 
 def write_csv(rows: Iterator[tuple], out: TextIO) -> int:
@@ -61,16 +78,36 @@ def write_csv(rows: Iterator[tuple], out: TextIO) -> int:
     # of the line terminator, so a lone CR in a note is quoted too and reads back as it was.
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    count = 0
-    for row in rows:
+    cases, last = 0, None
+    for row, appeal_outcome in rows:
+        if appeal_outcome is not None:  # the row's appeal's own outcome, which the import gives it back
+            row = (*row[:_OUTCOME], appeal_outcome, *row[_OUTCOME + 1 :])
         writer.writerow(["" if v is None else guard(v) if isinstance(v, str) else v for v in row])
-        count += 1
-    return count
+        cases += row[0] != last
+        last = row[0]
+    return cases
 
 
 def write_json(rows: Iterator[tuple], out: TextIO) -> int:
-    """An array of objects, laid out as `case list --format json` lays it out, one case at a time."""
-    return write_json_array((dict(zip(COLUMNS, row)) for row in rows), out)
+    """An array of cases, each with its district's figures and its appeals nested."""
+
+    def cases() -> Iterator[dict]:
+        case = None
+        for row, appeal_outcome in rows:
+            if case is None or case["id"] != row[0]:
+                if case is not None:
+                    yield case
+                case = dict(zip(COLUMNS[:_CASE], row[:_CASE], strict=True))
+                case |= {"district_seats": row[_CASE], "district_candidates": row[_CASE + 1], "office": None}
+                case["appeals"] = []
+            if appeal_outcome is not None:
+                appeal = dict(zip(APPEAL_FIELDS, row[_CASE + 3 :], strict=True))
+                appeal["outcome"] = appeal_outcome
+                case["appeals"].append(appeal)
+        if case is not None:
+            yield case
+
+    return write_json_array(cases(), out)
 
 
 def export_cases(conn: sqlite3.Connection, out: TextIO, fmt: str = "csv", redact: bool = False) -> int:
