@@ -176,6 +176,29 @@ def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             yield Problem(_case(conn, case_id), f"is the same candidate in the same district as case {twin}")
 
 
+def question_twins(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
+    """A name with '?' where another recorded beside it has a letter (a file saved in a code page
+    that lacked the letter, sent again corrected): likely one district, or one person, twice."""
+    for ident, twin_id, twin in conn.execute(
+        "SELECT d.id, t.id, t.name FROM districts d JOIN districts t ON t.election_id = d.election_id "
+        "AND t.region_id = d.region_id AND t.id <> d.id AND instr(t.key, '?') = 0 "
+        "AND t.key GLOB replace(replace(d.key, '[', '[[]'), '*', '[*]') "
+        "WHERE instr(d.key, '?') > 0 ORDER BY d.id, t.id"
+    ).fetchall():
+        yield Problem(
+            _district(conn, ident),
+            f"may be district {twin_id} ({twin!r}) with a letter lost to '?': "
+            f"'dereg district merge {ident} {twin_id}' unites them",
+        )
+    for ident, twin_id, twin in conn.execute(
+        "SELECT c.id, t.id, t.candidate FROM cases c JOIN cases t ON t.district_id = c.district_id "
+        "AND t.id <> c.id AND instr(t.candidate_key, '?') = 0 "
+        "AND t.candidate_key GLOB replace(replace(c.candidate_key, '[', '[[]'), '*', '[*]') "
+        "WHERE instr(c.candidate_key, '?') > 0 ORDER BY c.id, t.id"
+    ).fetchall():
+        yield Problem(_case(conn, ident), f"may be case {twin_id} ({twin}) with a letter lost to '?'")
+
+
 def schema_objects(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     # SQL text, not sqlite-utils' introspection: its Index has no WHERE or expressions to compare.
     shipped = sqlite3.connect(":memory:")
@@ -234,6 +257,7 @@ CHECKS: tuple[tuple[str, Callable[[sqlite3.Connection, date], Iterator[Problem]]
     ("the check of each case's appeals against one another", appeal_order),
     ("the check of amounts against their currencies", amounts),
     ("the check of matching keys and search text", derived_columns),
+    ("the check of names with '?' beside recorded ones", question_twins),
     ("the check of views, triggers and indexes against schema.sql", schema_objects),
     ("the check of tables' columns against schema.sql", table_columns),
 )

@@ -515,3 +515,16 @@ def test_a_column_added_or_dropped_outside_dereg_is_found(run, db_path):
         "database: table cases has a column phone that schema.sql does not\n",
         "2 problems found\n",
     )
+
+
+def test_names_with_a_question_mark_beside_recorded_ones_are_found(run, db_path):
+    add_case(run, "Қасымова Әлия", district="Өскемен округ №7")
+    add_case(run, "?асымова ?лия", district="Өскемен округ №7")
+    add_case(run, "B", district="?скемен округ №7")
+    assert check(run) == (
+        1,
+        "district '?скемен округ №7' (2016 maslikhat, Almaty): may be district 1 ('Өскемен округ №7') with a "
+        "letter lost to '?': 'dereg district merge 2 1' unites them\n"
+        "case 2 (?асымова ?лия): may be case 1 (Қасымова Әлия) with a letter lost to '?'\n",
+        "2 problems found\n",
+    )

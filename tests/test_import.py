@@ -1026,3 +1026,23 @@ def test_names_lose_invisible_characters_and_notes_keep_lf(run, tmp_path):
     assert (case["candidate"], case["notes"]) == ("Иванов", "one\ntwo")
     again = run("import", "cases", str(source))
     assert again.stdout == "inserted 0, updated 0, unchanged 1, rejected 0\n"
+
+
+def test_a_letter_lost_to_a_question_mark_matches_the_recorded_name(run, tmp_path):
+    text = (
+        "election,region,district,candidate,decision,decided_on\n"
+        "2016 maslikhat,ВКО,Өскемен округ №7,Қасымова Әлия,refused,2016-03-01\n"
+        "2016 maslikhat,ВКО,Өскемен округ №7,Иванов,refused,2016-03-01\n"
+    )
+    good, lossy = tmp_path / "good.csv", tmp_path / "lossy.csv"
+    good.write_text(text.split("Иванов")[0].rsplit("\n", 1)[0] + "\n", encoding="utf-8")
+    lossy.write_bytes(text.encode("cp1251", errors="replace"))  # what Excel writes in Windows-1251
+    assert run("import", "cases", str(good)).exit_code == 0
+    result = run("import", "cases", str(lossy))
+    assert (result.exit_code, result.stdout) == (0, "inserted 1, updated 0, unchanged 1, rejected 0\n")
+    assert result.stderr.splitlines()[1:3] == [
+        "warning: line 2: district '?скемен округ №7' taken as the recorded 'Өскемен округ №7'",
+        "warning: line 2: candidate '?асымова ?лия' taken as the recorded 'Қасымова Әлия'",
+    ]
+    listed = run("case", "list", "--format", "csv").stdout
+    assert "Қасымова Әлия" in listed and "?" not in listed and run("check").exit_code == 0

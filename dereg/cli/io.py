@@ -133,6 +133,10 @@ def _report(result) -> None:
         typer.echo(message, err=True)
     if result.problem_count > len(result.problems):
         typer.echo(f"... and {result.problem_count - len(result.problems)} more", err=True)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if result.warning_count > len(result.warnings):
+        typer.echo(f"warning: ... and {result.warning_count - len(result.warnings)} more", err=True)
     if result.question_count:
         lines = ", ".join(map(str, result.question_lines))
         more = result.question_count - len(result.question_lines)

@@ -19,13 +19,14 @@ from dereg import rules
 from dereg.cases import get_case, list_appeals
 from dereg.csvio.cells import KEEP, Cache, RowInvalid, amount_parser, column_problems
 from dereg.csvio.columns import CASES
-from dereg.csvio.places import District, Places, check_figures, set_figures
+from dereg.csvio.places import District, Places, check_figures, recorded_like, set_figures
 from dereg.csvio.seen import Case, CaseValues, SeenCases, case_values
 from dereg.errors import InvalidValue
 from dereg.history import audit
 from dereg.text import fold, search_text
 
 BATCH = 5000  # rows between writes of the new cases (each an executemany)
+MAX_WARNINGS = 50
 COURT_NOT_NAMED = "court not named"  # an appeal whose outcome is known but not its court
 
 # The appeal a row describes, in the appeals table's order. instance None: a row with
@@ -83,6 +84,8 @@ class CaseLoader:
         self.new_appeals: list[tuple] = []
         self.first_id = self.next_id = self.places.first_case_id
         self.today = date.today()
+        self.warnings: list[str] = []  # the first MAX_WARNINGS
+        self.warning_count = 0
 
     @staticmethod
     def district_column(field: str | None) -> str | None:
@@ -105,6 +108,8 @@ class CaseLoader:
             place = self.places.get(row.election, row.region, row.district)
         except InvalidValue as exc:
             raise RowInvalid(self.problems(row) or [(exc.field, str(exc))]) from None
+        if self.places.matched:
+            self.warn(line, self.places.matched)
         if not figures or figures == place.given:  # none, or what earlier rows gave
             return self._case(line, place, values, appeal)
         check_figures(place, line, figures)
@@ -207,6 +212,12 @@ class CaseLoader:
     def _case(self, line: int, place: District, values: CaseValues, appeal: Appeal | None) -> str:
         key = (place.id, fold(values.candidate))
         case = self.seen.find(key, place.had_cases)
+        if case is None and "?" in key[1] and place.had_cases:
+            recorded = recorded_like(self.conn, place.id, key[1])
+            if recorded is not None:  # the recorded spelling stays: the file lost a letter
+                self.warn(line, f"candidate {values.candidate!r} taken as the recorded {recorded[1]!r}")
+                key, values = (place.id, recorded[0]), values._replace(candidate=recorded[1])
+                case = self.seen.find(key, True)
         slot = "" if appeal is None else appeal.instance or "first"
         if case is None:
             self._insert(line, place, key, values, appeal, slot)
@@ -236,6 +247,11 @@ class CaseLoader:
         if len(self.seen.lines) >= BATCH:
             self.flush()
         return status
+
+    def warn(self, line: int, message: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(f"line {line}: {message}")
 
     def _insert(self, line, place: District, key: tuple, values: CaseValues, appeal, slot) -> None:
         ident = self.next_id

@@ -15,6 +15,8 @@ class DistrictLoader:
 
     kind = DISTRICTS
     touched_cases = None  # a districts file names no case; rules.touched checks its districts
+    warnings: list[str] = []  # a district's '?' is a new spelling here: its file gives figures only
+    warning_count = 0
 
     @staticmethod
     def district_column(field: str | None) -> str | None:

@@ -50,6 +50,8 @@ class ImportResult:
     problem_count: int = 0
     question_lines: list[int] = field(default_factory=list)  # the first MAX_LISTED
     question_count: int = 0
+    warnings: list[str] = field(default_factory=list)  # the first MAX_LISTED: names taken as recorded ones
+    warning_count: int = 0
 
     def counts(self) -> str:
         return (
@@ -161,6 +163,7 @@ def _import_rows(
             loader = loader_class(conn, index, delimiter=source.delimiter, actor=actor, command=command)
             _load_rows(source, loader, header, result, sink, progress)
             loader.flush()
+            result.warnings, result.warning_count = loader.warnings, loader.warning_count
             _check_rules(conn, loader, result)
             if result.rejected and not skip_invalid:
                 raise InvalidRows(result)

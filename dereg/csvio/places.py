@@ -63,7 +63,10 @@ class Places:
         }
 
     def get(self, election: str, region: str, district: str) -> District:
-        """The district the cells name, made (with its election) if not recorded yet."""
+        """The district the cells name, made (with its election) if not recorded yet. A name
+        with '?' for a letter (what a code page without it writes) is the recorded one it
+        matches, if just one: `matched` then says which, for the row's warning."""
+        self.matched = None
         key = (election, region, district)
         place = self._spelled.get(key)
         if place is not None:
@@ -104,6 +107,17 @@ class Places:
             "WHERE d.election_id = ? AND d.region_id = ? AND d.key = ?",
             (self.first_case_id, election_id, region_id, folded[2]),
         ).fetchone()
+        if row is None and "?" in folded[2]:
+            like = conn.execute(
+                "SELECT d.id, d.name, d.seats, d.candidates, d.level, "
+                "EXISTS (SELECT 1 FROM cases c WHERE c.district_id = d.id AND c.id < ?), f.line, f.given "
+                "FROM districts d LEFT JOIN temp.import_figures f ON f.district_id = d.id "
+                "WHERE d.election_id = ? AND d.region_id = ? AND d.key GLOB ? LIMIT 2",
+                (self.first_case_id, election_id, region_id, question_glob(folded[2])),
+            ).fetchall()
+            if len(like) == 1:
+                row = like[0]
+                self.matched = f"district {district_name!r} taken as the recorded {row[1]!r}"
         if row:
             place = District(*row[:6], new=row[0] >= self.first_district_id)
             if row[6] is not None:
@@ -114,6 +128,24 @@ class Places:
             (election_id, region_id, district_name, folded[2]),
         ).lastrowid
         return District(ident, district_name, None, None, None, False, new=True)
+
+
+def recorded_like(conn: sqlite3.Connection, district_id: int, candidate_key: str) -> tuple[str, str] | None:
+    """(key, name) of the one case recorded in the district whose name candidate_key, with '?'
+    for a letter (as a code page without it writes), matches; None if none or several."""
+    like = conn.execute(
+        "SELECT candidate_key, candidate FROM cases WHERE district_id = ? AND candidate_key GLOB ? LIMIT 2",
+        (district_id, question_glob(candidate_key)),
+    ).fetchall()
+    return like[0] if len(like) == 1 else None
+
+
+def question_glob(key: str) -> str:
+    """A GLOB pattern in which each '?' of key stands for one letter, and nothing else is special."""
+    return "".join(_GLOB_LITERAL.get(c, c) for c in key)
+
+
+_GLOB_LITERAL = {"[": "[[]", "]": "[]]", "*": "[*]"}
 
 
 class District:
