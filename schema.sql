@@ -152,7 +152,8 @@ SELECT c.id,
        END AS discrepancy_amount,
        c.currency,
        o.outcome AS appeal_outcome,
-       c.notes
+       c.notes,
+       c.amount_minor AS discrepancy_minor -- the amount as an exact number, to sort and compare
 FROM cases c
 JOIN districts d ON d.id = c.district_id
 JOIN elections e ON e.id = d.election_id
@@ -278,14 +279,15 @@ CREATE VIEW IF NOT EXISTS region_rollup AS
 WITH m AS MATERIALIZED (SELECT * FROM median_kzt WHERE level = 'region')
 SELECT x.level, x.election_id, x.region_id, x.election, x.region, x.districts, x.seats,
        x.candidates, x.deregistered, x.reinstated, x.remaining, x.reduction_pct,
-       coalesce(x.uncontested, 0) AS uncontested_districts, x.appeals, m.median_discrepancy_kzt
+       coalesce(x.uncontested, 0) AS uncontested_districts, x.appeals, m.median_discrepancy_kzt,
+       m.median_minor AS median_discrepancy_tiyn
 FROM competition x
 LEFT JOIN m ON m.election_id = x.election_id AND m.region_id = x.region_id
 WHERE x.level <> 'district';
 
 CREATE VIEW IF NOT EXISTS region_competition AS
 SELECT election, region, districts, seats, candidates, deregistered, reinstated, remaining,
-       reduction_pct, uncontested_districts, appeals, median_discrepancy_kzt
+       reduction_pct, uncontested_districts, appeals, median_discrepancy_kzt, median_discrepancy_tiyn
 FROM region_rollup
 WHERE level = 'region';
 
@@ -293,13 +295,14 @@ CREATE VIEW IF NOT EXISTS election_rollup AS
 WITH m AS MATERIALIZED (SELECT * FROM median_kzt WHERE level = 'election')
 SELECT x.level, x.election_id, x.region_id, x.election, x.districts, x.seats, x.candidates,
        x.deregistered, x.reinstated, x.remaining, x.reduction_pct,
-       coalesce(x.uncontested, 0) AS uncontested_districts, x.appeals, m.median_discrepancy_kzt
+       coalesce(x.uncontested, 0) AS uncontested_districts, x.appeals, m.median_discrepancy_kzt,
+       m.median_minor AS median_discrepancy_tiyn
 FROM competition x
 LEFT JOIN m ON m.election_id = x.election_id
 WHERE x.level = 'election' OR x.level = 'total';
 
 CREATE VIEW IF NOT EXISTS election_competition AS
 SELECT election, districts, seats, candidates, deregistered, reinstated, remaining,
-       reduction_pct, uncontested_districts, appeals, median_discrepancy_kzt
+       reduction_pct, uncontested_districts, appeals, median_discrepancy_kzt, median_discrepancy_tiyn
 FROM election_rollup
 WHERE level = 'election';

@@ -122,7 +122,9 @@ def _refuse_duplicate(
 
 
 def get_case(conn: sqlite3.Connection, case: int) -> dict:
-    row = conn.execute("SELECT * FROM case_overview WHERE id = ?", (case,)).fetchone()
+    row = conn.execute(
+        f"SELECT {', '.join(CASE_COLUMNS)} FROM case_overview WHERE id = ?", (case,)
+    ).fetchone()
     if row is None:
         raise NotFound(f"no case with id {case}")
     return dict(zip(CASE_COLUMNS, row, strict=True))
@@ -199,7 +201,7 @@ def list_cases(
         where += " AND instr(c.search, ?) > 0"
         params.append(fold(search))
     sql = (
-        "SELECT o.* FROM cases c JOIN districts d ON d.id = c.district_id "
+        f"SELECT {', '.join(f'o.{column}' for column in CASE_COLUMNS)} FROM cases c JOIN districts d ON d.id = c.district_id "
         f"JOIN case_overview o ON o.id = c.id WHERE {where} ORDER BY c.id"
     )
     if limit is not None:

@@ -15,7 +15,7 @@ from importlib import resources
 
 from dereg.text import fold_region, search_text
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def schema_sql() -> str:
@@ -119,6 +119,11 @@ def _migrate_to_7(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, highest))
 
 
+def _migrate_to_8(conn: sqlite3.Connection) -> None:
+    """Version 8 only recreates views (schema.sql): amounts also as exact numbers for SQL users,
+    case_overview.discrepancy_minor and the roll-ups' median_discrepancy_tiyn."""
+
+
 def _rebuild(conn: sqlite3.Connection, table: str) -> None:
     """Give table its definition in schema.sql, keeping every row and id (SQLite's way:
     create anew, copy, drop the old, rename; foreign keys are off during migrations).
@@ -141,6 +146,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     5: _migrate_to_5,
     6: _migrate_to_6,
     7: _migrate_to_7,
+    8: _migrate_to_8,
 }
 
 

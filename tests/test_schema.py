@@ -37,10 +37,33 @@ def table_definitions(conn: sqlite3.Connection) -> dict[str, str]:
 
 def test_views_have_exactly_the_contract_columns(db_path):
     conn = db.connect(db_path)
-    assert [c[0] for c in columns(conn, "case_overview")] == list(CASE_COLUMNS)
+    # The contract's columns, then the amounts as exact numbers for SQL users.
+    assert [c[0] for c in columns(conn, "case_overview")] == [*CASE_COLUMNS, "discrepancy_minor"]
     assert [c[0] for c in columns(conn, "district_competition")] == list(COLUMNS["district"])
-    assert [c[0] for c in columns(conn, "region_competition")] == list(COLUMNS["region"])
-    assert [c[0] for c in columns(conn, "election_competition")] == list(COLUMNS["election"])
+    assert [c[0] for c in columns(conn, "region_competition")] == [
+        *COLUMNS["region"],
+        "median_discrepancy_tiyn",
+    ]
+    assert [c[0] for c in columns(conn, "election_competition")] == [
+        *COLUMNS["election"],
+        "median_discrepancy_tiyn",
+    ]
+
+
+def test_amounts_in_the_views_sort_and_compare_as_exact_numbers(run, db_path):
+    for name, amount in (("A", "959"), ("B", "95480,25"), ("C", "0.78"), ("D", "492201145.17")):
+        assert run("case", "add", "--election", "2016 maslikhat", "--region", "Almaty", "--district", "okrug 1",
+                   "--candidate", name, "--decision", "refused", "--decided-on", "2016-03-01",
+                   "--amount", amount).exit_code == 0  # fmt: skip
+    conn = db.connect(db_path)
+    assert conn.execute("SELECT max(discrepancy_minor) FROM case_overview").fetchone() == (49220114517,)
+    under_100_tenge = "SELECT candidate FROM case_overview WHERE discrepancy_minor < 100 * 100"
+    assert conn.execute(under_100_tenge).fetchall() == [("C",)]
+    by_amount = "SELECT candidate FROM case_overview ORDER BY discrepancy_minor"
+    assert [name for (name,) in conn.execute(by_amount)] == ["C", "A", "B", "D"]
+    # (959 + 95480.25) / 2 = 48219.625: the half tiyn rounds up
+    median = "SELECT median_discrepancy_tiyn, median_discrepancy_kzt FROM region_competition"
+    assert conn.execute(median).fetchone() == (4821963, "48219.63")
 
 
 def test_init_records_the_version_and_is_idempotent(run, db_path):
