@@ -15,6 +15,16 @@ SPELLINGS = 8192  # (election, region, district) spellings remembered at once
 DISTRICTS = 8192  # districts remembered at once
 
 
+# A recorded district as an import needs it: figures, whether it had cases before the import
+# (c.id below the import's first), and the figures this file gave it; the key test follows.
+DISTRICT_FOUND = (
+    "SELECT d.id, d.name, d.seats, d.candidates, d.level, "
+    "EXISTS (SELECT 1 FROM cases c WHERE c.district_id = d.id AND c.id < ?), f.line, f.given "
+    "FROM districts d LEFT JOIN temp.import_figures f ON f.district_id = d.id "
+    "WHERE d.election_id = ? AND d.region_id = ? AND "
+)
+
+
 class Places:
     """(election, region, district) cells -> the district's row, made when first needed."""
 
@@ -100,19 +110,11 @@ class Places:
                 ).lastrowid
             )
             self._election_ids[folded[0]] = election_id
-        row = conn.execute(
-            "SELECT d.id, d.name, d.seats, d.candidates, d.level, "
-            "EXISTS (SELECT 1 FROM cases c WHERE c.district_id = d.id AND c.id < ?), f.line, f.given "
-            "FROM districts d LEFT JOIN temp.import_figures f ON f.district_id = d.id "
-            "WHERE d.election_id = ? AND d.region_id = ? AND d.key = ?",
-            (self.first_case_id, election_id, region_id, folded[2]),
-        ).fetchone()
+        found = DISTRICT_FOUND + "d.key = ?"
+        row = conn.execute(found, (self.first_case_id, election_id, region_id, folded[2])).fetchone()
         if row is None and "?" in folded[2]:
             like = conn.execute(
-                "SELECT d.id, d.name, d.seats, d.candidates, d.level, "
-                "EXISTS (SELECT 1 FROM cases c WHERE c.district_id = d.id AND c.id < ?), f.line, f.given "
-                "FROM districts d LEFT JOIN temp.import_figures f ON f.district_id = d.id "
-                "WHERE d.election_id = ? AND d.region_id = ? AND d.key GLOB ? LIMIT 2",
+                DISTRICT_FOUND + "d.key GLOB ? LIMIT 2",
                 (self.first_case_id, election_id, region_id, question_glob(folded[2])),
             ).fetchall()
             if len(like) == 1:
