@@ -356,8 +356,9 @@ def district_cases(
         cases.append(rows)
         filed_day = day
         for level_number, instance in enumerate(instances):
+            # Each instance filed the month after the lower one decided: dereg refuses less.
             filed_day = min(filed_day + rng.randint(1, 10), 28)
-            filed_month = month + 1 + level_number
+            filed_month = month + 1 + 2 * level_number
             outcome = rng.choice(OUTCOMES if instance == instances[-1] else ["upheld"])
             decided = (
                 "" if outcome == "pending" else date_text(rng, year, filed_month + 1, rng.randint(1, 28))
@@ -373,7 +374,8 @@ def district_cases(
                     if rng.random() < 0.9
                     else "",
                     "appeal_decided_on": decided,
-                    "appeal_outcome": outcome if rng.random() < 0.95 else "",
+                    # An outcome left empty is pending, which only an undecided appeal may be.
+                    "appeal_outcome": outcome if decided or rng.random() < 0.95 else "",
                 }
             )
     return cases
