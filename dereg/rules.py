@@ -17,6 +17,7 @@ letter: text.py; dates that exist: dates.py. They are checked where a value is r
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -140,12 +141,17 @@ def removals(conn: sqlite3.Connection, today: date, where: str = "1", params=())
             yield Problem(subject, message, named=True, at=at)
 
 
+def decision_date_problem(decided: str, today: date) -> str | None:
+    """What is wrong with a commission's decision date, if anything."""
+    return f"decided on {decided}, which is in the future" if decided > today.isoformat() else None
+
+
 def case_dates(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -> Iterator[Problem]:
     for case_id, decided in conn.execute(
         f"SELECT c.id, c.decided_on FROM cases c WHERE ({where}) AND c.decided_on > ? ORDER BY c.id",
         (*params, today.isoformat()),
     ).fetchall():
-        message = f"decided on {decided}, which is in the future"
+        message = decision_date_problem(decided, today)
         yield Problem(case_subject(conn, case_id), message, "decided_on", at=("case", case_id))
 
 
@@ -179,7 +185,7 @@ def appeal_dates(conn: sqlite3.Connection, today: date, where: str = "1", params
         f"FROM appeals a JOIN cases c ON c.id = a.case_id WHERE {where} "
         f"ORDER BY a.case_id, {instance_rank_sql('a')}",
         params,
-    ).fetchall():
+    ):
         broken = appeal_date_problems(filed, decided, outcome, commission, today)
         if broken:
             subject = f"{case_subject(conn, case_id)}, {appeal_subject(instance, appeal_id)}"
@@ -189,32 +195,29 @@ def appeal_dates(conn: sqlite3.Connection, today: date, where: str = "1", params
 
 def appeal_order(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -> Iterator[Problem]:
     """A higher instance hears a case after the lower one decided it. (That a higher court
-    upholds what a lower one reversed is no problem: the highest instance decides.)"""
-    chains: dict[int, list[tuple]] = {}
-    for row in conn.execute(
+    upholds what a lower one reversed is no problem: the highest instance decides.) Read case
+    by case, in memory that does not grow with the cases; only cases with several appeals."""
+    rows = conn.execute(
         "SELECT a.case_id, a.id, a.instance, a.filed_on, a.decided_on FROM appeals a "
-        f"WHERE {where} ORDER BY a.case_id, {instance_rank_sql('a')}, a.id",
+        f"WHERE ({where}) AND EXISTS (SELECT 1 FROM appeals b WHERE b.case_id = a.case_id AND b.id <> a.id) "
+        f"ORDER BY a.case_id, {instance_rank_sql('a')}, a.id",
         params,
-    ):
-        chains.setdefault(row[0], []).append(row[1:])
-    for case_id, chain in chains.items():
-        for i, (_, lower, _, lower_decided) in enumerate(chain):
-            for higher_id, higher, higher_filed, higher_decided in chain[i + 1 :]:
-                if not lower_decided:
-                    continue
-                subject = f"{case_subject(conn, case_id)}, {appeal_subject(higher, higher_id)}"
-                if higher_filed and higher_filed < lower_decided:
-                    yield Problem(
-                        subject,
-                        f"filed on {higher_filed}, before the {lower}-instance decision of {lower_decided}",
-                        "filed_on",
-                        at=("appeal", case_id),
-                    )
-                elif higher_decided and higher_decided < lower_decided:
-                    yield Problem(
-                        subject,
-                        f"decided on {higher_decided}, before the {lower}-instance "
-                        f"decision of {lower_decided}",
-                        "decided_on",
-                        at=("appeal", case_id),
-                    )
+    )
+    for case_id, chain in itertools.groupby(rows, key=lambda row: row[0]):
+        yield from _chain_problems(conn, case_id, [row[1:] for row in chain])
+
+
+def _chain_problems(conn: sqlite3.Connection, case_id: int, chain: list[tuple]) -> Iterator[Problem]:
+    for i, (_, lower, _, lower_decided) in enumerate(chain):
+        for higher_id, higher, higher_filed, higher_decided in chain[i + 1 :]:
+            if not lower_decided:
+                continue
+            subject = f"{case_subject(conn, case_id)}, {appeal_subject(higher, higher_id)}"
+            if higher_filed and higher_filed < lower_decided:
+                message = f"filed on {higher_filed}, before the {lower}-instance decision of {lower_decided}"
+                yield Problem(subject, message, "filed_on", at=("appeal", case_id))
+            elif higher_decided and higher_decided < lower_decided:
+                message = (
+                    f"decided on {higher_decided}, before the {lower}-instance decision of {lower_decided}"
+                )
+                yield Problem(subject, message, "decided_on", at=("appeal", case_id))

@@ -14,14 +14,12 @@ _TAB_OR_LINE_BREAK = re.compile(r"[\t\r\n]")
 
 # Characters that show nothing (zero-width spaces and joiners, bidi marks and controls, the
 # BOM, the soft hyphen): pasted in from web pages, they would split one person into two.
-INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF]
-)
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
 def visible(text: str) -> str:
-    """text without its invisible characters."""
-    return text if text.isascii() else text.translate(INVISIBLE)
+    """text without its invisible characters (a regex finds them faster than translate)."""
+    return text if text.isascii() or not _INVISIBLE.search(text) else _INVISIBLE.sub("", text)
 
 
 def fold(text: str) -> str:

@@ -61,7 +61,9 @@ class CaseLoader:
     """Loads the rows of one cases file; flush() before the transaction ends."""
 
     kind = CASES
-    touched_cases = "SELECT case_id FROM temp.import_lines"  # for rules.touched at the end
+    # What the import touched, for the rules no single row can break (pipeline._check_rules).
+    touched_cases = "SELECT case_id FROM temp.import_lines"
+    updated_cases = "SELECT case_id FROM temp.import_updated"  # recorded before, changed now
 
     def __init__(
         self,
@@ -84,6 +86,8 @@ class CaseLoader:
         self.new_appeals: list[tuple] = []
         self.first_id = self.next_id = self.places.first_case_id
         self.today = date.today()
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_updated (case_id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.import_updated")
         self.warnings: list[str] = []  # the first MAX_WARNINGS
         self.warning_count = 0
 
@@ -103,6 +107,8 @@ class CaseLoader:
         row = self.row(cells)
         try:
             values = self._values(row)
+            if (late := rules.decision_date_problem(values.decided_on, self.today)) is not None:
+                raise InvalidValue(late, "decided_on")
             appeal = self._appeal(row, values.decided_on)
             figures = self._figures(row)
             place = self.places.get(row.election, row.region, row.district)
@@ -330,6 +336,7 @@ class CaseLoader:
         before = self._snapshot(case.id)
         for sql, params in writes:
             conn.execute(sql, params)
+        conn.execute("INSERT OR IGNORE INTO temp.import_updated VALUES (?)", (case.id,))
         audit(conn, self.actor, self.command, "case", case.id, before, self._snapshot(case.id))
         case.values = merged
         return "updated"

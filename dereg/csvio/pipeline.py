@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -196,10 +197,21 @@ def _import_rows(
 
 
 def _check_rules(conn: sqlite3.Connection, loader, result: ImportResult) -> None:
-    """The domain's rules over what the import wrote (rules.touched): what no single row can
-    break alone (a district's removals against its candidates, one appeal against another)
-    or an update merged with what was recorded. A problem there undoes the whole import."""
-    problems = list(rules.touched(conn, case_query=loader.touched_cases, district_query=TOUCHED_DISTRICTS))
+    """The domain's rules over what the import wrote, where a row's own check cannot see it: a
+    district's removals against its candidates, one appeal against another, and recorded cases
+    an update changed. A problem here undoes the whole import."""
+    today = date.today()
+    districts = f"district_id IN ({TOUCHED_DISTRICTS})"
+    if loader.touched_cases is not None:
+        districts += (
+            f" OR district_id IN (SELECT district_id FROM cases WHERE id IN ({loader.touched_cases}))"
+        )
+    problems = list(rules.removals(conn, today, districts))
+    if loader.touched_cases is not None:
+        problems += rules.appeal_order(conn, today, f"a.case_id IN ({loader.touched_cases})")
+        updated = loader.updated_cases
+        problems += rules.case_dates(conn, today, f"c.id IN ({updated})")
+        problems += rules.appeal_dates(conn, today, f"a.case_id IN ({updated})")
     if not problems:
         return
     messages = []
