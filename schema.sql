@@ -22,9 +22,24 @@ CREATE TABLE IF NOT EXISTS currencies (
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS regions (
-    id   INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE CHECK (trim(name) <> ''),
-    kind TEXT NOT NULL CHECK (kind IN ('oblast', 'city'))
+    -- One identity through its renames (South Kazakhstan, then Turkistan); name is its first.
+    -- It exists from valid_from to valid_to (NULL: before 2004, or still); region_names gives
+    -- the name in force on a day. dereg/data/regions.csv seeds both.
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE CHECK (trim(name) <> ''),
+    kind       TEXT NOT NULL CHECK (kind IN ('oblast', 'city')),
+    valid_from TEXT CHECK (valid_from IS date(valid_from, '+0 days')),
+    valid_to   TEXT CHECK (valid_to IS date(valid_to, '+0 days')),
+    iso_code   TEXT
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS region_names (
+    region_id  INTEGER NOT NULL REFERENCES regions (id),
+    name       TEXT NOT NULL CHECK (trim(name) <> ''),
+    valid_from TEXT CHECK (valid_from IS date(valid_from, '+0 days')),
+    valid_to   TEXT CHECK (valid_to IS date(valid_to, '+0 days')),
+    iso_code   TEXT,
+    UNIQUE (region_id, valid_from)
 ) STRICT;
 
 -- Every spelling staff use for a region, its own name included, keyed by the folded form

@@ -51,7 +51,7 @@ COLUMNS = (
     "district_candidates",
 )
 
-REGIONS_CSV = Path(__file__).resolve().parent.parent / "dereg" / "regions.csv"
+REGIONS_CSV = Path(__file__).resolve().parent.parent / "dereg" / "data" / "regions.csv"
 
 # (name, year, first month of decisions): names spelled as staff type them.
 ELECTIONS = [
@@ -236,9 +236,16 @@ SPACES = [" ", "\u00a0", "\u202f"]  # space, no-break space, narrow no-break spa
 
 
 def region_spellings() -> list[list[str]]:
-    """Every spelling of every region in the shipped table, one list per region."""
+    """Every spelling (of any of its names) of every region that existed from 2004 on, one list
+    per region: the elections generated span 2012 to 2025, and none of them predates a region."""
+    spellings: dict[str, list[str]] = {}
     with open(REGIONS_CSV, encoding="utf-8", newline="") as f:
-        return [[row["region"], *row["aliases"].split("|")] for row in csv.DictReader(f)]
+        rows = list(csv.DictReader(f))
+    since_2004 = {row["region_id"] for row in rows if not row["valid_from"]}
+    for row in rows:
+        if row["region_id"] in since_2004:
+            spellings.setdefault(row["region_id"], []).extend([row["name"], *row["aliases"].split("|")])
+    return list(spellings.values())
 
 
 def respell_region(rng: random.Random, name: str) -> str:

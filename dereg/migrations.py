@@ -15,7 +15,7 @@ from importlib import resources
 
 from dereg.text import fold_region, search_text
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def schema_sql() -> str:
@@ -58,15 +58,44 @@ def seed(conn: sqlite3.Connection) -> None:
     )
     if not conn.execute("SELECT meta.value FROM meta WHERE key = 'redaction_secret'").fetchone():
         conn.execute("INSERT INTO meta (key, value) VALUES ('redaction_secret', ?)", (os.urandom(32).hex(),))
-    text = resources.files("dereg").joinpath("regions.csv").read_text(encoding="utf-8")
+    _seed_regions(conn)
+
+
+def _seed_regions(conn: sqlite3.Connection) -> None:
+    """The map over time from dereg/data/regions.csv: a row per name period of a region's
+    identity; every name and alias of any period is a spelling of that one region."""
+    text = resources.files("dereg").joinpath("data", "regions.csv").read_text(encoding="utf-8")
+    periods: dict[str, list[dict]] = {}
     for row in csv.DictReader(text.splitlines()):
-        conn.execute("INSERT OR IGNORE INTO regions (name, kind) VALUES (?, ?)", (row["region"], row["kind"]))
-        region_id = conn.execute("SELECT id FROM regions WHERE name = ?", (row["region"],)).fetchone()[0]
-        for alias in [row["region"], *row["aliases"].split("|")]:
+        periods.setdefault(row["region_id"], []).append(row)
+    for rows in periods.values():
+        rows.sort(key=lambda row: row["valid_from"])  # '' (before 2004) first
+        first, last = rows[0], rows[-1]
+        conn.execute(
+            "INSERT OR IGNORE INTO regions (name, kind) VALUES (?, ?)", (first["name"], first["kind"])
+        )
+        region_id = conn.execute("SELECT id FROM regions WHERE name = ?", (first["name"],)).fetchone()[0]
+        conn.execute(
+            "UPDATE regions SET valid_from = ?, valid_to = ?, iso_code = ? WHERE id = ?",
+            (first["valid_from"] or None, last["valid_to"] or None, last["iso_code"] or None, region_id),
+        )
+        for row in rows:
             conn.execute(
-                "INSERT OR IGNORE INTO region_aliases (key, alias, region_id) VALUES (?, ?, ?)",
-                (fold_region(alias), alias, region_id),
+                "INSERT OR IGNORE INTO region_names (region_id, name, valid_from, valid_to, iso_code) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    region_id,
+                    row["name"],
+                    row["valid_from"] or None,
+                    row["valid_to"] or None,
+                    row["iso_code"] or None,
+                ),
             )
+            for alias in [row["name"], *filter(None, row["aliases"].split("|"))]:
+                conn.execute(
+                    "INSERT OR IGNORE INTO region_aliases (key, alias, region_id) VALUES (?, ?, ?)",
+                    (fold_region(alias), alias, region_id),
+                )
 
 
 def _migrate_to_2(conn: sqlite3.Connection) -> None:
@@ -124,6 +153,13 @@ def _migrate_to_8(conn: sqlite3.Connection) -> None:
     case_overview.discrepancy_minor and the roll-ups' median_discrepancy_tiyn."""
 
 
+def _migrate_to_9(conn: sqlite3.Connection) -> None:
+    """Version 9 gives regions their span and dated names (region_names): the map of 2018, 2019
+    and 2022 (Shymkent, Turkistan, Nur-Sultan and Astana again, Abai, Jetisu, Ulytau), seeded
+    by apply_schema with every spelling."""
+    _rebuild(conn, "regions")
+
+
 def _rebuild(conn: sqlite3.Connection, table: str) -> None:
     """Give table its definition in schema.sql, keeping every row and id (SQLite's way:
     create anew, copy, drop the old, rename; foreign keys are off during migrations).
@@ -147,6 +183,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     6: _migrate_to_6,
     7: _migrate_to_7,
     8: _migrate_to_8,
+    9: _migrate_to_9,
 }
 
 

@@ -36,14 +36,24 @@ def _suggestion(conn: sqlite3.Connection, name: str) -> str:
     return "; did you mean " + ", ".join(names) + "?"
 
 
-def list_regions(conn: sqlite3.Connection) -> list[dict]:
+def list_regions(conn: sqlite3.Connection, on: str | None = None) -> list[dict]:
+    """Every region and its spellings; on a day (ISO date), the regions of that day's map, each
+    under the name then in force."""
+    name, where, params = "r.name", "1", ()
+    if on is not None:
+        name = (
+            "coalesce((SELECT n.name FROM region_names n WHERE n.region_id = r.id AND coalesce(n.valid_from, '') <= ?1 "
+            "AND coalesce(n.valid_to, '9999') >= ?1), r.name)"
+        )
+        where, params = "coalesce(r.valid_from, '') <= ?1 AND coalesce(r.valid_to, '9999') >= ?1", (on,)
     rows = conn.execute(
-        "SELECT r.name, r.kind, (SELECT group_concat(alias, ' | ') FROM "
+        f"SELECT {name} AS shown, r.kind, (SELECT group_concat(alias, ' | ') FROM "
         "  (SELECT alias FROM region_aliases WHERE region_id = r.id AND alias <> r.name "
         "   ORDER BY rowid)) "
-        "FROM regions r ORDER BY r.kind DESC, r.name"
+        f"FROM regions r WHERE {where} ORDER BY r.kind DESC, shown",
+        params,
     ).fetchall()
-    return [{"region": name, "kind": kind, "aliases": aliases or ""} for name, kind, aliases in rows]
+    return [{"region": shown, "kind": kind, "aliases": aliases or ""} for shown, kind, aliases in rows]
 
 
 def add_region(

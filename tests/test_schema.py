@@ -78,7 +78,7 @@ def test_init_records_the_version_and_is_idempotent(run, db_path):
     assert (layout(conn), conn.execute("SELECT count(*) FROM region_aliases").fetchone()) == before
     assert conn.execute("PRAGMA user_version").fetchone() == (migrations.SCHEMA_VERSION,)
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    assert conn.execute("SELECT count(*) FROM regions").fetchone() == (16,)
+    assert conn.execute("SELECT count(*) FROM regions").fetchone() == (20,)  # every region since 2004
 
 
 def test_a_version_1_database_with_data_migrates_row_for_row(tmp_path):
@@ -111,9 +111,9 @@ def test_a_version_1_database_with_data_migrates_row_for_row(tmp_path):
 
     migrated = db.connect(old)
     assert migrated.execute("PRAGMA user_version").fetchone() == (migrations.SCHEMA_VERSION,)
-    for table in tables:  # regions gain the rest of the shipped table, ids kept
+    for table in tables:  # regions gain the rest of the shipped table and their spans, ids kept
         after = migrated.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
-        assert after[: len(before[table])] == before[table]
+        assert [row[: len(before[table][0])] for row in after[: len(before[table])]] == before[table]
     rows = migrated.execute(
         "SELECT id, district_id, candidate, candidate_key, nominated_by, decision, decided_on, "
         "reason, amount_minor, currency, notes FROM cases ORDER BY id"
@@ -219,7 +219,7 @@ def test_a_non_editable_install_carries_the_schema_and_regions(tmp_path, wheel_i
     wheel, target = wheel_install
     with zipfile.ZipFile(wheel) as archive:
         assert archive.read("dereg/schema.sql").decode() == (ROOT / "schema.sql").read_text(encoding="utf-8")
-        assert archive.read("dereg/regions.csv")
+        assert archive.read("dereg/data/regions.csv")
     env = {**os.environ, "PYTHONPATH": str(target), "DEREG_DB": str(tmp_path / "w.db")}
     where = subprocess.run(
         [sys.executable, "-c", "import dereg; print(dereg.__file__)"],

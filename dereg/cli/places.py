@@ -23,11 +23,21 @@ region_app = typer.Typer(help="The regions and the spellings staff use.", no_arg
 
 @region_app.command("list")
 @handles_errors
-def region_list(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+def region_list(
+    ctx: typer.Context,
+    on: Annotated[
+        Optional[str],
+        typer.Option("--on", help="The map of this day (YYYY-MM-DD or DD.MM.YYYY), names as then."),
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
     """List the regions and the aliases each is known by."""
+    from dereg.dates import parse_date
+    from dereg.fields import with_field
     from dereg.regions import list_regions
 
-    echo_rows(list_regions(connect(ctx)), ("region", "kind", "aliases"), fmt)
+    day = None if on is None else with_field("on", parse_date, on)
+    echo_rows(list_regions(connect(ctx), day), ("region", "kind", "aliases"), fmt)
 
 
 @region_app.command("add")
