@@ -60,34 +60,23 @@ def refuse(problems: Iterable[Problem]) -> None:
 
 
 def touched(
-    conn: sqlite3.Connection,
-    *,
-    cases: Iterable[int] = (),
-    districts: Iterable[int] = (),
-    case_query: str | None = None,
-    district_query: str | None = None,
-    today: date | None = None,
+    conn: sqlite3.Connection, *, cases: Iterable[int] = (), districts: Iterable[int] = ()
 ) -> Iterator[Problem]:
     """The problems of these cases (their appeals) and districts (their removals), as a write
-    that just changed them leaves them; a case's district is checked with it. An import names
-    what it touched by queries (case_query, district_query: SELECTs of ids) instead."""
-    today = today or date.today()
-    case_ids, district_ids = sorted(set(cases)), sorted(set(districts))
-    case_scope = case_query or ", ".join("?" * len(case_ids))
-    scopes, params = [], []
-    if case_query or case_ids:
-        yield from case_dates(conn, today, f"c.id IN ({case_scope})", case_ids)
-        yield from appeal_dates(conn, today, f"a.case_id IN ({case_scope})", case_ids)
-        yield from appeal_order(conn, today, f"a.case_id IN ({case_scope})", case_ids)
-        scopes.append(f"SELECT district_id FROM cases WHERE id IN ({case_scope})")
-        params += case_ids
-    if district_query:
-        scopes.append(district_query)
+    that just changed them leaves them; a case's district is checked with it. (An import
+    checks what it touched by queries: csvio.pipeline._check_rules.)"""
+    today = date.today()
+    case_ids, district_ids = sorted(set(cases)), set(districts)
+    if case_ids:
+        scope = ", ".join("?" * len(case_ids))
+        yield from case_dates(conn, today, f"c.id IN ({scope})", case_ids)
+        yield from appeal_dates(conn, today, f"a.case_id IN ({scope})", case_ids)
+        yield from appeal_order(conn, today, f"a.case_id IN ({scope})", case_ids)
+        found = conn.execute(f"SELECT DISTINCT district_id FROM cases WHERE id IN ({scope})", case_ids)
+        district_ids.update(district for (district,) in found)
     if district_ids:
-        scopes.append(", ".join("?" * len(district_ids)))
-        params += district_ids
-    if scopes:
-        yield from removals(conn, today, " OR ".join(f"district_id IN ({scope})" for scope in scopes), params)
+        ids = sorted(district_ids)
+        yield from removals(conn, today, f"district_id IN ({', '.join('?' * len(ids))})", ids)
 
 
 # --- names for what a problem is about -------------------------------------------------------
