@@ -64,6 +64,33 @@ def unix_lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+# Spellings of one name across alphabets: Kazakh Latin (2018 and 2021 alphabets) and the
+# Kazakh Cyrillic letters are first mapped to what a Russian keyboard or an English form would
+# write, so that 'Қасымова', 'касымова' and 'Qasymova', or 'Шығыс', 'Şyğys' and 'Shygys', meet.
+_BEFORE_ASCII = str.maketrans(
+    {
+        "ё": "е", "ь": "", "ъ": "",
+        "қ": "к", "ғ": "г", "ң": "н", "һ": "х", "ұ": "у", "ү": "у", "ө": "о", "ә": "а", "і": "и",
+        "ş": "sh", "ç": "ch", "ğ": "g", "ǵ": "g", "ñ": "n", "ŋ": "n", "ı": "i", "ń": "n",
+    }
+)  # fmt: skip
+_AFTER_ASCII = (("kh", "h"), ("gh", "g"), ("q", "k"))
+_APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def latin_key(text: str) -> str:
+    """The key one name shares in every alphabet staff type it in: 'Тулесова Асья',
+    'tulesova asya' and 'TULESOVA  Asya' give 'tulesova asya'; 'Счёт' and 'счет' meet too.
+    It finds (search, likely duplicates); it never decides that two records are one."""
+    from anyascii import anyascii
+
+    key = anyascii(unicodedata.normalize("NFC", visible(text)).casefold().translate(_BEFORE_ASCII)).lower()
+    for before, after in _AFTER_ASCII:
+        key = key.replace(before, after)
+    return " ".join(_NOT_WORD.sub(" ", _APOSTROPHES.sub("", key)).split())
+
+
 def search_text(*values: str | None) -> str:
     """What --search looks in: the case's words, casefolded, so Cyrillic matches too."""
     return fold(" ".join(value for value in values if value))

@@ -1,0 +1,33 @@
+"""text.latin_key: one name typed in Cyrillic, Kazakh Cyrillic, Latin Kazakh or English meets."""
+
+import pytest
+
+from dereg.text import latin_key
+
+pytestmark = pytest.mark.no_database
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Тулесова Асья", "tulesova asya", "TULESOVA  Asya", "Tulesova As'ya"),
+        ("Қасымова", "касымова", "Qasymova", "Kasymova"),
+        ("Счёт", "счет", "СЧЕТ", "schet"),
+        ("Шығыс Қазақстан", "Şyğys Qazaqstan", "Shygys Kazakstan"),
+        ("Маңғыстау", "Maŋğystau", "Mangystau"),
+        ("Мұхтар", "Mukhtar", "Muhtar", "Мухтар"),
+        ("Түркістан", "Türkıstan", "Turkistan", "Туркистан"),
+        ("Ғалым", "Galym", "Ğalym", "Ghalym"),
+    ],
+)
+def test_spellings_of_one_name_share_a_key(spellings):
+    assert len({latin_key(s) for s in spellings}) == 1, {s: latin_key(s) for s in spellings}
+
+
+@pytest.mark.parametrize("a, b", [("Асья", "Ася Б"), ("Иванов", "Иванова"), ("Алма", "Алматы")])
+def test_different_names_keep_different_keys(a, b):
+    assert latin_key(a) != latin_key(b)
+
+
+def test_invisible_characters_and_punctuation_do_not_split_a_name():
+    assert latin_key("Тулесова\u200b Асья-") == latin_key("Тулесова Асья")
