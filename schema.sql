@@ -51,9 +51,27 @@ CREATE TABLE IF NOT EXISTS region_aliases (
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS elections (
-    id   INTEGER PRIMARY KEY,
-    name TEXT NOT NULL CHECK (trim(name) <> ''),
-    key  TEXT NOT NULL UNIQUE
+    -- An election: its name, the day it was held (NULL: not known yet; `dereg check` lists
+    -- it), its kind, and for those the package ships (dereg/data/elections.csv) their key
+    -- there and the source of the day. key is the folded name; election_aliases holds every
+    -- spelling.
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL CHECK (trim(name) <> ''),
+    key        TEXT NOT NULL UNIQUE,
+    voting_day TEXT CHECK (voting_day IS date(voting_day, '+0 days')),
+    kind       TEXT CHECK (kind = 'mazhilis' OR kind = 'maslikhat' OR kind = 'president'
+                       OR kind = 'akim_rural' OR kind = 'akim_district' OR kind = 'by_election'),
+    shipped    TEXT UNIQUE,
+    source     TEXT
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS election_aliases (
+    -- Every spelling of an election ("2016 maslikhat", "маслихат 2016"), keyed by its words'
+    -- transliteration key in sorted order (text.election_key), so word order and alphabet do
+    -- not matter: one lookup finds the election.
+    key         TEXT PRIMARY KEY,
+    alias       TEXT NOT NULL,
+    election_id INTEGER NOT NULL REFERENCES elections (id) ON DELETE CASCADE
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS districts (
@@ -66,6 +84,10 @@ CREATE TABLE IF NOT EXISTS districts (
     candidates  INTEGER CHECK (candidates >= 0),     -- NULL: not known yet
     level       TEXT CHECK (level = 'mazhilis' OR level = 'oblast' OR level = 'city'
                         OR level = 'district'),
+    -- How it elects (NULL: not known): one seat, several, or a party list, whose candidates
+    -- are the list's names. Seats and candidates keep their meaning in each.
+    constituency TEXT CHECK (constituency = 'single_mandate' OR constituency = 'multi_mandate'
+                             OR constituency = 'party_list'),
     UNIQUE (election_id, region_id, key)
 ) STRICT;
 
@@ -136,6 +158,17 @@ BEGIN
     SELECT raise(ABORT, 'the audit log is append-only');
 END;
 
+-- The name each region bore on each election's day (its first name when the day is not
+-- known): what every listing, summary and report shows. A name is in force from valid_from
+-- to valid_to, both included (regions.list_regions reads a day's map the same way).
+CREATE VIEW IF NOT EXISTS election_regions AS
+SELECT e.id AS election_id, r.id AS region_id, e.name AS election,
+       coalesce((SELECT n.name FROM region_names n
+                 WHERE n.region_id = r.id AND e.voting_day IS NOT NULL
+                   AND e.voting_day BETWEEN coalesce(n.valid_from, '0000-00-00')
+                                        AND coalesce(n.valid_to, '9999-12-31')), r.name) AS region
+FROM elections e, regions r;
+
 -- A case's outcome is that of its latest appeal: the highest instance, then the latest date.
 CREATE VIEW IF NOT EXISTS case_outcome AS
 SELECT c.id AS case_id,
@@ -148,8 +181,8 @@ FROM cases c;
 
 CREATE VIEW IF NOT EXISTS case_overview AS
 SELECT c.id,
-       e.name AS election,
-       r.name AS region,
+       er.election,
+       er.region,
        d.name AS district,
        c.candidate,
        c.nominated_by,
@@ -171,8 +204,7 @@ SELECT c.id,
        c.amount_minor AS discrepancy_minor -- the amount as an exact number, to sort and compare
 FROM cases c
 JOIN districts d ON d.id = c.district_id
-JOIN elections e ON e.id = d.election_id
-JOIN regions r ON r.id = d.region_id
+JOIN election_regions er ON er.election_id = d.election_id AND er.region_id = d.region_id
 JOIN currencies cur ON cur.code = c.currency
 JOIN case_outcome o ON o.case_id = c.id;
 
@@ -242,7 +274,11 @@ WITH levels (level, by_election, by_region, by_district) AS (
     GROUP BY l.level, 4, 2, 3
 )
 SELECT x.level, x.election_id, x.region_id, x.district_id,
-       e.name AS election, r.name AS region, d.name AS district,
+       e.name AS election,
+       -- across elections (a region's total row), the name it bears today
+       coalesce(er.region, (SELECT n.name FROM region_names n WHERE n.region_id = r.id
+                            AND n.valid_to IS NULL), r.name) AS region,
+       d.name AS district, e.voting_day,
        x.districts, x.seats, x.candidates, x.deregistered, x.reinstated, x.remaining,
        (x.candidates * 200 + x.seats_known) / (2 * x.seats_known) / 100.0 AS per_seat_before,
        CASE WHEN x.remaining >= 0
@@ -256,6 +292,7 @@ SELECT x.level, x.election_id, x.region_id, x.district_id,
 FROM sums x
 LEFT JOIN elections e ON e.id = x.election_id
 LEFT JOIN regions r ON r.id = x.region_id
+LEFT JOIN election_regions er ON er.election_id = x.election_id AND er.region_id = x.region_id
 LEFT JOIN districts d ON d.id = x.district_id;
 
 CREATE VIEW IF NOT EXISTS district_competition AS
@@ -292,7 +329,7 @@ FROM (SELECT *, (amount + CASE WHEN total % 2 = 0 THEN next ELSE amount END + 1)
 -- MATERIALIZED CTE, not in the join, so that SQLite sorts that level's cases alone.
 CREATE VIEW IF NOT EXISTS region_rollup AS
 WITH m AS MATERIALIZED (SELECT * FROM median_kzt WHERE level = 'region')
-SELECT x.level, x.election_id, x.region_id, x.election, x.region, x.districts, x.seats,
+SELECT x.level, x.election_id, x.region_id, x.election, x.voting_day, x.region, x.districts, x.seats,
        x.candidates, x.deregistered, x.reinstated, x.remaining, x.reduction_pct,
        coalesce(x.uncontested, 0) AS uncontested_districts, x.appeals, m.median_discrepancy_kzt,
        m.median_minor AS median_discrepancy_tiyn
@@ -308,7 +345,7 @@ WHERE level = 'region';
 
 CREATE VIEW IF NOT EXISTS election_rollup AS
 WITH m AS MATERIALIZED (SELECT * FROM median_kzt WHERE level = 'election')
-SELECT x.level, x.election_id, x.region_id, x.election, x.districts, x.seats, x.candidates,
+SELECT x.level, x.election_id, x.region_id, x.election, x.voting_day, x.districts, x.seats, x.candidates,
        x.deregistered, x.reinstated, x.remaining, x.reduction_pct,
        coalesce(x.uncontested, 0) AS uncontested_districts, x.appeals, m.median_discrepancy_kzt,
        m.median_minor AS median_discrepancy_tiyn

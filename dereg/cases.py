@@ -79,7 +79,14 @@ def add_case(conn: sqlite3.Connection, actor: str, raw: dict[str, str | None]) -
     if missing:
         raise InvalidValue(f"{missing[0]} is required", missing[0])
     values = parse_case(conn, raw)
-    district = district_id(conn, values["election"], values["region"], values["district"], create=True)
+    district = district_id(
+        conn,
+        values["election"],
+        values["region"],
+        values["district"],
+        create=True,
+        new_election=raw.get("new_election"),
+    )
     _refuse_duplicate(conn, district, values["candidate"])
     case = conn.execute(
         "INSERT INTO cases (district_id, candidate, candidate_key, nominated_by, decision, "

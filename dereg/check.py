@@ -18,7 +18,7 @@ from datetime import date
 
 from dereg.migrations import schema_statements
 from dereg.money import CURRENCY_EXPONENTS, format_amount
-from dereg.rules import Problem, appeal_dates, appeal_order, case_dates, removals
+from dereg.rules import Problem, appeal_dates, appeal_order, case_dates, places, removals
 from dereg.rules import case_subject as _case
 from dereg.rules import district_subject as _district
 from dereg.text import fold, search_text
@@ -246,12 +246,24 @@ def table_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             yield Problem("database", f"table {table} has a column {extra} that schema.sql does not")
 
 
+def notes(conn: sqlite3.Connection) -> list[str]:
+    """What is not wrong but not known yet: elections whose voting day is not recorded (their
+    regions are then named by their first names and not checked against the map)."""
+    import shlex
+
+    return [
+        f"election {name!r} has no voting day: `dereg election edit {shlex.quote(name)} --on DATE`"
+        for (name,) in conn.execute("SELECT name FROM elections WHERE voting_day IS NULL ORDER BY name")
+    ]
+
+
 # (what it is, for a message when it cannot run; the check), in the order problems are listed.
 CHECKS: tuple[tuple[str, Callable[[sqlite3.Connection, date], Iterator[Problem]]], ...] = (
     ("SQLite's integrity check", integrity),
     ("the foreign key check", foreign_keys),
     ("the check of each row's values", row_values),
     ("the check of removals against candidates", removals),
+    ("the check of districts' regions and seats on the election's day", places),
     ("the check of cases' decision dates", case_dates),
     ("the check of appeal dates", appeal_dates),
     ("the check of each case's appeals against one another", appeal_order),

@@ -6,35 +6,36 @@ import re
 import sqlite3
 
 from dereg import regions, rules
+from dereg.elections import BY_DAY, election_id, find
 from dereg.errors import Conflict, InvalidValue, NotFound, UsageError
 from dereg.fields import required_text, with_field
 from dereg.history import audit
 from dereg.text import fold, search_text
-from dereg.values import LEVELS, parse_choice, parse_count
+from dereg.values import CONSTITUENCIES, LEVELS, parse_choice, parse_count
 
-DISTRICT_COLUMNS = ("election", "region", "district", "seats", "candidates", "level")
-
-
-def election_id(conn: sqlite3.Connection, name: str, *, create: bool) -> int:
-    name = required_text(name, "election")
-    row = conn.execute("SELECT id FROM elections WHERE key = ?", (fold(name),)).fetchone()
-    if row:
-        return row[0]
-    if not create:
-        known = [n for (n,) in conn.execute("SELECT name FROM elections ORDER BY name LIMIT 6")]
-        hint = f"; known: {', '.join(known)}" if known else "; none is recorded yet"
-        raise InvalidValue(f"unknown election {name!r}{hint}", "election")
-    return conn.execute("INSERT INTO elections (name, key) VALUES (?, ?)", (name, fold(name))).lastrowid
+DISTRICT_COLUMNS = ("election", "region", "district", "seats", "candidates", "level", "constituency")
+# A district with its election and its region under the name it bore on the election's day.
+_PLACED = (
+    "FROM districts d JOIN elections e ON e.id = d.election_id JOIN election_regions er "
+    "ON er.election_id = d.election_id AND er.region_id = d.region_id "
+)
 
 
 def district_id(
-    conn: sqlite3.Connection, election: str, region: str, district: str, *, create: bool
+    conn: sqlite3.Connection,
+    election: str,
+    region: str,
+    district: str,
+    *,
+    create: bool,
+    new_election: str | None = None,
 ) -> int | None:
-    """The district's id; with create, a district not yet known is made (figures unknown)."""
+    """The district's id; with create, a district not yet known is made (figures unknown), and
+    its election too (see elections.election_id; new_election is the --new-election day)."""
     region_id = with_field("region", regions.resolve, conn, region)[0]
     name = with_field("district", required_text, district, "district")
     try:
-        election = with_field("election", election_id, conn, election, create=create)
+        election = with_field("election", election_id, conn, election, create=create, new_day=new_election)
     except InvalidValue:
         if create or not (election or "").strip():
             raise
@@ -55,8 +56,7 @@ def district_id(
 
 def district_row(conn: sqlite3.Connection, district: int) -> dict:
     row = conn.execute(
-        "SELECT e.name, r.name, d.name, d.seats, d.candidates, d.level FROM districts d "
-        "JOIN elections e ON e.id = d.election_id JOIN regions r ON r.id = d.region_id "
+        f"SELECT er.election, er.region, d.name, d.seats, d.candidates, d.level, d.constituency {_PLACED}"
         "WHERE d.id = ?",
         (district,),
     ).fetchone()
@@ -74,11 +74,13 @@ def set_district(
     seats: str | int | None = None,
     candidates: str | int | None = None,
     level: str | None = None,
+    constituency: str | None = None,
+    new_election: str | None = None,
 ) -> tuple[int, bool]:
     """Add a district or update the figures given; returns (id, whether anything changed)."""
-    changes = _figures(seats, candidates, level)
+    changes = _figures(seats, candidates, level, constituency)
     existing = district_id(conn, election, region, district, create=False)
-    ident = existing or district_id(conn, election, region, district, create=True)
+    ident = existing or district_id(conn, election, region, district, create=True, new_election=new_election)
     before = district_row(conn, ident) if existing else None
     if changes:
         assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -93,7 +95,7 @@ def set_district(
 LISTED_COLUMNS = ("id", *DISTRICT_COLUMNS)  # the id that `district edit|delete|merge` take
 
 
-def _figures(seats, candidates, level) -> dict:
+def _figures(seats, candidates, level, constituency=None) -> dict:
     """The figures given (None: not given), checked."""
     changes = {}
     if seats is not None:
@@ -102,6 +104,10 @@ def _figures(seats, candidates, level) -> dict:
         changes["candidates"] = with_field("candidates", parse_count, candidates, "candidates", 1)
     if level is not None and level.strip():
         changes["level"] = with_field("level", parse_choice, level, "level", LEVELS)
+    if constituency is not None and constituency.strip():
+        changes["constituency"] = with_field(
+            "constituency", parse_choice, constituency, "constituency", CONSTITUENCIES
+        )
     return changes
 
 
@@ -110,9 +116,8 @@ def list_districts(
 ) -> list[dict]:
     where, params = scope_clause(conn, election, region)
     rows = conn.execute(
-        "SELECT d.id, e.name, r.name, d.name, d.seats, d.candidates, d.level FROM districts d "
-        "JOIN elections e ON e.id = d.election_id JOIN regions r ON r.id = d.region_id "
-        f"WHERE {where} ORDER BY e.name, r.name, d.name",
+        "SELECT d.id, er.election, er.region, d.name, d.seats, d.candidates, d.level, d.constituency "
+        f"{_PLACED} WHERE {where} ORDER BY {BY_DAY}, er.region, d.name",
         params,
     ).fetchall()
     return [dict(zip(LISTED_COLUMNS, row, strict=True)) for row in rows]
@@ -125,7 +130,7 @@ def unknown_district(conn: sqlite3.Connection, election: str, region: str, distr
 
     if district_id(conn, election, region, district, create=False) is not None:
         return None
-    row = conn.execute("SELECT id FROM elections WHERE key = ?", (fold(election),)).fetchone()
+    row = find(conn, election)
     names = (
         []
         if row is None
@@ -174,10 +179,11 @@ def edit_district(
     seats=None,
     candidates=None,
     level: str | None = None,
+    constituency: str | None = None,
 ) -> dict:
     """Rename a district or change its figures; its cases follow it. Returns it as it now stands."""
     before = district_row(conn, ident)
-    changes = _figures(seats, candidates, level)
+    changes = _figures(seats, candidates, level, constituency)
     if rename is not None:
         name = with_field("rename", required_text, rename, "district")
         election, region = conn.execute(
@@ -252,7 +258,9 @@ def merge_districts(conn: sqlite3.Connection, actor: str, source: int, target: i
         )
     _refresh_search(conn, target)
     filled = {
-        k: before[k] for k in ("seats", "candidates", "level") if into[k] is None and before[k] is not None
+        k: before[k]
+        for k in ("seats", "candidates", "level", "constituency")
+        if into[k] is None and before[k] is not None
     }
     if filled:
         assignments = ", ".join(f"{column} = ?" for column in filled)

@@ -13,9 +13,9 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from importlib import resources
 
-from dereg.text import fold_region, search_text
+from dereg.text import election_key, fold, fold_region, search_text
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def schema_sql() -> str:
@@ -59,6 +59,54 @@ def seed(conn: sqlite3.Connection) -> None:
     if not conn.execute("SELECT meta.value FROM meta WHERE key = 'redaction_secret'").fetchone():
         conn.execute("INSERT INTO meta (key, value) VALUES ('redaction_secret', ?)", (os.urandom(32).hex(),))
     _seed_regions(conn)
+    _seed_elections(conn)
+
+
+def _seed_elections(conn: sqlite3.Connection) -> None:
+    """The national elections from dereg/data/elections.csv, each once (one a user deleted is
+    not brought back): a recorded election any of whose spellings names a shipped one becomes
+    it, gaining its day, kind and source; its own name stays. Every election's own name is one
+    of its spellings."""
+    for ident, name in conn.execute("SELECT id, name FROM elections ORDER BY id").fetchall():
+        conn.execute(
+            "INSERT OR IGNORE INTO election_aliases (key, alias, election_id) VALUES (?, ?, ?)",
+            (election_key(name), name, ident),
+        )
+    row = conn.execute("SELECT value FROM meta WHERE key = 'elections_seeded'").fetchone()
+    seeded = set(row[0].split()) if row else set()
+    text = resources.files("dereg").joinpath("data", "elections.csv").read_text(encoding="utf-8")
+    for election in csv.DictReader(text.splitlines()):
+        if election["key"] in seeded:
+            continue
+        spellings = [election["name"], *filter(None, election["aliases"].split("|"))]
+        keys = sorted({election_key(spelling) for spelling in spellings})
+        found = conn.execute(
+            f"SELECT e.id FROM election_aliases a JOIN elections e ON e.id = a.election_id "
+            f"WHERE a.key IN ({', '.join('?' * len(keys))}) AND e.shipped IS NULL ORDER BY e.id LIMIT 1",
+            keys,
+        ).fetchone()
+        shipped = (election["key"], election["voting_day"], election["kind"], election["source"])
+        if found:
+            ident = found[0]
+            conn.execute(
+                "UPDATE elections SET shipped = ?, voting_day = coalesce(voting_day, ?), "
+                "kind = coalesce(kind, ?), source = coalesce(source, ?) WHERE id = ?",
+                (*shipped, ident),
+            )
+        else:
+            ident = conn.execute(
+                "INSERT INTO elections (shipped, voting_day, kind, source, name, key) VALUES (?, ?, ?, ?, ?, ?)",
+                (*shipped, election["name"], fold(election["name"])),
+            ).lastrowid
+        for spelling in spellings:
+            conn.execute(
+                "INSERT OR IGNORE INTO election_aliases (key, alias, election_id) VALUES (?, ?, ?)",
+                (election_key(spelling), spelling, ident),
+            )
+        seeded.add(election["key"])
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('elections_seeded', ?)", (" ".join(sorted(seeded)),)
+    )
 
 
 def _seed_regions(conn: sqlite3.Connection) -> None:
@@ -160,6 +208,23 @@ def _migrate_to_9(conn: sqlite3.Connection) -> None:
     _rebuild(conn, "regions")
 
 
+def _migrate_to_10(conn: sqlite3.Connection) -> None:
+    """Version 10 makes elections records (voting day, kind, the shipped key and its source;
+    election_aliases) and gives districts their constituency. apply_schema's seed then matches
+    each recorded election to a shipped one by any of its spellings, which gives it its day;
+    one that matches none keeps its name, its day unknown (`dereg check` lists it)."""
+    _rebuild(conn, "elections")
+    _rebuild(conn, "districts")
+    # Region spellings fold a dotless ı as i now ('SOLTÜSTIK' is 'Soltüstık'): their keys anew.
+    for key, alias, region_id in conn.execute("SELECT key, alias, region_id FROM region_aliases").fetchall():
+        if key != fold_region(alias):
+            conn.execute("DELETE FROM region_aliases WHERE key = ?", (key,))
+            conn.execute(
+                "INSERT OR IGNORE INTO region_aliases (key, alias, region_id) VALUES (?, ?, ?)",
+                (fold_region(alias), alias, region_id),
+            )
+
+
 def _rebuild(conn: sqlite3.Connection, table: str) -> None:
     """Give table its definition in schema.sql, keeping every row and id (SQLite's way:
     create anew, copy, drop the old, rename; foreign keys are off during migrations).
@@ -184,6 +249,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     7: _migrate_to_7,
     8: _migrate_to_8,
     9: _migrate_to_9,
+    10: _migrate_to_10,
 }
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import sqlite3
 
 from dereg.errors import Conflict, InvalidValue
-from dereg.text import clean_text, fold_region
+from dereg.text import clean_text, fold_region, nearest
 
 KINDS = ("oblast", "city")
 
@@ -29,8 +28,7 @@ def _suggestion(conn: sqlite3.Connection, name: str) -> str:
             "SELECT a.key, r.name FROM region_aliases a JOIN regions r ON r.id = a.region_id"
         ).fetchall()
     )
-    close = difflib.get_close_matches(fold_region(name), spellings, n=12, cutoff=0.5)
-    names = list(dict.fromkeys(spellings[key] for key in close))[:3]
+    names = nearest(fold_region(name), spellings)
     if not names:
         return "; see 'dereg region list'"
     return "; did you mean " + ", ".join(names) + "?"

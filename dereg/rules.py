@@ -9,6 +9,8 @@ problem.
   filed; a higher instance is filed and decided on or after the lower one's decision.
 - A pending appeal has no decision date. No date is in the future.
 - Instances rank first < appeal < cassation: the highest instance decides a case.
+- A district's region exists on its election's day (Abai oblast from 2022-06-08 on); a
+  single-mandate district has one seat, a multi-mandate one more.
 
 (Amounts within their currency's decimals and SQLite's range: money.py; names with a visible
 letter: text.py; dates that exist: dates.py. They are checked where a value is read.)
@@ -76,7 +78,9 @@ def touched(
         district_ids.update(district for (district,) in found)
     if district_ids:
         ids = sorted(district_ids)
-        yield from removals(conn, today, f"district_id IN ({', '.join('?' * len(ids))})", ids)
+        scope = ", ".join("?" * len(ids))
+        yield from removals(conn, today, f"district_id IN ({scope})", ids)
+        yield from places(conn, today, f"d.id IN ({scope})", ids)
 
 
 # --- names for what a problem is about -------------------------------------------------------
@@ -93,8 +97,8 @@ def appeal_subject(instance: str, appeal_id: int) -> str:
 
 def district_subject(conn: sqlite3.Connection, district_id: int) -> str:
     row = conn.execute(
-        "SELECT d.name, e.name, r.name FROM districts d LEFT JOIN elections e ON e.id = d.election_id "
-        "LEFT JOIN regions r ON r.id = d.region_id WHERE d.id = ?",
+        "SELECT d.name, er.election, er.region FROM districts d LEFT JOIN election_regions er "
+        "ON er.election_id = d.election_id AND er.region_id = d.region_id WHERE d.id = ?",
         (district_id,),
     ).fetchone()
     if not row:
@@ -210,3 +214,50 @@ def _chain_problems(conn: sqlite3.Connection, case_id: int, chain: list[tuple]) 
                     f"decided on {higher_decided}, before the {lower}-instance decision of {lower_decided}"
                 )
                 yield Problem(subject, message, "decided_on", at=("appeal", case_id))
+
+
+def region_label(name: str, kind: str) -> str:
+    """A region as a sentence names it: 'Abai oblast', 'Almaty oblast', 'Shymkent'."""
+    return f"{name} oblast" if kind == "oblast" and "oblast" not in name.casefold() else name
+
+
+def region_on_day_problem(
+    region: str, valid_from: str | None, valid_to: str | None, day: str | None
+) -> str | None:
+    """What is wrong with an election on `day` in a region that exists from valid_from to
+    valid_to (both included; None: open), if anything. region as region_label gives it."""
+    if day is None:
+        return None
+    if valid_from is not None and day < valid_from:
+        return f"{region} exists from {valid_from}; this election is on {day}"
+    if valid_to is not None and day > valid_to:
+        return f"{region} existed until {valid_to}; this election is on {day}"
+    return None
+
+
+CONSTITUENCY_SEATS = {"single_mandate": (1, 1), "multi_mandate": (2, None)}
+
+
+def constituency_problem(constituency: str | None, seats: int | None) -> str | None:
+    """A single-mandate district has one seat; a multi-mandate one at least two."""
+    low, high = CONSTITUENCY_SEATS.get(constituency, (None, None))
+    if seats is None or low is None or low <= seats <= (high or seats):
+        return None
+    wanted = "1 seat" if high == 1 else f"at least {low} seats"
+    return f"a {constituency.replace('_', '-')} district has {wanted}, not {seats}"
+
+
+def places(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -> Iterator[Problem]:
+    """Each district's region on its election's day, and its seats against its constituency."""
+    for ident, region, kind, valid_from, valid_to, day, constituency, seats in conn.execute(
+        "SELECT d.id, r.name, r.kind, r.valid_from, r.valid_to, e.voting_day, d.constituency, d.seats "
+        "FROM districts d JOIN elections e ON e.id = d.election_id JOIN regions r ON r.id = d.region_id "
+        f"WHERE ({where}) ORDER BY d.id",
+        params,
+    ).fetchall():
+        absent = region_on_day_problem(region_label(region, kind), valid_from, valid_to, day)
+        if absent:
+            yield Problem(district_subject(conn, ident), absent, "region", named=True, at=("district", ident))
+        wrong = constituency_problem(constituency, seats)
+        if wrong:
+            yield Problem(district_subject(conn, ident), wrong, "seats", named=True, at=("district", ident))

@@ -38,11 +38,6 @@ COLUMNS = {
     "region": ("election", "region", *ROLLUP_COLUMNS),
     "election": ("election", *ROLLUP_COLUMNS),
 }
-VIEWS = {
-    "district": "district_competition",
-    "region": "region_competition",
-    "election": "election_competition",
-}
 # What each view is a level of: the same view also holds the total rows a summary ends with.
 LEVELS = {
     "district": "competition",
@@ -88,27 +83,33 @@ def summary(
     region: str | None = None,
 ) -> list[dict]:
     columns = COLUMNS[by]
-    where, params = _scope_on_names(conn, by, election, region)
-    order = ", ".join(c for c in ("election", "region", "district") if c in columns)
+    where, params = _scope_on_ids(conn, by, election, region)
     rows = conn.execute(
-        f"SELECT {', '.join(columns)} FROM {VIEWS[by]} WHERE {where} ORDER BY {order}", params
+        f"SELECT {', '.join(columns)}, {DAY_ORDER} FROM {LEVELS[by]} WHERE level = ?{where} "
+        f"ORDER BY {_order(columns)}",
+        (by, *params),
     ).fetchall()
-    return [_typed(dict(zip(columns, row))) for row in rows]
+    return [_typed(dict(zip(columns, row[:-1]))) for row in rows]
 
 
-def _scope_on_names(
+# Elections in the order they were held (those of unknown day last), then by name.
+DAY_ORDER = "coalesce(voting_day, '9999-12-31') AS day_order"
+
+
+def _order(columns) -> str:
+    return ", ".join(["day_order", *(c for c in ("election", "region", "district") if c in columns)])
+
+
+def _scope_on_ids(
     conn: sqlite3.Connection, by: str, election: str | None, region: str | None
 ) -> tuple[str, list]:
-    """Filters on a view's election and region names, checked like everywhere else."""
-    election_id, region_id = _scope(conn, by, election, region)
-    clauses, params = ["1"], []
-    if election_id is not None:
-        clauses.append("election = (SELECT name FROM elections WHERE id = ?)")
-        params.append(election_id)
-    if region_id is not None:
-        clauses.append("region = (SELECT name FROM regions WHERE id = ?)")
-        params.append(region_id)
-    return " AND ".join(clauses), params
+    """Filters on a level view's election and region, named as everywhere else."""
+    where, params = "", []
+    for key, value in zip(("election_id", "region_id"), _scope(conn, by, election, region), strict=True):
+        if value is not None:
+            where += f" AND {key} = ?"
+            params.append(value)
+    return where, params
 
 
 def _scope(
@@ -153,23 +154,18 @@ def with_total(
     total_columns = [
         "NULL" if c in ("election", "region") else "districts" if c == "district" else c for c in columns
     ]
-    where, params = "", []
-    for key, value in (("election_id", election_id), ("region_id", region_id)):
-        if value is not None:
-            where += f" AND {key} = ?"
-            params.append(value)
-    order = ", ".join(c for c in ("election", "region", "district") if c in columns)
+    where, params = _scope_on_ids(conn, by, election, region)
     found = conn.execute(
         f"WITH x AS (SELECT * FROM {LEVELS[by]} WHERE level IN (?, ?)) "
-        f"SELECT 0 AS is_total, {', '.join(columns)} FROM x WHERE level = ?{where} "
+        f"SELECT 0 AS is_total, {', '.join(columns)}, {DAY_ORDER} FROM x WHERE level = ?{where} "
         f"UNION ALL "
-        f"SELECT 1, {', '.join(total_columns)} FROM x "
+        f"SELECT 1, {', '.join(total_columns)}, NULL FROM x "
         f"WHERE level = ? AND election_id IS ? AND region_id IS ? "
-        f"ORDER BY is_total, {order}",
+        f"ORDER BY is_total, {_order(columns)}",
         (by, total_level, by, *params, total_level, election_id, region_id),
     ).fetchall()
-    rows = [_typed(dict(zip(columns, row[1:]))) for row in found if not row[0]]
-    sums = next((dict(zip(columns, row[1:])) for row in found if row[0]), {})
+    rows = [_typed(dict(zip(columns, row[1:-1]))) for row in found if not row[0]]
+    sums = next((dict(zip(columns, row[1:-1])) for row in found if row[0]), {})
     return rows, _total(sums, by)
 
 

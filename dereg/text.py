@@ -29,9 +29,16 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", visible(text)).casefold().split())
 
 
+# Latin Kazakh's dotless ı has no capital of its own: 'Soltüstık' typed in capitals is
+# 'SOLTÜSTIK', which casefolds to an i; and İ casefolds to i with a combining dot.
+_DOTLESS = str.maketrans({"ı": "i", "\u0307": None})
+
+
 def fold_region(text: str) -> str:
-    """Region names also read hyphens as spaces: 'North-Kazakhstan' == 'north kazakhstan'."""
-    return _SPACES_AND_HYPHENS.sub(" ", unicodedata.normalize("NFC", visible(text)).casefold()).strip()
+    """Region names also read hyphens as spaces: 'North-Kazakhstan' == 'north kazakhstan';
+    'SOLTÜSTIK' == 'Soltüstık'."""
+    folded = unicodedata.normalize("NFC", visible(text)).casefold().translate(_DOTLESS)
+    return _SPACES_AND_HYPHENS.sub(" ", folded).strip()
 
 
 def clean_name(value: str, what: str) -> str:
@@ -89,6 +96,21 @@ def latin_key(text: str) -> str:
     for before, after in _AFTER_ASCII:
         key = key.replace(before, after)
     return " ".join(_NOT_WORD.sub(" ", _APOSTROPHES.sub("", key)).split())
+
+
+def nearest(key: str, spellings: dict[str, str], cutoff: float = 0.5, n: int = 3) -> list[str]:
+    """The names (spellings maps each spelling's key to the name it spells) whose spellings
+    come closest to key, nearest first, each once."""
+    import difflib
+
+    close = difflib.get_close_matches(key, spellings, n=4 * n, cutoff=cutoff)
+    return list(dict.fromkeys(spellings[found] for found in close))[:n]
+
+
+def election_key(name: str) -> str:
+    """The key every spelling of an election shares: its words' latin_key in sorted order, so
+    '2016 maslikhat', 'Maslikhat 2016' and 'маслихат 2016' meet."""
+    return " ".join(sorted(latin_key(name).split())) or fold(name)
 
 
 def search_text(*values: str | None) -> str:

@@ -16,6 +16,8 @@ OUTCOMES = ("pending", "upheld", "reinstated", "not_heard")
 CASE_OUTCOMES = (*OUTCOMES, "not_filed")
 INSTANCES = ("first", "appeal", "cassation")
 LEVELS = ("mazhilis", "oblast", "city", "district")
+CONSTITUENCIES = ("single_mandate", "multi_mandate", "party_list")
+ELECTION_KINDS = ("mazhilis", "maslikhat", "president", "akim_rural", "akim_district", "by_election")
 
 
 def _word(text: str) -> str:

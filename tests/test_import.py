@@ -858,6 +858,8 @@ def test_the_shipped_cases_db_is_what_the_example_csv_builds(run, tmp_path):
         "SELECT * FROM appeals ORDER BY id",
         "SELECT * FROM cases ORDER BY id",
         "SELECT * FROM region_aliases ORDER BY key",
+        "SELECT * FROM elections ORDER BY id",
+        "SELECT * FROM election_aliases ORDER BY key",
         "SELECT * FROM currencies ORDER BY code",
     ):
         assert shipped.execute(sql).fetchall() == rebuilt.execute(sql).fetchall(), sql

@@ -320,8 +320,11 @@ TIE_DISTRICTS = {  # (election, region, district): seats, candidates
     ("2016 maslikhat", "Astana", "okrug 2"): (8, 15),  # per seat after 13/8 = 1.625: tie
     ("2016 maslikhat", "Almaty", "okrug 3"): (40, 16),  # cut 1/16 = 6.25%: tie
     ("2016 maslikhat", "Almaty", "okrug 4"): (40, 64),  # Almaty: cut 1/80 = 1.25%: tie
-    ("2021 maslikhat", "Astana", "okrug 5"): (64, 9),  # per seat after 8/64 = 0.125: tie
-    ("2021 maslikhat", "Astana", "okrug 6"): (64, 7),  # 2021: 16/128 = 0.125: tie
+    ("2021 maslikhat", "Nur-Sultan", "okrug 5"): (
+        64,
+        9,
+    ),  # Astana, as it was called in 2021  # per seat after 8/64 = 0.125: tie
+    ("2021 maslikhat", "Nur-Sultan", "okrug 6"): (64, 7),  # 2021: 16/128 = 0.125: tie
 }
 TIE_CASES = [  # district, amount (KZT), reinstated
     ("okrug 1", "0.02", False),
@@ -424,8 +427,8 @@ def test_rounding_ties_in_the_cli_csv_and_json(ties, run):
             "2016 maslikhat,Almaty,okrug 4,40,64,0,0,64,1.60,1.60,0.0,false\n"
             "2016 maslikhat,Astana,okrug 1,8,17,1,0,16,2.13,2.00,5.9,false\n"
             "2016 maslikhat,Astana,okrug 2,8,15,2,0,13,1.88,1.63,13.3,false\n"
-            "2021 maslikhat,Astana,okrug 5,64,9,1,0,8,0.14,0.13,11.1,true\n"
-            "2021 maslikhat,Astana,okrug 6,64,7,1,1,7,0.11,0.11,0.0,true\n"
+            "2021 maslikhat,Nur-Sultan,okrug 5,64,9,1,0,8,0.14,0.13,11.1,true\n"
+            "2021 maslikhat,Nur-Sultan,okrug 6,64,7,1,1,7,0.11,0.11,0.0,true\n"
         ),
     )
     result = run("summary", "--by", "election", "--format", "json")

@@ -15,9 +15,12 @@ from dereg.errors import DeregError, ExitStatus
 @handles_errors
 def check(ctx: typer.Context) -> None:
     """Check the database: integrity, foreign keys, the cases' consistency; exit 1 on problems."""
-    from dereg.check import check_database
+    from dereg.check import check_database, notes
 
-    problems = check_database(connect(ctx))
+    conn = connect(ctx)
+    for note in notes(conn):  # not problems: the exit status does not count them
+        typer.echo(f"note: {note}", err=True)
+    problems = check_database(conn)
     for problem in problems:
         typer.echo(str(problem))
     if problems:

@@ -14,6 +14,7 @@ from dereg.cli.kit import (
     Format,
     FormatOption,
     LimitOption,
+    NewElectionOption,
     RegionFilter,
     connect,
     echo_rows,
@@ -72,6 +73,7 @@ def case_add(
     nominated_by: NominatedOption = None,
     reason: ReasonOption = None,
     notes: NotesOption = None,
+    new_election: NewElectionOption = None,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never ask: a missing option is an error.")
     ] = False,
@@ -92,6 +94,7 @@ def case_add(
         nominated_by=nominated_by,
         reason=reason,
         notes=notes,
+        new_election=new_election,
     )
     missing = [field for field in REQUIRED_CASE_FIELDS if field not in raw]
     conn = connect(ctx, create=True)

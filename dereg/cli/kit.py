@@ -150,3 +150,14 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 LimitOption = Annotated[Optional[int], typer.Option(min=1, help="Print at most N rows (default: all).")]
 ElectionFilter = Annotated[Optional[str], typer.Option(help="Only this election.")]
 RegionFilter = Annotated[Optional[str], typer.Option(help="Only this region (any spelling).")]
+NewElectionOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--new-election",
+        metavar="DATE",
+        help="The election is a new one, held on DATE: record it even if its name is like a known one's.",
+    ),
+]
+ConstituencyOption = Annotated[
+    Optional[str], typer.Option(help="single_mandate, multi_mandate or party_list.")
+]

@@ -7,10 +7,12 @@ from typing import Annotated, Optional
 import typer
 
 from dereg.cli.kit import (
+    ConstituencyOption,
     ElectionFilter,
     Format,
     FormatOption,
     LimitOption,
+    NewElectionOption,
     RegionFilter,
     connect,
     echo_rows,
@@ -86,8 +88,10 @@ def district_add(
         Optional[str], typer.Option(help="Candidates who stood before any removal.")
     ] = None,
     level: Annotated[Optional[str], typer.Option(help="mazhilis, oblast, city or district.")] = None,
+    constituency: ConstituencyOption = None,
+    new_election: NewElectionOption = None,
 ) -> None:
-    """Add a district, or update its seats, candidates and level."""
+    """Add a district, or update its seats, candidates, level and constituency."""
     from dereg.db import transaction
     from dereg.districts import set_district
 
@@ -103,6 +107,8 @@ def district_add(
             seats=seats,
             candidates=candidates,
             level=level,
+            constituency=constituency,
+            new_election=new_election,
         )
     typer.echo(f"district {ident}: {'saved' if changed else 'unchanged'}")
 
@@ -145,8 +151,9 @@ def district_edit(
     seats: Annotated[Optional[str], typer.Option(help="Seats to fill (1 or more).")] = None,
     candidates: Annotated[Optional[str], typer.Option(help="Candidates who stood (1 or more).")] = None,
     level: Annotated[Optional[str], typer.Option(help="mazhilis, oblast, city or district.")] = None,
+    constituency: ConstituencyOption = None,
 ) -> None:
-    """Rename a district or change its seats, candidates and level."""
+    """Rename a district or change its seats, candidates, level and constituency."""
     from dereg.db import transaction
     from dereg.districts import edit_district, find_district
 
@@ -154,7 +161,14 @@ def district_edit(
     with transaction(conn):
         found = find_district(conn, ident, election, region, district)
         after = edit_district(
-            conn, ctx.obj.actor, found, rename=rename, seats=seats, candidates=candidates, level=level
+            conn,
+            ctx.obj.actor,
+            found,
+            rename=rename,
+            seats=seats,
+            candidates=candidates,
+            level=level,
+            constituency=constituency,
         )
     typer.echo(f"district {found}: {after['district']} ({after['election']}, {after['region']})")
 

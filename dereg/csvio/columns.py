@@ -20,6 +20,7 @@ from dereg.errors import DeregError
 from dereg.money import parse_currency
 from dereg.values import (
     CASE_OUTCOMES,
+    CONSTITUENCIES,
     INSTANCES,
     LEVELS,
     parse_choice,
@@ -181,5 +182,6 @@ DISTRICTS = FileKind(
         Column("seats", True, not_empty(_count("seats", 1))),
         Column("candidates", False, blank(_count("candidates", 1))),
         Column("level", False, blank(_choice("level", LEVELS))),
+        Column("constituency", False, blank(_choice("constituency", CONSTITUENCIES))),
     ),
 )

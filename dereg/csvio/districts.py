@@ -1,4 +1,4 @@
-"""The rows of a districts file: each gives one district its seats, candidates and level."""
+"""The rows of a districts file: each gives one district its seats, candidates, level and constituency."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ class DistrictLoader:
             for column, value in (
                 ("candidates", read.candidates(row.candidates)),
                 ("level", read.level(row.level)),
+                ("constituency", read.constituency(row.constituency)),
             ):
                 if value is not None:  # empty or missing: left as recorded
                     figures[column] = value

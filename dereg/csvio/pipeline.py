@@ -207,6 +207,9 @@ def _check_rules(conn: sqlite3.Connection, loader, result: ImportResult) -> None
             f" OR district_id IN (SELECT district_id FROM cases WHERE id IN ({loader.touched_cases}))"
         )
     problems = list(rules.removals(conn, today, districts))
+    problems += rules.places(
+        conn, today, f"d.id IN (SELECT district_id FROM district_removals WHERE {districts})"
+    )
     if loader.touched_cases is not None:
         problems += rules.appeal_order(conn, today, f"a.case_id IN ({loader.touched_cases})")
         updated = loader.updated_cases

@@ -6,8 +6,9 @@ import json
 import sqlite3
 from collections.abc import Callable
 
-from dereg import regions
+from dereg import elections, regions, rules
 from dereg.csvio.cells import Cache, RowInvalid, name_text, unguard
+from dereg.errors import InvalidValue
 from dereg.history import audit
 from dereg.text import fold, fold_region
 
@@ -18,7 +19,7 @@ DISTRICTS = 8192  # districts remembered at once
 # A recorded district as an import needs it: figures, whether it had cases before the import
 # (c.id below the import's first), and the figures this file gave it; the key test follows.
 DISTRICT_FOUND = (
-    "SELECT d.id, d.name, d.seats, d.candidates, d.level, "
+    "SELECT d.id, d.name, d.seats, d.candidates, d.level, d.constituency, "
     "EXISTS (SELECT 1 FROM cases c WHERE c.district_id = d.id AND c.id < ?), f.line, f.given "
     "FROM districts d LEFT JOIN temp.import_figures f ON f.district_id = d.id "
     "WHERE d.election_id = ? AND d.region_id = ? AND "
@@ -41,8 +42,14 @@ class Places:
             )
         }
         self._spelled: dict[tuple, District] = {}  # cells as written -> district
-        self._districts: dict[tuple, District] = {}  # folded key -> district
-        self._election_ids: dict[str, int] = {}
+        self._districts: dict[tuple, District] = {}  # (election id, region id, folded name) -> district
+        self._election_days = Cache(self._election)  # name -> (id, voting day)
+        self._spans = {  # region id -> (as a sentence names it, first day, last day)
+            ident: (rules.region_label(name, kind), valid_from, valid_to)
+            for ident, name, kind, valid_from, valid_to in conn.execute(
+                "SELECT id, name, kind, valid_from, valid_to FROM regions"
+            )
+        }
         # What is recorded before the import is what has a smaller id than these.
         self.first_case_id, self.first_district_id = conn.execute(
             # The next id AUTOINCREMENT would give: past every id ever given, deleted ones too.
@@ -57,6 +64,13 @@ class Places:
             "line INTEGER NOT NULL, given TEXT NOT NULL)"
         )
         conn.execute("DELETE FROM temp.import_figures")
+
+    def _election(self, name: str) -> tuple[int, str | None]:
+        """The election a name spells (recorded if new; a likely typo is an error), and its day."""
+        ident = elections.election_id(self.conn, name, create=True)
+        return ident, self.conn.execute("SELECT voting_day FROM elections WHERE id = ?", (ident,)).fetchone()[
+            0
+        ]
 
     def _region(self, cell: str) -> tuple[int, str]:
         found = self._aliases.get(fold_region(unguard(cell)))
@@ -81,35 +95,25 @@ class Places:
         place = self._spelled.get(key)
         if place is not None:
             return place
-        election_name = self.elections[election]
+        election_id, day = self._election_days[self.elections[election]]
         region_id, _ = self.regions[region]
         district_name = self.districts[district]
-        folded = (self._folds[election_name], region_id, self._folds[district_name])
+        folded = (election_id, region_id, self._folds[district_name])
         place = self._districts.get(folded)  # another spelling of a district already met
         if place is None:
             if len(self._districts) >= DISTRICTS:  # forget them all: none is ever out of date
                 self._districts.clear()
                 self._spelled.clear()
-            place = self._find_or_make(election_name, region_id, district_name, folded)
+            place = self._find_or_make(day, district_name, folded)
             self._districts[folded] = place
         if len(self._spelled) >= SPELLINGS:  # files that spell names every which way
             self._spelled.clear()
         self._spelled[key] = place
         return place
 
-    def _find_or_make(self, election_name, region_id, district_name, folded) -> District:
+    def _find_or_make(self, day, district_name, folded) -> District:
         conn = self.conn
-        election_id = self._election_ids.get(folded[0])
-        if election_id is None:
-            row = conn.execute("SELECT id FROM elections WHERE key = ?", (folded[0],)).fetchone()
-            election_id = (
-                row[0]
-                if row
-                else conn.execute(
-                    "INSERT INTO elections (name, key) VALUES (?, ?)", (election_name, folded[0])
-                ).lastrowid
-            )
-            self._election_ids[folded[0]] = election_id
+        election_id, region_id = folded[:2]
         found = DISTRICT_FOUND + "d.key = ?"
         row = conn.execute(found, (self.first_case_id, election_id, region_id, folded[2])).fetchone()
         if row is None and "?" in folded[2]:
@@ -121,15 +125,18 @@ class Places:
                 row = like[0]
                 self.matched = f"district {district_name!r} taken as the recorded {row[1]!r}"
         if row:
-            place = District(*row[:6], new=row[0] >= self.first_district_id)
-            if row[6] is not None:
-                place.line, place.given = row[6], json.loads(row[7])
+            place = District(*row[:7], new=row[0] >= self.first_district_id)
+            if row[7] is not None:
+                place.line, place.given = row[7], json.loads(row[8])
             return place
+        absent = rules.region_on_day_problem(*self._spans.get(region_id, ("", None, None)), day)
+        if absent:
+            raise InvalidValue(absent, "region")
         ident = conn.execute(
             "INSERT INTO districts (election_id, region_id, name, key) VALUES (?, ?, ?, ?)",
             (election_id, region_id, district_name, folded[2]),
         ).lastrowid
-        return District(ident, district_name, None, None, None, False, new=True)
+        return District(ident, district_name, None, None, None, None, False, new=True)
 
 
 def recorded_like(conn: sqlite3.Connection, district_id: int, candidate_key: str) -> tuple[str, str] | None:
@@ -151,11 +158,13 @@ _GLOB_LITERAL = {"[": "[[]", "]": "[]]", "*": "[*]"}
 
 
 class District:
-    __slots__ = ("id", "name", "key", "seats", "candidates", "level", "had_cases", "new", "line", "given")
+    __slots__ = (
+        "id", "name", "key", "seats", "candidates", "level", "constituency", "had_cases", "new", "line", "given"
+    )  # fmt: skip
 
-    def __init__(self, ident, name, seats, candidates, level, had_cases, *, new):
+    def __init__(self, ident, name, seats, candidates, level, constituency, had_cases, *, new):
         self.id, self.name, self.key = ident, name, fold(name)
-        self.seats, self.candidates, self.level = seats, candidates, level
+        self.seats, self.candidates, self.level, self.constituency = seats, candidates, level, constituency
         self.had_cases, self.new = bool(had_cases), new
         self.line = None  # the first line that gave figures for it in this file
         self.given: dict = {}  # the figures this file gave it
