@@ -103,12 +103,12 @@ def _is_date(value) -> bool:
 
 
 def row_values(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    for case_id, decided in conn.execute("SELECT id, decided_on FROM cases ORDER BY id").fetchall():
+    for case_id, decided in conn.execute("SELECT id, decided_on FROM cases ORDER BY id"):
         if not _is_date(decided):
             yield Problem(_case(conn, case_id), f"decided_on {decided!r} is not a date")
     for appeal_id, case_id, filed, decided in conn.execute(
         "SELECT id, case_id, filed_on, decided_on FROM appeals ORDER BY id"
-    ).fetchall():
+    ):
         for column, value in (("filed_on", filed), ("decided_on", decided)):
             if value is not None and not _is_date(value):
                 yield Problem(
@@ -141,7 +141,7 @@ def amounts(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             )
     for case_id, minor, code in conn.execute(
         "SELECT id, amount_minor, currency FROM cases WHERE amount_minor IS NOT NULL ORDER BY id"
-    ).fetchall():
+    ):
         exponent, allowed = recorded.get(code), CURRENCY_EXPONENTS.get(code)
         if exponent is None or allowed is None or not isinstance(minor, int) or exponent <= allowed:
             continue  # an unknown currency is a foreign-key problem, reported there
@@ -159,7 +159,7 @@ def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             if key != fold(name):
                 subject = _district(conn, row_id) if table == "districts" else f"election {name!r}"
                 yield Problem(subject, "its matching key is out of date (renamed outside dereg?)")
-    seen: dict[tuple[int, str], int] = {}
+    stale: set[int] = set()  # districts with a case whose key is out of date
     for case_id, district_id, candidate, key, search, *words in conn.execute(
         "SELECT c.id, c.district_id, c.candidate, c.candidate_key, c.search, c.nominated_by, "
         "c.reason, c.notes, d.name FROM cases c LEFT JOIN districts d ON d.id = c.district_id "
@@ -171,9 +171,19 @@ def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
                 "its matching key or search text is out of date (changed outside dereg?); "
                 "any 'dereg case edit' of it refreshes them",
             )
-        twin = seen.setdefault((district_id, fold(candidate)), case_id)
-        if twin != case_id:
-            yield Problem(_case(conn, case_id), f"is the same candidate in the same district as case {twin}")
+            stale.add(district_id)
+    # With every key right, UNIQUE (district_id, candidate_key) allows no twin; so only the
+    # districts of stale keys are read again, one at a time, in memory that does not grow.
+    for district_id in sorted(stale, key=lambda ident: (ident is None, ident)):
+        seen: dict[str, int] = {}
+        for case_id, candidate in conn.execute(
+            "SELECT id, candidate FROM cases WHERE district_id IS ? ORDER BY id", (district_id,)
+        ):
+            twin = seen.setdefault(fold(candidate), case_id)
+            if twin != case_id:
+                yield Problem(
+                    _case(conn, case_id), f"is the same candidate in the same district as case {twin}"
+                )
 
 
 def question_twins(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
