@@ -17,7 +17,9 @@ the contract accepts, spelled the many ways staff write it:
 - district_seats and district_candidates, the same on every row of a district.
 
 Rows come district by district (as commissions report them), shuffled within a window of a
-few thousand rows. The same N and seed always give the same file.
+few thousand rows; with --scatter, in no order at all (as a merged or re-sorted spreadsheet
+has them), the rows of one district and the appeals of one case far apart. The same N and
+seed always give the same file.
 `--check` parses every value with dereg's own parsers and fails on the first it refuses.
 """
 
@@ -414,10 +416,38 @@ def generate(count: int, seed: int = 2016, window: int = 4096, *, unit: str = "r
     yield from pending
 
 
-def write(count: int, out, seed: int = 2016, unit: str = "rows") -> None:
+def scattered(rows: Iterator[dict], seed: int, bucket: int = 20_000) -> Iterator[dict]:
+    """The rows in no order at all (as a merged or re-sorted spreadsheet has them), in memory
+    that does not grow with the file: each row goes to a random one of many temporary files,
+    and each file, shuffled, is written out in turn."""
+    import pickle
+    import tempfile
+
+    rng = random.Random(seed + 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        files: list = []
+        for row in rows:
+            if not files or rng.random() < 1 / bucket and len(files) < 4096:
+                files.append(open(Path(tmp) / f"{len(files)}.pickle", "w+b"))  # noqa: SIM115
+            pickle.dump(row, rng.choice(files))
+        for file in files:
+            file.seek(0)
+            held = []
+            while True:
+                try:
+                    held.append(pickle.load(file))
+                except EOFError:
+                    break
+            file.close()
+            rng.shuffle(held)
+            yield from held
+
+
+def write(count: int, out, seed: int = 2016, unit: str = "rows", *, scatter: bool = False) -> None:
     writer = csv.DictWriter(out, COLUMNS, lineterminator="\r\n")  # as Excel writes it
     writer.writeheader()
-    for row in generate(count, seed, unit=unit):
+    rows = generate(count, seed, unit=unit)
+    for row in scattered(rows, seed) if scatter else rows:
         writer.writerow(row)
 
 
@@ -462,6 +492,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2016)
     parser.add_argument("--cases", action="store_true", help="N counts cases, not rows")
     parser.add_argument("--check", action="store_true", help="check every value with dereg's parsers")
+    parser.add_argument(
+        "--scatter", action="store_true", help="rows in no order at all, not district by district"
+    )
     args = parser.parse_args()
     unit = "cases" if args.cases else "rows"
     if args.check:
@@ -469,10 +502,10 @@ def main() -> None:
         return
     if args.out == "-":
         sys.stdout.reconfigure(newline="")
-        write(args.count, sys.stdout, args.seed, unit)
+        write(args.count, sys.stdout, args.seed, unit, scatter=args.scatter)
         return
     with open(args.out, "w", encoding="utf-8", newline="") as out:
-        write(args.count, out, args.seed, unit)
+        write(args.count, out, args.seed, unit, scatter=args.scatter)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ from dereg.errors import InvalidValue
 from dereg.history import audit
 from dereg.text import fold, fold_region
 
-SPELLINGS = 8192  # (election, region, district) spellings remembered at once
-DISTRICTS = 8192  # districts remembered at once
+SPELLINGS = 32768  # (election, region, district) spellings remembered at once
+DISTRICTS = 16384  # districts remembered at once
 
 
 # A recorded district as an import needs it: figures, whether it had cases before the import
@@ -101,15 +101,26 @@ class Places:
         folded = (election_id, region_id, self._folds[district_name])
         place = self._districts.get(folded)  # another spelling of a district already met
         if place is None:
-            if len(self._districts) >= DISTRICTS:  # forget them all: none is ever out of date
-                self._districts.clear()
-                self._spelled.clear()
+            if len(self._districts) >= DISTRICTS:
+                self._forget_oldest()
             place = self._find_or_make(day, district_name, folded)
             self._districts[folded] = place
         if len(self._spelled) >= SPELLINGS:  # files that spell names every which way
-            self._spelled.clear()
+            self._forget_oldest()
         self._spelled[key] = place
         return place
+
+    def _forget_oldest(self) -> None:
+        """Forget the quarter of the districts met longest ago, and every spelling of them, so
+        that no district is ever held twice (one copy out of date). A file in no order cycles
+        through more districts than are remembered: forgetting them all at once made it look
+        each up again ten times over; forgetting the oldest quarter keeps the rest found."""
+        oldest = list(self._districts)[: max(1, len(self._districts) // 4)]
+        gone = {id(self._districts.pop(key)) for key in oldest}
+        kept = {key: place for key, place in self._spelled.items() if id(place) not in gone}
+        if len(kept) >= SPELLINGS:  # many spellings of the remembered districts: start again
+            kept.clear()
+        self._spelled = kept
 
     def _find_or_make(self, day, district_name, folded) -> District:
         conn = self.conn
