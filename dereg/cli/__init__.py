@@ -13,7 +13,8 @@ import typer
 
 from dereg import __version__
 from dereg.cli.admin import backup, check
-from dereg.cli.cases import appeal_app, case_app
+from dereg.cli.appeals import appeal_app
+from dereg.cli.cases import case_app
 from dereg.cli.elections import election_app
 from dereg.cli.io import export_app, import_app
 from dereg.cli.kit import Settings, connect, handles_errors

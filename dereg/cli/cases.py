@@ -1,4 +1,4 @@
-"""The dereg case and appeal commands."""
+"""The dereg case commands."""
 
 # No `from __future__ import annotations`: Typer reads the signatures at every start-up.
 
@@ -17,12 +17,13 @@ from dereg.cli.kit import (
     RegionFilter,
     connect,
     echo_rows,
+    given_options,
     handles_errors,
+    terminal_width,
 )
 from dereg.errors import DeregError, UsageError
 
 case_app = typer.Typer(help="Cases: candidates refused or cancelled.", no_args_is_help=True)
-appeal_app = typer.Typer(help="Court appeals against a decision.", no_args_is_help=True)
 
 
 # --- cases -------------------------------------------------------------------------------
@@ -52,11 +53,6 @@ ReasonOption = Annotated[Optional[str], typer.Option(help="What the commission g
 NotesOption = Annotated[Optional[str], typer.Option(help="Anything else worth keeping.")]
 
 
-def _given(**options: str | None) -> dict[str, str]:
-    """The options the user gave (an empty string is given: it clears a field in edit)."""
-    return {field: value for field, value in options.items() if value is not None}
-
-
 @case_app.command("add")
 @handles_errors
 def case_add(
@@ -80,7 +76,7 @@ def case_add(
     from dereg.cases import REQUIRED_CASE_FIELDS, add_case, parse_case
     from dereg.db import transaction
 
-    raw = _given(
+    raw = given_options(
         election=election,
         region=region,
         district=district,
@@ -181,9 +177,28 @@ def case_list(
     ] = None,
     fmt: FormatOption = Format.table,
     limit: LimitOption = None,
+    columns: Annotated[
+        Optional[str],
+        typer.Option(
+            "--columns", metavar="A,B,...", help="Show these columns of a case, e.g. id,candidate,reason."
+        ),
+    ] = None,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="On a terminal too, every column in full (for less -S).")
+    ] = False,
 ) -> None:
-    """List cases, filtered."""
+    """List cases, filtered.
+
+    On a terminal the table fits its width: id, candidate, region, district, decision,
+    decided, amount and outcome, "…" where a text is cut; --columns or --wide show others.
+    In a pipe or a file every column comes in full, as --format csv|json always do.
+    """
     from dereg.cases import CASE_COLUMNS, list_cases
+    from dereg.screen import CASE_SCREEN_COLUMNS, chosen_columns
+
+    if columns is not None and wide:
+        raise UsageError("--columns and --wide: give one of them")
+    chosen = CASE_COLUMNS if columns is None else chosen_columns(columns, CASE_COLUMNS)
 
     rows = list_cases(
         connect(ctx),
@@ -196,7 +211,12 @@ def case_list(
         search=search,
         limit=limit,
     )
-    echo_rows(rows, CASE_COLUMNS, fmt)
+    if wide:
+        from dereg.output import write
+
+        write(rows, CASE_COLUMNS, fmt.value, sys.stdout)
+        return
+    echo_rows(rows, chosen, fmt, screen=CASE_SCREEN_COLUMNS if columns is None else chosen)
 
 
 @case_app.command("show")
@@ -221,6 +241,15 @@ def _print_case(conn: sqlite3.Connection, case_id: int, fmt: Format) -> None:
         typer.echo(json.dumps({**case, "appeals": appeals}, ensure_ascii=False, indent=2))
     elif fmt is Format.csv:
         echo_rows([case], CASE_COLUMNS, fmt)
+    elif (screen := terminal_width()) is not None:  # words, wrapped to the terminal's width
+        from dereg.screen import amount_text, pairs
+
+        amount = amount_text(case["discrepancy_amount"], case["currency"])
+        fields = [("amount", amount) if c == "discrepancy_amount" else (c, case[c]) for c in CASE_COLUMNS]
+        typer.echo("\n".join(pairs([field for field in fields if field[0] != "currency"], screen)))
+        if appeals:
+            typer.echo("\nappeals:")
+            echo_rows(appeals, [c for c in APPEAL_COLUMNS if c not in ("case_id", "candidate")], fmt)
     else:
         width = max(len(column) for column in CASE_COLUMNS)
         for column in CASE_COLUMNS:
@@ -253,7 +282,7 @@ def case_edit(
     from dereg.cases import edit_case
     from dereg.db import transaction
 
-    raw = _given(
+    raw = given_options(
         election=election,
         region=region,
         district=district,
@@ -311,84 +340,3 @@ def case_history(
         echo_rows(history.change_rows(entries, case_id, width), history.CHANGE_COLUMNS, fmt)
     else:
         echo_rows(history.as_text(entries) if fmt is Format.csv else entries, history.HISTORY_COLUMNS, fmt)
-
-
-# --- appeals -----------------------------------------------------------------------------
-
-
-@appeal_app.command("add")
-@handles_errors
-def appeal_add(
-    ctx: typer.Context,
-    case_id: Annotated[int, typer.Argument(metavar="CASE_ID", help="The case appealed.")],
-    court: Annotated[str, typer.Option(help="The court that hears it.")],
-    instance: Annotated[str, typer.Option(help="first, appeal or cassation.")] = "first",
-    filed_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    outcome: Annotated[str, typer.Option(help="pending, upheld, reinstated or not_heard.")] = "pending",
-    decided_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    notes: Annotated[Optional[str], typer.Option(help="Anything else worth keeping.")] = None,
-) -> None:
-    """Record a court appeal against a case's decision; prints the new appeal id."""
-    from dereg.cases import add_appeal
-    from dereg.db import transaction
-
-    conn = connect(ctx)
-    with transaction(conn):
-        appeal = add_appeal(
-            conn,
-            ctx.obj.actor,
-            case_id,
-            {
-                "court": court,
-                "instance": instance,
-                "filed_on": filed_on,
-                "outcome": outcome,
-                "decided_on": decided_on,
-                "notes": notes,
-            },
-        )
-    typer.echo(appeal)
-
-
-@appeal_app.command("edit")
-@handles_errors
-def appeal_edit(
-    ctx: typer.Context,
-    appeal_id: Annotated[int, typer.Argument(metavar="ID", help="The appeal's id.")],
-    court: Annotated[Optional[str], typer.Option(help="The court that hears it.")] = None,
-    instance: Annotated[Optional[str], typer.Option(help="first, appeal or cassation.")] = None,
-    filed_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    outcome: Annotated[Optional[str], typer.Option(help="pending, upheld, reinstated or not_heard.")] = None,
-    decided_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    notes: Annotated[Optional[str], typer.Option(help="'' clears it.")] = None,
-    fmt: FormatOption = Format.table,
-) -> None:
-    """Change an appeal, e.g. record the court's outcome."""
-    from dereg.cases import APPEAL_COLUMNS, edit_appeal
-    from dereg.db import transaction
-
-    raw = _given(
-        court=court, instance=instance, filed_on=filed_on, outcome=outcome, decided_on=decided_on, notes=notes
-    )
-    if not raw:
-        raise UsageError("nothing to change: give at least one --<field> VALUE")
-    conn = connect(ctx)
-    with transaction(conn):
-        appeal = edit_appeal(conn, ctx.obj.actor, appeal_id, raw)
-    echo_rows([appeal], APPEAL_COLUMNS, fmt)
-
-
-@appeal_app.command("list")
-@handles_errors
-def appeal_list(
-    ctx: typer.Context,
-    case_id: Annotated[
-        Optional[int], typer.Argument(metavar="[CASE_ID]", help="Only this case's appeals.")
-    ] = None,
-    fmt: FormatOption = Format.table,
-    limit: LimitOption = None,
-) -> None:
-    """List appeals, of one case or of all."""
-    from dereg.cases import APPEAL_COLUMNS, list_appeals
-
-    echo_rows(list_appeals(connect(ctx), case_id)[:limit], APPEAL_COLUMNS, fmt)
