@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from dereg import __version__
-from dereg.cli.admin import backup, check
+from dereg.cli.admin import backup, check, publish
 from dereg.cli.appeals import appeal_app
 from dereg.cli.cases import case_app
 from dereg.cli.elections import election_app
@@ -40,6 +40,7 @@ app.command()(summary)
 app.command()(report)
 app.command()(check)
 app.command()(backup)
+app.command()(publish)
 
 
 def _version(value: bool) -> None:
