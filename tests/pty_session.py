@@ -31,13 +31,16 @@ class Terminal:
         )
         os.close(slave)
         self.output = b""
+        self.seen = 0
 
     def read_until(self, text: str, timeout: float = 20) -> str:
-        """Everything shown so far, once text has appeared (AssertionError if it never does)."""
+        """Everything shown so far, once text has appeared after what the last call found
+        (AssertionError if it never does)."""
         deadline = time.monotonic() + timeout
-        while text.encode() not in self.output:
+        while (found := self.output.find(text.encode(), self.seen)) < 0:
             if time.monotonic() > deadline or not self._read(deadline - time.monotonic()):
                 raise AssertionError(f"{text!r} never came; the screen so far:\n{self.text}")
+        self.seen = found + len(text.encode())
         return self.text
 
     def send(self, keys: str) -> None:

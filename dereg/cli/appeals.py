@@ -2,7 +2,7 @@
 
 # No `from __future__ import annotations`: Typer reads the signatures at every start-up.
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -17,32 +17,51 @@ appeal_app = typer.Typer(help="Court appeals against a decision.", no_args_is_he
 def appeal_add(
     ctx: typer.Context,
     case_id: Annotated[int, typer.Argument(metavar="CASE_ID", help="The case appealed.")],
-    court: Annotated[str, typer.Option(help="The court that hears it.")],
-    instance: Annotated[str, typer.Option(help="first, appeal or cassation.")] = "first",
-    filed_on: Annotated[str | None, typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    outcome: Annotated[str, typer.Option(help="pending, upheld, reinstated or not_heard.")] = "pending",
-    decided_on: Annotated[str | None, typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    notes: Annotated[str | None, typer.Option(help="Anything else worth keeping.")] = None,
+    court: Annotated[
+        Optional[str], typer.Option(help="The court that hears it (asked in a terminal).")
+    ] = None,
+    instance: Annotated[Optional[str], typer.Option(help="first (default), appeal or cassation.")] = None,
+    filed_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
+    outcome: Annotated[
+        Optional[str], typer.Option(help="pending (default), upheld, reinstated or not_heard.")
+    ] = None,
+    decided_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
+    notes: Annotated[Optional[str], typer.Option(help="Anything else worth keeping.")] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never ask: a missing --court is an error.")
+    ] = False,
 ) -> None:
-    """Record a court appeal against a case's decision; prints the new appeal id."""
-    from dereg.cases import add_appeal
+    """Record a court appeal against a case's decision; prints the new appeal id.
+
+    In a terminal without --court, asks for each field not given (Enter skips the optional ones).
+    """
+    from dereg.cases import add_appeal, get_case, parse_appeal
+    from dereg.cli.entry import Desk, at_terminal
     from dereg.db import transaction
 
+    raw = {
+        "court": court,
+        "instance": instance,
+        "filed_on": filed_on,
+        "outcome": outcome,
+        "decided_on": decided_on,
+        "notes": notes,
+    }
     conn = connect(ctx)
+    if court is None:
+        if not at_terminal(no_input):
+            raise UsageError("missing option --court (no terminal to ask in)")
+        parse_appeal({k: v for k, v in raw.items() if v is not None})  # a bad option fails first
+        get_case(conn, case_id)  # and an unknown case
+        from dereg.cli.interview import appeal_answers
+
+        desk = Desk()
+        ctx.call_on_close(desk.close)
+        raw = appeal_answers(conn, raw, desk)
+    raw["instance"] = raw["instance"] or "first"
+    raw["outcome"] = raw["outcome"] or "pending"
     with transaction(conn):
-        appeal = add_appeal(
-            conn,
-            ctx.obj.actor,
-            case_id,
-            {
-                "court": court,
-                "instance": instance,
-                "filed_on": filed_on,
-                "outcome": outcome,
-                "decided_on": decided_on,
-                "notes": notes,
-            },
-        )
+        appeal = add_appeal(conn, ctx.obj.actor, case_id, raw)
     typer.echo(appeal)
 
 
@@ -51,12 +70,12 @@ def appeal_add(
 def appeal_edit(
     ctx: typer.Context,
     appeal_id: Annotated[int, typer.Argument(metavar="ID", help="The appeal's id.")],
-    court: Annotated[str | None, typer.Option(help="The court that hears it.")] = None,
-    instance: Annotated[str | None, typer.Option(help="first, appeal or cassation.")] = None,
-    filed_on: Annotated[str | None, typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    outcome: Annotated[str | None, typer.Option(help="pending, upheld, reinstated or not_heard.")] = None,
-    decided_on: Annotated[str | None, typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    notes: Annotated[str | None, typer.Option(help="'' clears it.")] = None,
+    court: Annotated[Optional[str], typer.Option(help="The court that hears it.")] = None,
+    instance: Annotated[Optional[str], typer.Option(help="first, appeal or cassation.")] = None,
+    filed_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
+    outcome: Annotated[Optional[str], typer.Option(help="pending, upheld, reinstated or not_heard.")] = None,
+    decided_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
+    notes: Annotated[Optional[str], typer.Option(help="'' clears it.")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Change an appeal, e.g. record the court's outcome."""
@@ -79,7 +98,7 @@ def appeal_edit(
 def appeal_list(
     ctx: typer.Context,
     case_id: Annotated[
-        int | None, typer.Argument(metavar="[CASE_ID]", help="Only this case's appeals.")
+        Optional[int], typer.Argument(metavar="[CASE_ID]", help="Only this case's appeals.")
     ] = None,
     fmt: FormatOption = Format.table,
     limit: LimitOption = None,

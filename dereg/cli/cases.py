@@ -28,16 +28,6 @@ case_app = typer.Typer(help="Cases: candidates refused or cancelled.", no_args_i
 
 # --- cases -------------------------------------------------------------------------------
 
-PROMPTS = {
-    "election": "Election (e.g. 2016 maslikhat)",
-    "region": "Region",
-    "district": "District",
-    "candidate": "Candidate",
-    "decision": "Decision (refused/cancelled)",
-    "decided_on": "Decided on (YYYY-MM-DD or DD.MM.YYYY)",
-    "amount": "Discrepancy amount (blank if unknown)",
-}
-
 
 # The case fields, as options of both `case add` and `case edit`.
 ElectionOption = Annotated[Optional[str], typer.Option(help="The election, e.g. '2016 maslikhat'.")]
@@ -74,6 +64,7 @@ def case_add(
 ) -> None:
     """Record a candidate's removal; asks for what is missing; prints the new case id."""
     from dereg.cases import REQUIRED_CASE_FIELDS, add_case, parse_case
+    from dereg.cli.entry import Desk, at_terminal
     from dereg.db import transaction
 
     raw = given_options(
@@ -91,22 +82,26 @@ def case_add(
     )
     missing = [field for field in REQUIRED_CASE_FIELDS if field not in raw]
     conn = connect(ctx, create=True)
-    if missing and (no_input or not sys.stdin.isatty()):
+    asking = at_terminal(no_input)
+    if missing and not asking:
         options = ", ".join(f"--{field.replace('_', '-')}" for field in missing)
         raise UsageError(f"missing option(s) {options} (no terminal to ask in)")
-    prompted = bool(missing)
-    if prompted:
-        given = parse_case(conn, raw)  # a bad option fails now, not after the questions
-        if amount is None:
-            missing.append("amount")
+    if missing:
+        parse_case(conn, raw)  # a bad option fails now, not after the questions
+    given = dict(raw)
     try:
-        for field in missing:
-            raw[field] = _ask(conn, field, given.get("currency", "KZT"))
-        _confirm_new_district(conn, raw, ask=not no_input and sys.stdin.isatty())
+        if missing:
+            from dereg.cli.interview import case_answers
+
+            desk = Desk()
+            ctx.call_on_close(desk.close)
+            raw = case_answers(conn, raw, desk)
+        else:
+            _confirm_new_district(conn, raw, ask=asking)
         with transaction(conn):
             case = add_case(conn, ctx.obj.actor, raw)
-    except (DeregError, typer.Abort, KeyboardInterrupt):
-        if prompted:  # never lose what was typed: show the command that would redo it
+    except (DeregError, KeyboardInterrupt):
+        if raw != given:  # never lose what was typed: show the command that would redo it
             typer.echo("Your answers, to run again: " + _command_line("dereg case add", raw), err=True)
         raise
     typer.echo(case)
@@ -132,30 +127,10 @@ def _confirm_new_district(conn: sqlite3.Connection, raw: dict, *, ask: bool) -> 
         raise DeregError("cancelled, nothing written")
 
 
-def _ask(conn: sqlite3.Connection, field: str, currency: str) -> str:
-    """Ask for one value until it checks out (region names are shown normalised)."""
-    from dereg.cases import parse_case
-
-    while True:
-        # The question goes to stderr (click's prompt leaks a space to stdout), so that
-        # `id=$(dereg case add)` captures the id alone.
-        typer.echo(f"{PROMPTS[field]}: ", nl=False, err=True)
-        try:
-            answer = input()
-        except EOFError:
-            raise typer.Abort() from None
-        try:
-            parsed = parse_case(conn, {field: answer}, currency=currency)
-        except DeregError as exc:
-            typer.echo(f"  {exc}", err=True)
-            continue
-        if field == "region" and parsed["region"] != answer.strip():
-            typer.echo(f"  = {parsed['region']}", err=True)
-        return answer
-
-
 def _command_line(command: str, raw: dict) -> str:
-    options = " ".join(f"--{field.replace('_', '-')} {shlex.quote(value)}" for field, value in raw.items())
+    options = " ".join(
+        f"--{field.replace('_', '-')} {shlex.quote(value)}" for field, value in raw.items() if value != ""
+    )
     return f"{command} {options}"
 
 
@@ -310,13 +285,22 @@ def case_delete(
     case_id: Annotated[int, typer.Argument(metavar="ID", help="The case's id.")],
     yes: Annotated[bool, typer.Option("--yes", help="Confirm: the case and its appeals go.")] = False,
 ) -> None:
-    """Delete a case and its appeals (its history stays in the audit log)."""
-    from dereg.cases import delete_case
+    """Delete a case and its appeals (its history stays in the audit log).
+
+    In a terminal it asks y/N; a script gives --yes.
+    """
+    from dereg.cases import delete_case, get_case, list_appeals
+    from dereg.cli.entry import Cancelled, Desk, at_terminal
     from dereg.db import transaction
 
-    if not yes:
+    if not yes and not at_terminal():
         raise UsageError(f"deleting case {case_id} needs --yes")
     conn = connect(ctx)
+    if not yes:
+        case = get_case(conn, case_id)
+        question = f"Delete case {case_id} ({case['candidate']}) and its {len(list_appeals(conn, case_id))} appeal(s)?"
+        if not Desk().confirm(question, default=False):
+            raise Cancelled("cancelled, nothing written")
     with transaction(conn):
         case = delete_case(conn, ctx.obj.actor, case_id)
     typer.echo(f"deleted case {case_id} ({case['candidate']})")
