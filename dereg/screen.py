@@ -114,9 +114,11 @@ def widths_within(
     least = [min(n, w) for n, w in zip(natural, least or [3] * len(natural), strict=True)]
     if sum(least[i] for i in flexible) > room:
         least = [3] * len(natural)
-    for n, i in enumerate(sorted(flexible, key=lambda i: natural[i])):
-        share = max(room // (len(flexible) - n), least[i])
-        shares[i] = min(natural[i], share)
+    order = sorted(flexible, key=lambda i: natural[i])
+    for n, i in enumerate(order):
+        share = max(room // (len(order) - n), least[i])
+        share = min(share, room - sum(least[j] for j in order[n + 1 :]))  # the rest keep their least
+        shares[i] = max(min(natural[i], share), 1)
         room -= shares[i]
     return shares
 

@@ -133,3 +133,46 @@ def test_not_on_a_terminal_nothing_changes(desk_db, run):
     assert "discrepancy_amount" in result.stdout
     csv = run("case", "list", "--format", "csv", "--columns", "id,candidate")
     assert csv.stdout.split("\n")[0] == "id,candidate"
+
+
+def test_the_narrow_columns_never_push_the_line_over():
+    # What a case list of many currencies gave: the last text column was one too wide.
+    natural, fixed = [2, 18, 16, 29, 9, 10, 18, 10], [True, False, False, False, True, True, True, True]
+    least = [2, 9, 6, 8, 8, 7, 6, 7]
+    for width in range(60, 100):
+        widths = widths_within(natural, fixed, width, 1, least)
+        assert sum(widths) + len(widths) - 1 <= width, width
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from dereg.screen import CASE_SCREEN_COLUMNS  # noqa: E402
+
+texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.fixed_dictionaries(
+            {
+                "id": st.integers(1, 10**7),
+                "candidate": texts,
+                "region": texts,
+                "district": texts,
+                "decision": st.sampled_from(["refused", "cancelled"]),
+                "decided_on": st.just("2016-03-20"),
+                "discrepancy_amount": st.one_of(st.none(), st.decimals(0, 10**12, places=2).map(str)),
+                "currency": st.sampled_from(["KZT", "USD", "JPY"]),
+                "appeal_outcome": st.sampled_from(["not_filed", "reinstated", "not_heard"]),
+            }
+        ),
+        max_size=8,
+    ),
+    width=st.integers(72, 200),
+)
+def test_any_case_list_fits_any_terminal_of_72_columns_or_more(rows, width):
+    lines = list(table(rows, CASE_SCREEN_COLUMNS, width))
+    assert all(len(line) <= width for line in lines)
+    assert all("\n" not in line and "\r" not in line for line in lines)
