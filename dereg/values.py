@@ -27,7 +27,7 @@ def did_you_mean(text: str, choices) -> str:
     that map spellings to values (DECISIONS) suggest the value."""
     import difflib
 
-    near = difflib.get_close_matches(_word(text), list(choices), n=1, cutoff=0.6)
+    near = difflib.get_close_matches(_word(text), list(choices), n=1, cutoff=0.75)
     if not near:
         return ""
     return f"; did you mean {choices[near[0]] if isinstance(choices, dict) else near[0]}?"
