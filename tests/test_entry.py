@@ -138,3 +138,30 @@ def test_district_add_asks_and_district_delete_asks_first(desk, run):
     terminal = Terminal("district", "delete", str(added[0]["id"]), env=desk)
     answer(terminal, "[y/N]: ", "yes\r")
     assert terminal.finish() == 0
+
+
+def test_case_edit_asks_each_field_with_its_value(desk, run):
+    terminal = Terminal("case", "edit", "3", env=desk)
+    answer(terminal, "Election [2016 maslikhat]: ", "\r")
+    answer(terminal, "Region [Almaty]: ", "\r")
+    answer(terminal, "District [", "\r")
+    answer(terminal, "Candidate [Tulesova Asya]: ", "\r")
+    answer(terminal, "Decision (refused/cancelled) [cancelled]: ", "\r")
+    answer(terminal, "Decided on (YYYY-MM-DD or DD.MM.YYYY) [2016-03-20]: ", "19.03.2016\r")
+    answer(terminal, "Discrepancy amount [0.78]: ", "0,785\r")
+    terminal.read_until("more decimals than KZT allows")
+    answer(terminal, "Discrepancy amount [0.78]: ", "\r")
+    answer(terminal, "Currency [KZT]: ", "\r")
+    answer(terminal, "Nominated by (self, a party, an NGO) [self]: ", "-\r")
+    answer(terminal, "Reason the commission gave [", "\r")
+    answer(terminal, "Notes [", "\r")
+    screen = answer(terminal, "Save these changes? [Y/n]: ", "\r")
+    assert "decided       2016-03-20 → 19.03.2016" in screen
+    assert terminal.finish() == 0, terminal.text
+    case = json.loads(run("case", "show", "3", "-f", "json").stdout)
+    assert (case["decided_on"], case["nominated_by"], case["discrepancy_amount"]) == (
+        "2016-03-19",
+        None,
+        "0.78",
+    )
+    assert run("case", "edit", "3").exit_code == 2  # no terminal: the options, as before

@@ -253,7 +253,10 @@ def case_edit(
     notes: NotesOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Change fields of a case ('' clears an optional one); prints the case as it now stands."""
+    """Change fields of a case ('' clears an optional one); prints the case as it now stands.
+
+    In a terminal with no --<field> given, asks each field with its value as the default.
+    """
     from dereg.cases import edit_case
     from dereg.db import transaction
 
@@ -270,9 +273,21 @@ def case_edit(
         reason=reason,
         notes=notes,
     )
-    if not raw:
-        raise UsageError("nothing to change: give at least one --<field> VALUE")
     conn = connect(ctx)
+    if not raw:
+        from dereg.cli.entry import Desk, at_terminal
+
+        if not at_terminal():
+            raise UsageError("nothing to change: give at least one --<field> VALUE")
+        from dereg.cases import get_case
+        from dereg.cli.interview import edit_answers
+
+        desk = Desk()
+        ctx.call_on_close(desk.close)
+        raw = edit_answers(conn, get_case(conn, case_id), desk)
+        if not raw:
+            typer.echo("nothing changed", err=True)
+            return
     with transaction(conn):
         edit_case(conn, ctx.obj.actor, case_id, raw)
     _print_case(conn, case_id, fmt)

@@ -205,3 +205,54 @@ def district_answers(
             desk.ask("Level (mazhilis, oblast, city, district)", optional=True, choices=LEVELS) or None
         )
     return raw
+
+
+EDITABLE = ("election", "region", "district", "candidate", "decision", "decided_on", "amount", "currency")
+EDITABLE += ("nominated_by", "reason", "notes")
+CLEAR = "-"  # typed at an optional field: empty it
+
+
+def edit_answers(conn: sqlite3.Connection, case: dict, desk: Desk) -> dict[str, str]:
+    """Each field of a case asked with its value in brackets: Enter keeps it, '-' empties an
+    optional one. The changes only, once confirmed (empty: nothing changed)."""
+    from dereg import known
+    from dereg.cases import REQUIRED_CASE_FIELDS, parse_case
+
+    current = {field: case.get(field) for field in EDITABLE}
+    current["amount"] = case.get("discrepancy_amount")
+    typer.echo(f"Case {case['id']}: Enter keeps a value; '{CLEAR}' empties an optional one.", err=True)
+    choices = {
+        "election": known.elections(conn),
+        "region": known.regions(conn),
+        "decision": ("refused", "cancelled"),
+    }
+    changes: dict[str, str] = {}
+    for field in EDITABLE:
+        old = "" if current[field] is None else str(current[field])
+        optional = field not in REQUIRED_CASE_FIELDS
+
+        def check(answer: str, field=field) -> None:
+            if answer != CLEAR:
+                currency = changes.get("currency") or current["currency"] or "KZT"
+                parse_case(conn, {field: answer}, currency=currency)
+
+        answer = desk.checked(
+            LABELS[field],
+            check,
+            default=old or None,
+            optional=optional,
+            choices=choices.get(field, ()),
+            private=field in ("candidate", "reason", "notes"),
+        )
+        value = "" if answer == CLEAR and optional else answer
+        if value != old:
+            changes[field] = value
+    if changes:
+        from dereg.screen import pairs
+
+        typer.echo("", err=True)
+        shown = [(field, f"{current[field] or ''} → {value}") for field, value in changes.items()]
+        typer.echo("\n".join(pairs(shown, 80)), err=True)
+        if not desk.confirm("Save these changes?", default=True):
+            raise Cancelled("cancelled, nothing written")
+    return changes
