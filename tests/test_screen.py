@@ -100,7 +100,8 @@ def test_columns_are_named_from_the_contract():
 
 
 def test_listings_fit_80_columns_in_a_terminal(desk_db):
-    for args in (("case", "list"), ("appeal", "list"), ("region", "list"), ("case", "show", "4")):
+    listings = (("case", "list"), ("appeal", "list"), ("region", "list"), ("case", "show", "4"))
+    for args in (*listings, ("case", "history", "1"), ("district", "list"), ("election", "list")):
         status, screen = pty_session.run(*args, columns=80)
         assert status == 0, screen
         lines = screen.rstrip("\n").split("\n")

@@ -336,6 +336,11 @@ def case_history(
     entries = history.case_history(connect(ctx), case_id)
     if fmt is Format.table:  # what changed, in words; csv and json give the rows whole
         width = shutil.get_terminal_size((80, 24)).columns
-        echo_rows(history.change_rows(entries, case_id, width), history.CHANGE_COLUMNS, fmt)
+        rows = history.change_rows(entries, case_id, width)
+        if terminal_width() is not None:  # the change column is wrapped to what 10 leave the actor
+            from dereg.screen import cut
+
+            rows = [{**row, "actor": cut(row["actor"], 10)} for row in rows]
+        echo_rows(rows, history.CHANGE_COLUMNS, fmt, fit=False)
     else:
         echo_rows(history.as_text(entries) if fmt is Format.csv else entries, history.HISTORY_COLUMNS, fmt)

@@ -153,13 +153,14 @@ def terminal_width() -> int | None:
     return shutil.get_terminal_size((80, 24)).columns
 
 
-def echo_rows(rows, columns, fmt: Enum, *, screen=None, **options) -> None:
+def echo_rows(rows, columns, fmt: Enum, *, screen=None, fit: bool = True, **options) -> None:
     """Print rows in the chosen format; csv and json stream (rows may be an iterator).
 
-    A table on a terminal fits its width, showing the columns of screen (default: all)."""
+    A table on a terminal fits its width, showing the columns of screen (default: all);
+    fit=False leaves a table that already fits (its cells wrapped) as it is."""
     from dereg.output import render, write
 
-    width = terminal_width() if fmt.value == "table" and not options else None
+    width = terminal_width() if fit and fmt.value == "table" and not options else None
     if width is not None:
         from dereg.screen import table
 
