@@ -140,7 +140,7 @@ class Desk:
         """y/n; Enter takes the default; Ctrl-D cancels."""
         choices = "[Y/n]" if default else "[y/N]"
         while True:
-            answer = self.ask(f"{question} {choices}", optional=True, hint=False).casefold()
+            answer = self.ask(f"{question} {choices}", optional=True, hint=False, private=True).casefold()
             if not answer:
                 return default
             if answer in ("y", "yes", "д", "да", "и", "иә"):
