@@ -52,13 +52,7 @@ def election_id(conn: sqlite3.Connection, name: str, *, create: bool, new_day: s
     if not create:
         raise InvalidValue(f"unknown election {name!r}{_nearest(conn, name)}", "election")
     if new_day is None:
-        like = _dated_like(conn, name)
-        if like:
-            raise InvalidValue(
-                f"unknown election {name!r}; did you mean {', '.join(map(repr, like))}? "
-                "(--new-election DATE records it as a new election)",
-                "election",
-            )
+        refuse_typo(conn, name)
     else:
         new_day = with_field("new_election", parse_date, new_day)
     ident = conn.execute(
@@ -66,6 +60,30 @@ def election_id(conn: sqlite3.Connection, name: str, *, create: bool, new_day: s
     ).lastrowid
     _add_spelling(conn, ident, name)
     return ident
+
+
+def refuse_typo(conn: sqlite3.Connection, name: str) -> None:
+    """An error if name is no election's spelling but so like a dated election's that it is
+    probably a typo of it (what entry asks again for, and what election_id refuses)."""
+    if find(conn, name) is None and (like := _dated_like(conn, name)):
+        raise InvalidValue(
+            f"unknown election {name!r}; did you mean {', '.join(map(repr, like))}? "
+            "(--new-election DATE records it as a new election)",
+            "election",
+        )
+
+
+def region_problem(conn: sqlite3.Connection, election: str, region_id: int) -> str | None:
+    """What is wrong with a district of this region in this election (the region did not
+    exist on its day), if anything: rules.region_on_day_problem over the recorded dates."""
+    found = find(conn, election)
+    if found is None:
+        return None
+    day = conn.execute("SELECT voting_day FROM elections WHERE id = ?", (found[0],)).fetchone()[0]
+    name, kind, valid_from, valid_to = conn.execute(
+        "SELECT name, kind, valid_from, valid_to FROM regions WHERE id = ?", (region_id,)
+    ).fetchone()
+    return rules.region_on_day_problem(rules.region_label(name, kind), valid_from, valid_to, day)
 
 
 def _dated_like(conn: sqlite3.Connection, name: str) -> list[str]:

@@ -24,11 +24,22 @@ def _word(text: str) -> str:
     return "_".join(text.strip().casefold().replace("-", " ").split())
 
 
+def did_you_mean(text: str, choices) -> str:
+    """'; did you mean X?' for a typo of one of choices (refsued, upheldd), else ''; choices
+    that map spellings to values (DECISIONS) suggest the value."""
+    import difflib
+
+    near = difflib.get_close_matches(_word(text), list(choices), n=1, cutoff=0.75)
+    if not near:
+        return ""
+    return f"; did you mean {choices[near[0]] if isinstance(choices, dict) else near[0]}?"
+
+
 def parse_choice(text: str, what: str, choices: tuple[str, ...]) -> str:
     word = _word(text)
     if word in choices:
         return word
-    raise InvalidValue(f"{what} {text!r} is not one of: {', '.join(choices)}")
+    raise InvalidValue(f"{what} {text!r} is not one of: {', '.join(choices)}{did_you_mean(text, choices)}")
 
 
 def parse_decision(text: str) -> str:
@@ -37,6 +48,7 @@ def parse_decision(text: str) -> str:
         return DECISIONS[word]
     raise InvalidValue(
         f"decision {text!r} is not refused or cancelled (withdrawn and deregistered count as cancelled)"
+        + did_you_mean(text, DECISIONS)
     )
 
 

@@ -26,6 +26,11 @@ def test_missing_values_are_asked_for_and_each_bad_answer_asked_again(run_in_ter
                 "20.03.2016",  # decided on
                 "0,785",
                 "0,78",  # amount
+                "",  # currency: KZT, the default
+                "",  # nominated by, reason, notes: skipped with Enter
+                "",
+                "",
+                "",  # save? Y
             ]
         )
         + "\n"
@@ -61,14 +66,15 @@ def test_only_missing_values_are_asked_and_a_blank_amount_is_unknown(run_in_term
         "d",
         "--decision",
         "refused",
-        input="Name\n2016-01-01\n\n",
+        input="Name\n2016-01-01\n\n\n\n\n\n",  # amount, nominated by, reason, notes: Enter; save: Enter
     )
     assert result.exit_code == 0, result.stderr
     assert "Election" not in result.stderr and "Candidate" in result.stderr
+    assert "Currency" not in result.stderr  # asked only for an amount
     assert json.loads(run("case", "show", "1", "-f", "json").stdout)["discrepancy_amount"] is None
 
 
-def test_a_conflict_after_the_questions_prints_the_answers_to_run_again(run_in_terminal, run):
+def test_a_duplicate_is_caught_as_soon_as_the_candidate_is_typed(run_in_terminal, run):
     run(
         "case",
         "add",
@@ -85,15 +91,31 @@ def test_a_conflict_after_the_questions_prints_the_answers_to_run_again(run_in_t
         "--decided-on",
         "2016-01-01",
     )
-    result = run_in_terminal(
-        "case", "add", "--election", "e", "--region", "NKO", input="d\nNAME\nrefused\n2016-01-02\n83\n"
-    )
+    # NAME is case 1 already: said at once, and the candidate asked again; then Ctrl-D (EOF).
+    result = run_in_terminal("case", "add", "--election", "e", "--region", "NKO", input="d\nNAME\n")
     assert result.exit_code == 1
-    assert result.stderr.endswith("Error: candidate 'NAME' already has case 1 in this district\n")
-    assert (
-        "Your answers, to run again: dereg case add --election e --region NKO --district d "
-        "--candidate NAME --decision refused --decided-on 2016-01-02 --amount 83\n"
-    ) in result.stderr
+    assert "  'NAME' already has case 1 in this district (dereg case show 1; " in result.stderr
+    assert "Decision" not in result.stderr
+    assert result.stderr.endswith(
+        "Your answers, to run again: dereg case add --election e --region NKO --district d --candidate NAME\n"
+        "Error: cancelled, nothing written\n"
+    )
+
+
+def test_ctrl_d_at_the_first_question_cancels_quietly(run_in_terminal, run):
+    result = run_in_terminal("case", "add", input="")
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (1, "Error: cancelled, nothing written")
+    assert "Aborted" not in result.stderr and "Your answers" not in result.stderr
+
+
+def test_no_saves_nothing(run_in_terminal, run):
+    answers = "2016 maslikhat\nNKO\nokrug 1\nName\nrefsued\nrefused\n2016-01-01\n\n\n\n\nn\n"
+    result = run_in_terminal("case", "add", input=answers)
+    assert result.exit_code == 1, result.stderr
+    assert "decision 'refsued' is not refused or cancelled" in result.stderr
+    assert "did you mean refused?" in result.stderr
+    assert "Save this case? [Y/n]" in result.stderr
+    assert run("case", "list", "-f", "json").stdout == "[]\n"
 
 
 def test_no_input_never_asks_even_at_a_terminal(run_in_terminal):
@@ -132,7 +154,12 @@ def test_a_real_terminal_is_asked(tmp_path):
     )
     os.close(follower)
     seen = b""
-    for answer, prompt in ((b"Yersyn Kidiyarov\n", b"Candidate"), (b"500\n", b"amount")):
+    for answer, prompt in (
+        (b"Yersyn Kidiyarov\n", b"Candidate"),
+        (b"500\n", b"amount"),
+        (b"\n", b"Currency [KZT]"),
+        (b"self\n\n\n\n", b"Nominated by"),  # then reason and notes skipped, and saved
+    ):
         deadline = time.monotonic() + 20
         while prompt not in seen and time.monotonic() < deadline:
             if select.select([leader], [], [], 0.5)[0]:
@@ -168,7 +195,7 @@ def test_the_amount_is_asked_in_the_currency_given(run_in_terminal, run):
         "refused",
         "--decided-on",
         "2016-01-01",
-        input="Name\n1.5\n150\n",
+        input="Name\n1.5\n150\n\n\n\n\n",
     )
     assert result.exit_code == 0, result.stderr
     assert "amount '1.5' has more decimals than JPY allows (0)" in result.stderr

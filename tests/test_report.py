@@ -467,6 +467,8 @@ def test_log_chart_names_the_trivial_amounts(report_database, tmp_path):
     for amount in amounts:
         if len(named) < 3 and amount >= 3 * named[-1]:
             named.append(amount)
+    if 78 in amounts and 78 not in named:  # and 0.78 tenge, the report's own example, always
+        named = sorted([*named, 78])
     html = write_report(tmp_path)
     chart = re.search(r'data-chart="discrepancies".*?</svg>', html, re.S).group()
     callouts = re.findall(r'class="callout">([^<]+)</text>', chart)

@@ -12,8 +12,9 @@ from typing import Annotated, Optional
 import typer
 
 from dereg import __version__
-from dereg.cli.admin import backup, check
-from dereg.cli.cases import appeal_app, case_app
+from dereg.cli.admin import backup, check, publish
+from dereg.cli.appeals import appeal_app
+from dereg.cli.cases import case_app
 from dereg.cli.elections import election_app
 from dereg.cli.io import export_app, import_app
 from dereg.cli.kit import Settings, connect, handles_errors
@@ -39,6 +40,7 @@ app.command()(summary)
 app.command()(report)
 app.command()(check)
 app.command()(backup)
+app.command()(publish)
 
 
 def _version(value: bool) -> None:

@@ -1,4 +1,4 @@
-"""Upkeep commands: `dereg check` and `dereg backup`. Registered in dereg/cli.py.
+"""Upkeep commands: `dereg check`, `dereg backup` and `dereg publish`. Registered in dereg/cli/__init__.py.
 
 No postponed annotations: Typer reads these signatures at every start (see cli.py).
 """
@@ -46,3 +46,19 @@ def backup(
         f"backed up '{source}' to '{copy.path}': {copy.cases} cases, {copy.appeals} appeals, "
         f"{copy.size} bytes; integrity ok"
     )
+
+
+@handles_errors
+def publish(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="OUT.db", help="The copy to write (replaced if there).")],
+) -> None:
+    """Write a redacted copy for publishing (Datasette): pseudonyms, no notes, no secret, no audit log.
+
+    The views stay, and the summaries are also tables (summary_by_district, _region,
+    _election). Serve it read-only: datasette -i OUT.db -m examples/datasette.json
+    """
+    from dereg.publish import publish as write_copy
+
+    cases = write_copy(connect(ctx), file, database=ctx.obj.db)
+    typer.echo(f"published {cases} case(s) to '{file}': names pseudonymous, no notes, no audit log")

@@ -1,4 +1,4 @@
-"""The dereg case and appeal commands."""
+"""The dereg case commands."""
 
 # No `from __future__ import annotations`: Typer reads the signatures at every start-up.
 
@@ -18,25 +18,16 @@ from dereg.cli.kit import (
     RegionFilter,
     connect,
     echo_rows,
+    given_options,
     handles_errors,
+    terminal_width,
 )
 from dereg.errors import DeregError, UsageError
 
 case_app = typer.Typer(help="Cases: candidates refused or cancelled.", no_args_is_help=True)
-appeal_app = typer.Typer(help="Court appeals against a decision.", no_args_is_help=True)
 
 
 # --- cases -------------------------------------------------------------------------------
-
-PROMPTS = {
-    "election": "Election (e.g. 2016 maslikhat)",
-    "region": "Region",
-    "district": "District",
-    "candidate": "Candidate",
-    "decision": "Decision (refused/cancelled)",
-    "decided_on": "Decided on (YYYY-MM-DD or DD.MM.YYYY)",
-    "amount": "Discrepancy amount (blank if unknown)",
-}
 
 
 # The case fields, as options of both `case add` and `case edit`.
@@ -51,11 +42,6 @@ CurrencyOption = Annotated[Optional[str], typer.Option(help="ISO 4217 code (defa
 NominatedOption = Annotated[Optional[str], typer.Option(help="self, a party or an NGO.")]
 ReasonOption = Annotated[Optional[str], typer.Option(help="What the commission gave as reason.")]
 NotesOption = Annotated[Optional[str], typer.Option(help="Anything else worth keeping.")]
-
-
-def _given(**options: str | None) -> dict[str, str]:
-    """The options the user gave (an empty string is given: it clears a field in edit)."""
-    return {field: value for field, value in options.items() if value is not None}
 
 
 @case_app.command("add")
@@ -80,9 +66,10 @@ def case_add(
 ) -> None:
     """Record a candidate's removal; asks for what is missing; prints the new case id."""
     from dereg.cases import REQUIRED_CASE_FIELDS, add_case, parse_case
+    from dereg.cli.entry import Desk, at_terminal
     from dereg.db import transaction
 
-    raw = _given(
+    raw = given_options(
         election=election,
         region=region,
         district=district,
@@ -98,22 +85,26 @@ def case_add(
     )
     missing = [field for field in REQUIRED_CASE_FIELDS if field not in raw]
     conn = connect(ctx, create=True)
-    if missing and (no_input or not sys.stdin.isatty()):
+    asking = at_terminal(no_input)
+    if missing and not asking:
         options = ", ".join(f"--{field.replace('_', '-')}" for field in missing)
         raise UsageError(f"missing option(s) {options} (no terminal to ask in)")
-    prompted = bool(missing)
-    if prompted:
-        given = parse_case(conn, raw)  # a bad option fails now, not after the questions
-        if amount is None:
-            missing.append("amount")
+    if missing:
+        parse_case(conn, raw)  # a bad option fails now, not after the questions
+    given = dict(raw)
     try:
-        for field in missing:
-            raw[field] = _ask(conn, field, given.get("currency", "KZT"))
-        _confirm_new_district(conn, raw, ask=not no_input and sys.stdin.isatty())
+        if missing:
+            from dereg.cli.interview import case_answers
+
+            desk = Desk()
+            ctx.call_on_close(desk.close)
+            raw = case_answers(conn, raw, desk)
+        else:
+            _confirm_new_district(conn, raw, ask=asking)
         with transaction(conn):
             case = add_case(conn, ctx.obj.actor, raw)
-    except (DeregError, typer.Abort, KeyboardInterrupt):
-        if prompted:  # never lose what was typed: show the command that would redo it
+    except (DeregError, KeyboardInterrupt):
+        if raw != given:  # never lose what was typed: show the command that would redo it
             typer.echo("Your answers, to run again: " + _command_line("dereg case add", raw), err=True)
         raise
     typer.echo(case)
@@ -139,30 +130,10 @@ def _confirm_new_district(conn: sqlite3.Connection, raw: dict, *, ask: bool) -> 
         raise DeregError("cancelled, nothing written")
 
 
-def _ask(conn: sqlite3.Connection, field: str, currency: str) -> str:
-    """Ask for one value until it checks out (region names are shown normalised)."""
-    from dereg.cases import parse_case
-
-    while True:
-        # The question goes to stderr (click's prompt leaks a space to stdout), so that
-        # `id=$(dereg case add)` captures the id alone.
-        typer.echo(f"{PROMPTS[field]}: ", nl=False, err=True)
-        try:
-            answer = input()
-        except EOFError:
-            raise typer.Abort() from None
-        try:
-            parsed = parse_case(conn, {field: answer}, currency=currency)
-        except DeregError as exc:
-            typer.echo(f"  {exc}", err=True)
-            continue
-        if field == "region" and parsed["region"] != answer.strip():
-            typer.echo(f"  = {parsed['region']}", err=True)
-        return answer
-
-
 def _command_line(command: str, raw: dict) -> str:
-    options = " ".join(f"--{field.replace('_', '-')} {shlex.quote(value)}" for field, value in raw.items())
+    options = " ".join(
+        f"--{field.replace('_', '-')} {shlex.quote(value)}" for field, value in raw.items() if value != ""
+    )
     return f"{command} {options}"
 
 
@@ -184,9 +155,28 @@ def case_list(
     ] = None,
     fmt: FormatOption = Format.table,
     limit: LimitOption = None,
+    columns: Annotated[
+        Optional[str],
+        typer.Option(
+            "--columns", metavar="A,B,...", help="Show these columns of a case, e.g. id,candidate,reason."
+        ),
+    ] = None,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="On a terminal too, every column in full (for less -S).")
+    ] = False,
 ) -> None:
-    """List cases, filtered."""
+    """List cases, filtered.
+
+    On a terminal the table fits its width: id, candidate, region, district, decision,
+    decided, amount and outcome, "…" where a text is cut; --columns or --wide show others.
+    In a pipe or a file every column comes in full, as --format csv|json always do.
+    """
     from dereg.cases import CASE_COLUMNS, list_cases
+    from dereg.screen import CASE_SCREEN_COLUMNS, chosen_columns
+
+    if columns is not None and wide:
+        raise UsageError("--columns and --wide: give one of them")
+    chosen = CASE_COLUMNS if columns is None else chosen_columns(columns, CASE_COLUMNS)
 
     rows = list_cases(
         connect(ctx),
@@ -199,7 +189,12 @@ def case_list(
         search=search,
         limit=limit,
     )
-    echo_rows(rows, CASE_COLUMNS, fmt)
+    if wide:
+        from dereg.output import write
+
+        write(rows, CASE_COLUMNS, fmt.value, sys.stdout)
+        return
+    echo_rows(rows, chosen, fmt, screen=CASE_SCREEN_COLUMNS if columns is None else chosen)
 
 
 @case_app.command("show")
@@ -224,6 +219,15 @@ def _print_case(conn: sqlite3.Connection, case_id: int, fmt: Format) -> None:
         typer.echo(json.dumps({**case, "appeals": appeals}, ensure_ascii=False, indent=2))
     elif fmt is Format.csv:
         echo_rows([case], CASE_COLUMNS, fmt)
+    elif (screen := terminal_width()) is not None:  # words, wrapped to the terminal's width
+        from dereg.screen import amount_text, pairs
+
+        amount = amount_text(case["discrepancy_amount"], case["currency"])
+        fields = [("amount", amount) if c == "discrepancy_amount" else (c, case[c]) for c in CASE_COLUMNS]
+        typer.echo("\n".join(pairs([field for field in fields if field[0] != "currency"], screen)))
+        if appeals:
+            typer.echo("\nappeals:")
+            echo_rows(appeals, [c for c in APPEAL_COLUMNS if c not in ("case_id", "candidate")], fmt)
     else:
         width = max(len(column) for column in CASE_COLUMNS)
         for column in CASE_COLUMNS:
@@ -252,11 +256,14 @@ def case_edit(
     notes: NotesOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Change fields of a case ('' clears an optional one); prints the case as it now stands."""
+    """Change fields of a case ('' clears an optional one); prints the case as it now stands.
+
+    In a terminal with no --<field> given, asks each field with its value as the default.
+    """
     from dereg.cases import edit_case
     from dereg.db import transaction
 
-    raw = _given(
+    raw = given_options(
         election=election,
         region=region,
         district=district,
@@ -269,9 +276,21 @@ def case_edit(
         reason=reason,
         notes=notes,
     )
-    if not raw:
-        raise UsageError("nothing to change: give at least one --<field> VALUE")
     conn = connect(ctx)
+    if not raw:
+        from dereg.cli.entry import Desk, at_terminal
+
+        if not at_terminal():
+            raise UsageError("nothing to change: give at least one --<field> VALUE")
+        from dereg.cases import get_case
+        from dereg.cli.interview import edit_answers
+
+        desk = Desk()
+        ctx.call_on_close(desk.close)
+        raw = edit_answers(conn, get_case(conn, case_id), desk)
+        if not raw:
+            typer.echo("nothing changed", err=True)
+            return
     with transaction(conn):
         edit_case(conn, ctx.obj.actor, case_id, raw)
     _print_case(conn, case_id, fmt)
@@ -284,13 +303,22 @@ def case_delete(
     case_id: Annotated[int, typer.Argument(metavar="ID", help="The case's id.")],
     yes: Annotated[bool, typer.Option("--yes", help="Confirm: the case and its appeals go.")] = False,
 ) -> None:
-    """Delete a case and its appeals (its history stays in the audit log)."""
-    from dereg.cases import delete_case
+    """Delete a case and its appeals (its history stays in the audit log).
+
+    In a terminal it asks y/N; a script gives --yes.
+    """
+    from dereg.cases import delete_case, get_case, list_appeals
+    from dereg.cli.entry import Cancelled, Desk, at_terminal
     from dereg.db import transaction
 
-    if not yes:
+    if not yes and not at_terminal():
         raise UsageError(f"deleting case {case_id} needs --yes")
     conn = connect(ctx)
+    if not yes:
+        case = get_case(conn, case_id)
+        question = f"Delete case {case_id} ({case['candidate']}) and its {len(list_appeals(conn, case_id))} appeal(s)?"
+        if not Desk().confirm(question, default=False):
+            raise Cancelled("cancelled, nothing written")
     with transaction(conn):
         case = delete_case(conn, ctx.obj.actor, case_id)
     typer.echo(f"deleted case {case_id} ({case['candidate']})")
@@ -311,87 +339,11 @@ def case_history(
     entries = history.case_history(connect(ctx), case_id)
     if fmt is Format.table:  # what changed, in words; csv and json give the rows whole
         width = shutil.get_terminal_size((80, 24)).columns
-        echo_rows(history.change_rows(entries, case_id, width), history.CHANGE_COLUMNS, fmt)
+        rows = history.change_rows(entries, case_id, width)
+        if terminal_width() is not None:  # the change column is wrapped to what 10 leave the actor
+            from dereg.screen import cut
+
+            rows = [{**row, "actor": cut(row["actor"], 10)} for row in rows]
+        echo_rows(rows, history.CHANGE_COLUMNS, fmt, fit=False)
     else:
         echo_rows(history.as_text(entries) if fmt is Format.csv else entries, history.HISTORY_COLUMNS, fmt)
-
-
-# --- appeals -----------------------------------------------------------------------------
-
-
-@appeal_app.command("add")
-@handles_errors
-def appeal_add(
-    ctx: typer.Context,
-    case_id: Annotated[int, typer.Argument(metavar="CASE_ID", help="The case appealed.")],
-    court: Annotated[str, typer.Option(help="The court that hears it.")],
-    instance: Annotated[str, typer.Option(help="first, appeal or cassation.")] = "first",
-    filed_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    outcome: Annotated[str, typer.Option(help="pending, upheld, reinstated or not_heard.")] = "pending",
-    decided_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    notes: Annotated[Optional[str], typer.Option(help="Anything else worth keeping.")] = None,
-) -> None:
-    """Record a court appeal against a case's decision; prints the new appeal id."""
-    from dereg.cases import add_appeal
-    from dereg.db import transaction
-
-    conn = connect(ctx)
-    with transaction(conn):
-        appeal = add_appeal(
-            conn,
-            ctx.obj.actor,
-            case_id,
-            {
-                "court": court,
-                "instance": instance,
-                "filed_on": filed_on,
-                "outcome": outcome,
-                "decided_on": decided_on,
-                "notes": notes,
-            },
-        )
-    typer.echo(appeal)
-
-
-@appeal_app.command("edit")
-@handles_errors
-def appeal_edit(
-    ctx: typer.Context,
-    appeal_id: Annotated[int, typer.Argument(metavar="ID", help="The appeal's id.")],
-    court: Annotated[Optional[str], typer.Option(help="The court that hears it.")] = None,
-    instance: Annotated[Optional[str], typer.Option(help="first, appeal or cassation.")] = None,
-    filed_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    outcome: Annotated[Optional[str], typer.Option(help="pending, upheld, reinstated or not_heard.")] = None,
-    decided_on: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD or DD.MM.YYYY.")] = None,
-    notes: Annotated[Optional[str], typer.Option(help="'' clears it.")] = None,
-    fmt: FormatOption = Format.table,
-) -> None:
-    """Change an appeal, e.g. record the court's outcome."""
-    from dereg.cases import APPEAL_COLUMNS, edit_appeal
-    from dereg.db import transaction
-
-    raw = _given(
-        court=court, instance=instance, filed_on=filed_on, outcome=outcome, decided_on=decided_on, notes=notes
-    )
-    if not raw:
-        raise UsageError("nothing to change: give at least one --<field> VALUE")
-    conn = connect(ctx)
-    with transaction(conn):
-        appeal = edit_appeal(conn, ctx.obj.actor, appeal_id, raw)
-    echo_rows([appeal], APPEAL_COLUMNS, fmt)
-
-
-@appeal_app.command("list")
-@handles_errors
-def appeal_list(
-    ctx: typer.Context,
-    case_id: Annotated[
-        Optional[int], typer.Argument(metavar="[CASE_ID]", help="Only this case's appeals.")
-    ] = None,
-    fmt: FormatOption = Format.table,
-    limit: LimitOption = None,
-) -> None:
-    """List appeals, of one case or of all."""
-    from dereg.cases import APPEAL_COLUMNS, list_appeals
-
-    echo_rows(list_appeals(connect(ctx), case_id)[:limit], APPEAL_COLUMNS, fmt)

@@ -191,6 +191,13 @@ def export_cases(
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Write to FILE (mode 0600), not stdout.")
     ] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            help="CSV that Excel opens by double-click: UTF-8 with a BOM; in Russian or Kazakh, ';' and 0,78.",
+        ),
+    ] = False,
 ) -> None:
     """Write every case: the columns of `case list`, safe to open in a spreadsheet.
 
@@ -202,16 +209,21 @@ def export_cases(
     from dereg.csvio.export import export_cases as write
     from dereg.files import private_output
 
+    if excel and fmt is not ExportFormat.csv:
+        raise UsageError("--excel writes CSV: leave out --format json")
+    # The interface language (--lang, being added) chooses Excel's delimiter and decimal mark.
+    language = (getattr(ctx.obj, "lang", None) or "en") if excel else None
+    encoding = "utf-8-sig" if excel else "utf-8"  # the BOM by which Excel knows UTF-8
     conn = connect(ctx)
     try:
         if output is not None:
-            with private_output(output, database=ctx.obj.db) as out:
-                count = write(conn, out, fmt.value, redact)
+            with private_output(output, database=ctx.obj.db, encoding=encoding) as out:
+                count = write(conn, out, fmt.value, redact, excel=language)
             typer.echo(f"{count} case(s) written to {output}", err=True)
             return
-        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="")
         try:
-            write(conn, out, fmt.value, redact)
+            write(conn, out, fmt.value, redact, excel=language)
         finally:
             out.flush()
             out.detach()

@@ -136,10 +136,37 @@ def connect(ctx: typer.Context, *, create: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def echo_rows(rows, columns, fmt: Enum, **options) -> None:
-    """Print rows in the chosen format; csv and json stream (rows may be an iterator)."""
+def given_options(**options: str | None) -> dict[str, str]:
+    """The options the user gave (an empty string is given: it clears a field in edit)."""
+    return {field: value for field, value in options.items() if value is not None}
+
+
+def terminal_width() -> int | None:
+    """The width of the terminal stdout is, or None when it is a pipe or a file."""
+    import shutil
+
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def echo_rows(rows, columns, fmt: Enum, *, screen=None, fit: bool = True, **options) -> None:
+    """Print rows in the chosen format; csv and json stream (rows may be an iterator).
+
+    A table on a terminal fits its width, showing the columns of screen (default: all);
+    fit=False leaves a table that already fits (its cells wrapped) as it is."""
     from dereg.output import render, write
 
+    width = terminal_width() if fit and fmt.value == "table" and not options else None
+    if width is not None:
+        from dereg.screen import table
+
+        for line in table(rows, screen or columns, width):
+            sys.stdout.write(line + "\n")
+        return
     if options:
         typer.echo(render(list(rows), columns, fmt.value, **options), nl=False)
     else:

@@ -80,22 +80,40 @@ def region_add(
 @handles_errors
 def district_add(
     ctx: typer.Context,
-    election: Annotated[str, typer.Option(help="The election, e.g. '2016 maslikhat'.")],
-    region: Annotated[str, typer.Option(help="The region, any known spelling.")],
-    district: Annotated[str, typer.Option(help="The district's name or number.")],
-    seats: Annotated[str, typer.Option(help="Seats to fill (1 or more).")],
+    election: Annotated[Optional[str], typer.Option(help="The election, e.g. '2016 maslikhat'.")] = None,
+    region: Annotated[Optional[str], typer.Option(help="The region, any known spelling.")] = None,
+    district: Annotated[Optional[str], typer.Option(help="The district's name or number.")] = None,
+    seats: Annotated[Optional[str], typer.Option(help="Seats to fill (1 or more).")] = None,
     candidates: Annotated[
         Optional[str], typer.Option(help="Candidates who stood before any removal.")
     ] = None,
     level: Annotated[Optional[str], typer.Option(help="mazhilis, oblast, city or district.")] = None,
     constituency: ConstituencyOption = None,
     new_election: NewElectionOption = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never ask: a missing option is an error.")
+    ] = False,
 ) -> None:
-    """Add a district, or update its seats, candidates, level and constituency."""
+    """Add a district, or update its seats, candidates, level and constituency; in a terminal,
+    asks for what is missing."""
+    from dereg.cli.entry import Desk, at_terminal
     from dereg.db import transaction
     from dereg.districts import set_district
+    from dereg.errors import UsageError
 
+    raw = {"election": election, "region": region, "district": district, "seats": seats}
+    missing = [field for field, value in raw.items() if value is None]
+    if missing and not at_terminal(no_input):
+        raise UsageError(f"missing option(s) {', '.join('--' + f for f in missing)} (no terminal to ask in)")
     conn = connect(ctx, create=True)
+    if missing:
+        from dereg.cli.interview import district_answers
+
+        desk = Desk()
+        ctx.call_on_close(desk.close)
+        raw = district_answers(conn, {**raw, "candidates": candidates, "level": level}, desk)
+        election, region, district, seats = raw["election"], raw["region"], raw["district"], raw["seats"]
+        candidates, level = raw["candidates"], raw["level"]
     with transaction(conn):
         ident, changed = set_district(
             conn,
@@ -181,12 +199,19 @@ def district_delete(
     election: ElectionName = None,
     region: RegionName = None,
     district: DistrictName = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask, even in a terminal.")] = False,
 ) -> None:
-    """Delete a district no case names (refused while cases name it)."""
+    """Delete a district no case names (refused while cases name it); asks y/N in a terminal."""
+    from dereg.cli.entry import Cancelled, Desk, at_terminal
     from dereg.db import transaction
     from dereg.districts import delete_district, find_district
 
     conn = connect(ctx)
+    if not yes and at_terminal():
+        found = find_district(conn, ident, election, region, district)
+        name = conn.execute("SELECT name FROM districts WHERE id = ?", (found,)).fetchone()[0]
+        if not Desk().confirm(f"Delete district {found} ({name})?", default=False):
+            raise Cancelled("cancelled, nothing written")
     with transaction(conn):
         found = find_district(conn, ident, election, region, district)
         before = delete_district(conn, ctx.obj.actor, found)

@@ -30,11 +30,22 @@ def report(
     redact: Annotated[bool, typer.Option("--redact", help="Leave candidates' names out.")] = False,
 ) -> None:
     """A report of removals and lost competition: figures, charts, tables, cases."""
+    import sys
+
+    from dereg.cli.kit import terminal_width
+    from dereg.errors import UsageError
     from dereg.report import build
 
+    to_stdout = output is None or str(output) == "-"
+    if to_stdout and fmt is ReportFormat.html and terminal_width() is not None:
+        raise UsageError("the HTML report is not for a terminal: give -o report.html, or > report.html")
     text = build(connect(ctx), election, fmt.value, redact=redact)
-    if output is None or str(output) == "-":
-        typer.echo(text, nl=False)
+    if to_stdout:
+        # In pieces, so that a reader who stops early (`| head`) stops the writing: a broken
+        # pipe ends it quietly (141) after at most one piece more.
+        for start in range(0, len(text), 1 << 16):
+            sys.stdout.write(text[start : start + (1 << 16)])
+            sys.stdout.flush()
         return
     from dereg.files import private_output
 

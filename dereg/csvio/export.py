@@ -33,7 +33,7 @@ COLUMNS = CASES.exported(
 )
 _CASE = len(CASE_COLUMNS)
 _CANDIDATE, _NOTES, _OUTCOME = (CASE_COLUMNS.index(c) for c in ("candidate", "notes", "appeal_outcome"))
-_APPEAL_NOTES = COLUMNS.index("appeal_notes")
+_APPEAL_NOTES, _AMOUNT = COLUMNS.index("appeal_notes"), COLUMNS.index("discrepancy_amount")
 SELECT = (
     f"SELECT {', '.join(f'o.{c}' for c in CASE_COLUMNS)}, d.seats, d.candidates, NULL, "
     f"{', '.join(f'a.{f}' for f in APPEAL_FIELDS)}, a.outcome, a.id "
@@ -73,15 +73,24 @@ def case_rows(conn: sqlite3.Connection, redact: bool = False) -> Iterator[tuple]
         yield tuple(row), None if appeal_id is None else appeal_outcome
 
 
-def write_csv(rows: Iterator[tuple], out: TextIO) -> int:
+def spreadsheet_dialect(language: str | None = "en") -> tuple[str, str]:
+    """(delimiter, decimal mark) with which a spreadsheet in that interface language opens a CSV
+    by double-click and reads amounts as numbers: Russian and Kazakh Excel (and LibreOffice)
+    list with ';' and write 0,78; English ones ',' and 0.78. The import reads both exactly."""
+    return (";", ",") if (language or "en").lower() in ("ru", "kk") else (",", ".")
+
+
+def write_csv(rows: Iterator[tuple], out: TextIO, delimiter: str = ",", decimal: str = ".") -> int:
     # CRLF, as RFC 4180 and Excel have it: the csv module quotes a value holding any character
     # of the line terminator, so a lone CR in a note is quoted too and reads back as it was.
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     cases, last = 0, None
     for row, appeal_outcome in rows:
         if appeal_outcome is not None:  # the row's appeal's own outcome, which the import gives it back
             row = (*row[:_OUTCOME], appeal_outcome, *row[_OUTCOME + 1 :])
+        if decimal != "." and row[_AMOUNT] is not None:
+            row = (*row[:_AMOUNT], row[_AMOUNT].replace(".", decimal), *row[_AMOUNT + 1 :])
         writer.writerow(["" if v is None else guard(v) if isinstance(v, str) else v for v in row])
         cases += row[0] != last
         last = row[0]
@@ -110,9 +119,14 @@ def write_json(rows: Iterator[tuple], out: TextIO) -> int:
     return write_json_array(cases(), out)
 
 
-def export_cases(conn: sqlite3.Connection, out: TextIO, fmt: str = "csv", redact: bool = False) -> int:
-    """Write every case to out; returns how many."""
+def export_cases(
+    conn: sqlite3.Connection, out: TextIO, fmt: str = "csv", redact: bool = False, excel: str | None = None
+) -> int:
+    """Write every case to out; returns how many. excel (an interface language) writes the CSV
+    for a spreadsheet in that language (the BOM is the caller's encoding: utf-8-sig)."""
     if fmt not in FORMATS:
         raise DeregError(f"format {fmt!r} is not one of: {', '.join(FORMATS)}")
-    write = write_csv if fmt == "csv" else write_json
-    return write(case_rows(conn, redact), out)
+    if fmt == "json":
+        return write_json(case_rows(conn, redact), out)
+    delimiter, decimal = spreadsheet_dialect(excel) if excel is not None else (",", ".")
+    return write_csv(case_rows(conn, redact), out, delimiter, decimal)

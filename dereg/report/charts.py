@@ -75,6 +75,27 @@ def _fit(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
 
 
+def distinct_labels(names: list[str], chars: int) -> dict[str, str]:
+    """Each name within chars; names that would print alike once cut ('East Kazakhstan oblast
+    maslikhat dist…' twice) keep, after a "…", the part where they differ."""
+    from os.path import commonprefix
+
+    labels = {name: _fit(name, chars) for name in names}
+    alike: dict[str, list[str]] = {}
+    for name, label in labels.items():
+        alike.setdefault(label, []).append(name)
+    for group in alike.values():
+        if len(group) < 2:
+            continue
+        shared = len(commonprefix(group))
+        for name in group:
+            tail = name[max(shared - 4, 0) :]
+            head = max(chars - 1 - len(tail), min(8, chars // 3))
+            label = name[:head].rstrip() + "…" + tail
+            labels[name] = label if len(label) <= chars else _fit(label, chars)
+    return labels
+
+
 def reduction_chart(rows: list[dict], *, label_keys: tuple[str, ...], chart: str, title: str) -> str:
     """Horizontal bars of reduction_pct, one per row as given (sort before), 25% marked."""
     label_w, right_w, row_h, top = 250, 150, 17, 40
@@ -96,12 +117,17 @@ def reduction_chart(rows: list[dict], *, label_keys: tuple[str, ...], chart: str
         f'<line x1="{marker:.1f}" y1="{top - 6}" x2="{marker:.1f}" y2="{height - 4}" '
         f'stroke="{RED}" stroke-width="1.2" stroke-dasharray="4 3"/>'
     )
+    room_for = lambda secondary: 36 - min(len(secondary), 14) if secondary else 38  # noqa: E731
+    fitted = {
+        width: distinct_labels([str(r[label_keys[0]]) for r in rows], width)
+        for width in {room_for(" · ".join(str(r[k]) for k in label_keys[1:])) for r in rows}
+    }
     for i, row in enumerate(rows):
         y = top + i * row_h
         pct = row["reduction_pct"] or 0
         primary = str(row[label_keys[0]])
         secondary = " · ".join(str(row[k]) for k in label_keys[1:])
-        name = _fit(primary, 36 - min(len(secondary), 14) if secondary else 38)
+        name = fitted[room_for(secondary)][primary]
         room = 37 - len(name)
         place = _fit(secondary, room) if secondary and room >= 6 else ""
         body.append(
@@ -138,6 +164,8 @@ DOT = 12.0  # a dot's diameter, in the chart's units
 
 
 def _tenge_label(value: float) -> str:
+    if value >= 1_000_000_000:
+        return f"{value / 1_000_000_000:g} billion"
     if value >= 1_000_000:
         return f"{value / 1_000_000:g} million"
     return f"{value:,.0f}" if value >= 1 else f"{value:g}"
@@ -200,7 +228,10 @@ def amounts_chart(amounts_tiyn: list[int], *, title: str) -> str:
     for decade in range(lo, hi + 1):
         x = px(10.0**decade)
         body.append(f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 5}" stroke="{MUTED}"/>')
-        body.append(_text(x, base + 18, _tenge_label(10.0**decade), anchor="middle", size=10.5, fill=MUTED))
+        label = _tenge_label(10.0**decade)
+        half = 3.1 * len(label)  # about half its width at 10.5 units: an end label stays inside
+        anchor = "end" if x + half > WIDTH - 2 else "start" if x - half < 2 else "middle"
+        body.append(_text(x, base + 18, label, anchor=anchor, size=10.5, fill=MUTED))
     body.append(f'<line x1="{x0}" y1="{base}" x2="{x1}" y2="{base}" stroke="{INK}" stroke-width="1.2"/>')
     body.append(
         _text(
@@ -253,14 +284,21 @@ def amounts_chart(amounts_tiyn: list[int], *, title: str) -> str:
     return _svg(base + 46, title, body, "discrepancies")
 
 
+ICONIC_TIYN = 78  # 0.78 tenge: the rounding difference that cost Tulesova Asya her candidacy
+
+
 def named_amounts(amounts_tiyn: list[int], count: int = 3, spread: int = 3) -> list[int]:
-    """The smallest amount, then the next ones at least `spread` times the last named."""
+    """The smallest amount, then the next ones at least `spread` times the last named; and
+    0.78 tenge whenever a case has it, the report's own example."""
+    present = sorted(set(a for a in amounts_tiyn if a > 0))
     named: list[int] = []
-    for tiyn in sorted(set(a for a in amounts_tiyn if a > 0)):
+    for tiyn in present:
         if not named or tiyn >= spread * named[-1]:
             named.append(tiyn)
         if len(named) == count:
             break
+    if ICONIC_TIYN in present and ICONIC_TIYN not in named:
+        named = sorted([*named, ICONIC_TIYN])
     return named
 
 
