@@ -91,6 +91,13 @@ def latin_key(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", _APOSTROPHES.sub("", key)).split())
 
 
+def person_key(name: str) -> str:
+    """The key of a person's name in any alphabet and either order (surname or given name
+    first): the words of latin_key, sorted. 'Тулесова Асья' and 'Asya Tulesova' share it. It
+    only finds likely duplicates; people decide ('dereg case merge')."""
+    return " ".join(sorted(latin_key(name).split()))
+
+
 def search_text(*values: str | None) -> str:
     """What --search looks in: the case's words, casefolded, so Cyrillic matches too."""
     return fold(" ".join(value for value in values if value))

@@ -214,16 +214,17 @@ def _print_case(conn: sqlite3.Connection, case_id: int, fmt: Format) -> None:
     import json
 
     from dereg.cases import APPEAL_COLUMNS, CASE_COLUMNS, get_case, list_appeals
+    from dereg.offices import case_office
 
-    case = get_case(conn, case_id)
+    case = {**get_case(conn, case_id), "office": case_office(conn, case_id)}
     appeals = list_appeals(conn, case_id)
     if fmt is Format.json:
         typer.echo(json.dumps({**case, "appeals": appeals}, ensure_ascii=False, indent=2))
     elif fmt is Format.csv:
-        echo_rows([case], CASE_COLUMNS, fmt)
+        echo_rows([case], (*CASE_COLUMNS, "office"), fmt)
     else:
         width = max(len(column) for column in CASE_COLUMNS)
-        for column in CASE_COLUMNS:
+        for column in (*CASE_COLUMNS, "office"):
             value = "" if case[column] is None else case[column]
             typer.echo(f"{column:<{width}}  {value}")
         if appeals:
@@ -304,11 +305,14 @@ def case_history(
     import shutil
 
     from dereg import history
+    from dereg.offices import own_office
 
-    entries = history.case_history(connect(ctx), case_id)
+    conn = connect(ctx)
+    entries = history.case_history(conn, case_id)
     if fmt is Format.table:  # what changed, in words; csv and json give the rows whole
         width = shutil.get_terminal_size((80, 24)).columns
-        echo_rows(history.change_rows(entries, case_id, width), history.CHANGE_COLUMNS, fmt)
+        rows = history.change_rows(entries, case_id, width, own_office(conn)[1])
+        echo_rows(rows, history.CHANGE_COLUMNS, fmt)
     else:
         echo_rows(history.as_text(entries) if fmt is Format.csv else entries, history.HISTORY_COLUMNS, fmt)
 
