@@ -69,9 +69,7 @@ def merge_cases(conn: sqlite3.Connection, actor: str, keep: int, other: int, pre
             assignments = ", ".join(f"{field} = ?" for field in values)
             conn.execute(f"UPDATE appeals SET {assignments} WHERE id = ?", (*values.values(), appeal))
     conn.execute("DELETE FROM cases WHERE id = ?", (other,))
-    if changes:
-        assignments = ", ".join(f"{field} = ?" for field in changes)
-        conn.execute(f"UPDATE cases SET {assignments} WHERE id = ?", (*changes.values(), keep))
+    s.write_case(conn, "main", keep, changes)
     (district,) = conn.execute("SELECT district_id FROM cases WHERE id = ?", (keep,)).fetchone()
     for problem in rules.touched(conn, cases=[keep], districts=[district]):
         raise InvalidValue(f"{problem}: the merged case would break this rule, so nothing was changed")
@@ -90,5 +88,5 @@ def _values(conn: sqlite3.Connection, table: str, select: str, fields: tuple, id
     return dict(zip(fields, row, strict=True))
 
 
-def _changed(conn: sqlite3.Connection, entity: str, ident: int, field: str) -> str:
+def _changed(conn: sqlite3.Connection, entity: str, ident: int, field: str) -> tuple[str, int]:
     return s.last_change(conn, "main", entity, ident, field)

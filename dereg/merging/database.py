@@ -243,10 +243,11 @@ def _merge_districts(conn, other: Other, actor: str, prefer: str | None, result:
     return added
 
 
-def _when(conn, entity: str, our_id: int, other_id: int, field: str) -> tuple[str, str]:
+def _when(conn, entity: str, our_id: int, other_id: int, field: str) -> tuple[tuple, tuple]:
+    """Each side's last audited change of field: the moments alone (ids are each log's own)."""
     return (
-        s.last_change(conn, "main", entity, our_id, field),
-        s.last_change(conn, "other", entity, other_id, field),
+        s.last_change(conn, "main", entity, our_id, field)[:1],
+        s.last_change(conn, "other", entity, other_id, field)[:1],
     )
 
 
@@ -323,11 +324,7 @@ def _settle_case(conn, other_id: int, our_id: int, actor: str, prefer: str | Non
         when=partial(_when, conn, "case", our_id, other_id),
     )
     result.conflict(conflicts)
-    if changes:
-        conn.execute(
-            f"UPDATE main.cases SET {', '.join(f'{f} = ?' for f in changes)} WHERE id = ?",
-            (*changes.values(), our_id),
-        )
+    s.write_case(conn, "main", our_id, changes)
     for instance, *values in conn.execute(
         f"SELECT instance, {_APPEAL_VALUES}, id FROM other.appeals WHERE case_id = ?", (other_id,)
     ).fetchall():

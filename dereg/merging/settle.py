@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from dereg.errors import DeregError, InvalidValue
 from dereg.money import format_amount
+from dereg.text import search_text
 
 PREFER = ("ours", "theirs", "newer")
 CASE_FIELDS = ("nominated_by", "decision", "decided_on", "reason", "amount_minor", "currency", "notes")
@@ -71,7 +72,7 @@ def settle(
     subject: str,
     other: str,
     prefer: str | None,
-    when: Callable[[str], tuple[str, str]],
+    when: Callable[[str], tuple[tuple, tuple]],
 ) -> tuple[dict, list[str]]:
     """(the values to write on our side, the conflicts in words). `when(field)` gives the
     moments of each side's last audited change of the field, asked only under --prefer newer."""
@@ -90,17 +91,37 @@ def settle(
     return changes, conflicts
 
 
-def _theirs_newer(ours_at: str, theirs_at: str) -> bool:
+def _theirs_newer(ours_at: tuple, theirs_at: tuple) -> bool:
     return theirs_at > ours_at
 
 
-def last_change(conn: sqlite3.Connection, schema: str, entity: str, ident: int, field: str) -> str:
-    """When the audit log in schema last recorded a change of field on this row ('' if never)."""
+def last_change(
+    conn: sqlite3.Connection, schema: str, entity: str, ident: int, field: str
+) -> tuple[str, int]:
+    """(when, entry id) the audit log in schema last recorded a change of field on this row
+    (('', 0) if never). Two databases' entry ids say nothing of each other's order: a merge of
+    databases compares the moments alone; a merge of two cases in one log, the ids too."""
     path = f"$.{SNAPSHOT_KEYS.get(field, field)}"
     row = conn.execute(
-        f"SELECT at FROM {schema}.audit_log WHERE entity = ? AND entity_id = ? AND after IS NOT NULL "
+        f"SELECT at, id FROM {schema}.audit_log WHERE entity = ? AND entity_id = ? AND after IS NOT NULL "
         "AND (before IS NULL OR json_extract(before, ?) IS NOT json_extract(after, ?)) "
         "ORDER BY id DESC LIMIT 1",
         (entity, ident, path, path),
     ).fetchone()
-    return row[0] if row else ""
+    return tuple(row) if row else ("", 0)
+
+
+def write_case(conn: sqlite3.Connection, schema: str, case: int, changes: dict) -> None:
+    """Write settled values on a case, and the search text that holds them."""
+    if not changes:
+        return
+    conn.execute(
+        f"UPDATE {schema}.cases SET {', '.join(f'{f} = ?' for f in changes)} WHERE id = ?",
+        (*changes.values(), case),
+    )
+    row = conn.execute(
+        f"SELECT c.candidate, c.nominated_by, c.reason, c.notes, d.name FROM {schema}.cases c "
+        f"JOIN {schema}.districts d ON d.id = c.district_id WHERE c.id = ?",
+        (case,),
+    ).fetchone()
+    conn.execute(f"UPDATE {schema}.cases SET search = ? WHERE id = ?", (search_text(*row), case))

@@ -76,8 +76,13 @@ def opened(path: str | os.PathLike, database: str | os.PathLike) -> Iterator[Oth
 
 def _copy(path: Path, copy: Path) -> int:
     """Copy path into copy through a read-only connection; returns its schema version."""
+    # A file no one is writing (a backup sent in) is read as immutable, so SQLite makes no -wal or
+    # -shm beside it; one with a -wal (a live database) is read as a reader among its writers.
+    live = Path(f"{path}-wal").exists()
     try:
-        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        source = sqlite3.connect(
+            f"{path.resolve().as_uri()}?{'mode=ro' if live else 'immutable=1'}", uri=True
+        )
     except sqlite3.Error as exc:
         raise DeregError(db.describe(exc, path)) from exc
     try:
