@@ -69,7 +69,9 @@ def _seed_office(conn: sqlite3.Connection) -> None:
     if conn.execute("SELECT 1 FROM meta WHERE key = 'office_id'").fetchone():
         return
     ident = uuid.uuid4().hex
-    conn.execute("INSERT INTO offices (id, name) VALUES (?, ?)", (ident, f"office {ident[:8]}"))
+    conn.execute(
+        "INSERT INTO offices (id, name) VALUES (?, ?)", (ident, f"office {ident[:8]}")
+    )  # offices.unnamed
     conn.execute("INSERT INTO meta (key, value) VALUES ('office_id', ?)", (ident,))
 
 

@@ -8,6 +8,7 @@ database merged from many offices says where every case and change came from.
 from __future__ import annotations
 
 import sqlite3
+import uuid
 
 from dereg.errors import InvalidValue
 from dereg.history import audit
@@ -28,10 +29,26 @@ def name_office(conn: sqlite3.Connection, actor: str, name: str) -> str:
     except InvalidValue as exc:
         raise InvalidValue(str(exc), "office") from None
     ident, old = own_office(conn)
-    if name != old:
+    if name == old:
+        return old
+    new = ident
+    if old == unnamed(ident):
+        # Named for the first time: a fresh id too, so that offices that began from one copy
+        # (the shipped cases.db, a colleague's file) are told apart. Only meta and offices hold
+        # a database's own id (its own cases and audit entries say NULL).
+        new = uuid.uuid4().hex
+        conn.execute("INSERT INTO offices (id, name) VALUES (?, ?)", (new, name))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'office_id'", (new,))
+        conn.execute("DELETE FROM offices WHERE id = ?", (ident,))
+    else:
         conn.execute("UPDATE offices SET name = ? WHERE id = ?", (name, ident))
-        audit(conn, actor, "init", "office", None, {"id": ident, "name": old}, {"id": ident, "name": name})
+    audit(conn, actor, "init", "office", None, {"id": ident, "name": old}, {"id": new, "name": name})
     return old
+
+
+def unnamed(ident: str) -> str:
+    """The name of an office no one has named yet."""
+    return f"office {ident[:8]}"
 
 
 def office_sql(alias: str) -> str:

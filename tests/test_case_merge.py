@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import CASE, ok
+from conftest import CASE, ok
 
 
 def two_records(run) -> None:

@@ -14,12 +14,16 @@ from dereg.errors import DeregError, ExitStatus
 
 @handles_errors
 def check(ctx: typer.Context) -> None:
-    """Check the database: integrity, foreign keys, the cases' consistency; exit 1 on problems."""
-    from dereg.check import check_database
+    """Check the database: integrity, foreign keys, the cases' consistency; exit 1 on problems.
+    Then likely duplicates: cases of one election whose candidates may be one person."""
+    from dereg.check import check_database, likely_persons
 
-    problems = check_database(connect(ctx))
+    conn = connect(ctx)
+    problems = check_database(conn)
     for problem in problems:
         typer.echo(str(problem))
+    for pair in likely_persons(conn):  # worth a look, not a problem: two people may share a name
+        typer.echo(pair)
     if problems:
         typer.echo(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found", err=True)
         raise typer.Exit(ExitStatus.DATA)
