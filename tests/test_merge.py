@@ -332,7 +332,7 @@ def test_damaged_foreign_or_own_files_are_refused(run, tmp_path, db_path):
     copy = tmp_path / "copy.db"
     copy.write_bytes(db_path.read_bytes())
     for other, message in (
-        (csv, f"Error: '{csv}' is not an SQLite database: check --db or $DEREG_DB\n"),
+        (csv, f"Error: '{csv}' is not an SQLite database\n"),
         (foreign, f"Error: '{foreign}' is an SQLite database, but not a dereg one\n"),
         (tmp_path / "missing.db", f"Error: database '{tmp_path / 'missing.db'}' does not exist\n"),
         (db_path, f"Error: '{db_path}' is this database: name another office's file\n"),

@@ -50,7 +50,10 @@ def opened(path: str | os.PathLike, database: str | os.PathLike) -> Iterator[Oth
         raise DeregError(f"database '{path}' is a folder, not a file")
     if Path(database).exists() and os.path.samefile(path, database):
         raise DeregError(f"'{path}' is this database: name another office's file")
-    db.refuse_other_file(path)
+    try:
+        db.refuse_other_file(path)
+    except DeregError as exc:  # its advice is about --db; this file was named as OTHER
+        raise DeregError(str(exc).replace(": check --db or $DEREG_DB", "")) from None
     sha256 = sha256_of(path)
     folder = Path(tempfile.mkdtemp(prefix="dereg-merge-"))  # 0700: the copy stays private
     copy = folder / "other.db"
