@@ -10,10 +10,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-from dereg.text import person_key
-
-BATCH = 5000
-
 # Two cases in one election whose candidates share a non-empty person key; `n` is the newer.
 _PAIRS = (
     "SELECT n.id, n.candidate, o.id, o.candidate FROM cases n "
@@ -22,23 +18,6 @@ _PAIRS = (
     "JOIN districts od ON od.id = o.district_id AND od.election_id = nd.election_id "
     "WHERE n.person_key <> '' AND {newer} ORDER BY n.id, o.id"
 )
-
-
-def fill_keys(conn: sqlite3.Connection, first_id: int) -> None:
-    """Give the cases from first_id on (an import's new ones) their person keys, in batches."""
-    last = first_id - 1
-    while True:
-        rows = conn.execute(
-            "SELECT id, candidate FROM cases WHERE id > ? AND person_key = '' ORDER BY id LIMIT ?",
-            (last, BATCH),
-        ).fetchall()
-        if not rows:
-            return
-        conn.executemany(
-            "UPDATE cases SET person_key = ? WHERE id = ?",
-            [(person_key(name), ident) for ident, name in rows],
-        )
-        last = rows[-1][0]
 
 
 def new_likely_duplicates(conn: sqlite3.Connection, first_id: int) -> Iterator[tuple[int, str, int, str]]:

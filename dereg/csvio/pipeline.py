@@ -198,12 +198,11 @@ def _import_rows(
 
 
 def _person_warnings(conn: sqlite3.Connection, loader) -> None:
-    """New cases get their person keys; each that matches a case recorded before, in the same
-    election, is a warning on the line that named it: likely one person in two alphabets."""
+    """Each new case whose person key matches a case recorded before, in the same election, is a
+    warning on the line that named it: likely one person in two alphabets."""
     new = getattr(loader, "new_case_ids", None)
     if not new:
         return
-    persons.fill_keys(conn, new["first"])
     for case, candidate, recorded, name in persons.new_likely_duplicates(conn, new["first"]):
         (line,) = conn.execute(
             "SELECT min(line) FROM temp.import_lines WHERE case_id = ?", (case,)
