@@ -204,12 +204,16 @@ def question_twins(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
 def likely_persons(conn: sqlite3.Connection) -> Iterator[str]:
     """Pairs of cases of one election whose candidates share a person key: likely one person,
     typed in two alphabets or orders, by two offices or twice. Not a problem (two people may
-    share a name): a line for someone to look at, which `dereg check` lists after the problems."""
-    for newer, candidate, older, name in persons.likely_duplicates(conn):
-        yield (
-            f"case {older} ({name}) and case {newer} ({candidate}): likely one person; "
-            f"'dereg case merge {older} {newer}' unites them"
-        )
+    share a name): a line for someone to look at, which `dereg check` lists after the problems
+    (none from a damaged file, whose problems check_database has said)."""
+    try:
+        for newer, candidate, older, name in persons.likely_duplicates(conn):
+            yield (
+                f"case {older} ({name}) and case {newer} ({candidate}): likely one person; "
+                f"'dereg case merge {older} {newer}' unites them"
+            )
+    except sqlite3.DatabaseError:
+        return
 
 
 def schema_objects(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
