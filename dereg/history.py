@@ -129,6 +129,8 @@ def _changes(entry: dict, case: int) -> list[str]:
             continue
         if field == "appeals":
             lines.extend(_appeal_changes(before.get("appeals") or [], after.get("appeals") or []))
+        elif field == "merged_from_case":  # dereg case merge: what came from the case it removed
+            lines.insert(0, f"case {after[field]} merged into this case")
         elif before.get(field) != after.get(field):
             lines.append(f"{field}: {_text(before.get(field))} -> {_text(after.get(field))}")
     if entity == "appeal":

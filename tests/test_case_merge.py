@@ -52,6 +52,8 @@ def test_case_merge_moves_appeals_settles_values_audits_and_retires_the_id(run):
     assert ok(run, *CASE, "Someone Else") == "3\n"  # 2 is never given again
     history = json.loads(ok(run, "case", "history", "1", "--format", "json"))
     assert history[0]["command"] == "case merge" and history[0]["after"]["merged_from_case"] == 2
+    table = ok(run, "case", "history", "1")
+    assert "case 2 merged into this case" in table and "discrepancy_amount: 0.78 -> 0.87" in table
     deleted = json.loads(ok(run, "case", "history", "2", "--format", "json"))
     assert (deleted[0]["command"], deleted[0]["after"]) == ("case merge", None)
     checked = run("check")
