@@ -116,8 +116,9 @@ def _merge(conn, other: Other, ours: str, actor: str, prefer: str | None, result
     result.unchanged = (
         conn.execute("SELECT count(*) FROM temp.merge_cases WHERE NOT new").fetchone()[0] - result.updated
     )
-    conn.execute(
-        "CREATE TEMP TABLE merge_appeals AS SELECT a.id AS other_id, b.id AS our_id FROM other.appeals a "
+    conn.execute("CREATE TEMP TABLE merge_appeals (other_id INTEGER PRIMARY KEY, our_id INTEGER NOT NULL)")
+    conn.execute(  # keyed, as the audit entries of appeals look their ids up one by one
+        "INSERT INTO temp.merge_appeals SELECT a.id, b.id FROM other.appeals a "
         "JOIN temp.merge_cases m ON m.other_id = a.case_id "
         "JOIN main.appeals b ON b.case_id = m.our_id AND b.instance = a.instance"
     )
@@ -163,7 +164,7 @@ def _match_regions(conn: sqlite3.Connection) -> None:
     )
     conn.execute(
         "CREATE TEMP TABLE merge_regions AS SELECT o.id AS other_id, r.id AS our_id "
-        "FROM other.regions o JOIN main.regions r ON r.name = o.name"
+        "FROM other.regions o JOIN main.regions r ON r.name = o.name"  # a few dozen rows
     )
     conn.execute(
         "INSERT OR IGNORE INTO main.region_aliases (key, alias, region_id) "
