@@ -373,3 +373,62 @@ def test_offices_that_began_from_one_copy_are_told_apart_once_named(run, tmp_pat
     assert result.stdout == (
         f"merged {second} (office 'Almaty observers'): added 0, updated 0, unchanged 1, conflicts 0\n"
     )
+
+
+def test_an_appeal_one_office_saw_decided_fills_a_pending_one_and_two_decisions_conflict(run, tmp_path):
+    rows = HEADER + "2016 maslikhat,Almaty,okrug 1,Тулесова Асья,cancelled,2016-03-20,0.78,1,4\n"
+    ours, theirs = (
+        office(run, tmp_path, "Almaty legal aid", rows),
+        office(run, tmp_path, "Observers of Almaty", rows),
+    )
+    ok(
+        run,
+        "--db",
+        str(ours),
+        "appeal",
+        "add",
+        "1",
+        "--court",
+        "Almaty city court",
+        "--filed-on",
+        "2016-03-22",
+    )
+    ok(run, "--db", str(theirs), "appeal", "add", "1", "--court", "Almaty city court", "--filed-on", "2016-03-22",
+       "--outcome", "upheld", "--decided-on", "2016-03-25")  # fmt: skip
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(ours.read_bytes())
+    merged = run("--db", str(ours), "merge", str(theirs))
+    assert merged.stdout.endswith("added 0, updated 1, unchanged 0, conflicts 0\n"), merged.stderr
+    (appeal,) = json.loads(ok(run, "--db", str(ours), "appeal", "list", "--format", "json"))
+    assert (appeal["outcome"], appeal["decided_on"]) == ("upheld", "2016-03-25")
+    ok(run, "--db", str(copy), "appeal", "edit", "1", "--outcome", "reinstated", "--decided-on", "2016-03-26")
+    result = run("--db", str(copy), "merge", str(theirs))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f'case "Тулесова Асья" (Almaty, okrug 1), first-instance appeal: outcome reinstated here, upheld in {theirs}\n'
+        f'case "Тулесова Асья" (Almaty, okrug 1), first-instance appeal: decided_on 2016-03-26 here, 2016-03-25 in {theirs}\n'
+        f"Error: 2 conflicts with {theirs}: nothing was merged; --prefer ours|theirs|newer settles them\n",
+    )
+
+
+def test_district_figures_known_differently_are_a_conflict(run, tmp_path):
+    ours = office(
+        run,
+        tmp_path,
+        "Almaty legal aid",
+        HEADER + "2016 maslikhat,Almaty,okrug 1,A,refused,2016-03-20,,1,5\n",
+    )
+    theirs = office(
+        run,
+        tmp_path,
+        "Observers of Almaty",
+        HEADER + "2016 maslikhat,Almaty,okrug 1,A,refused,2016-03-20,,1,6\n",
+    )
+    result = run("--db", str(ours), "merge", str(theirs))
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        1,
+        f'district "okrug 1" (2016 maslikhat, Almaty): candidates 5 here, 6 in {theirs}',
+    )
+    ok(run, "--db", str(ours), "merge", str(theirs), "--prefer", "theirs")
+    (district,) = json.loads(ok(run, "--db", str(ours), "district", "list", "--format", "json"))
+    assert district["candidates"] == 6
