@@ -50,6 +50,14 @@ CREATE TABLE IF NOT EXISTS region_aliases (
     region_id INTEGER NOT NULL REFERENCES regions (id)
 ) STRICT;
 
+-- The offices whose work this database holds: its own (meta 'office_id', named by
+-- 'dereg init --office') and every office merged in ('dereg merge'). The id is random, made
+-- once per database; the name is what people read.
+CREATE TABLE IF NOT EXISTS offices (
+    id   TEXT PRIMARY KEY CHECK (length(id) = 32),
+    name TEXT NOT NULL CHECK (trim(name) <> '')
+) STRICT;
+
 CREATE TABLE IF NOT EXISTS elections (
     -- An election: its name, the day it was held (NULL: not known yet; `dereg check` lists
     -- it), its kind, and for those the package ships (dereg/data/elections.csv) their key
@@ -104,6 +112,8 @@ CREATE TABLE IF NOT EXISTS cases (
     currency      TEXT NOT NULL DEFAULT 'KZT' REFERENCES currencies (code),
     notes         TEXT,
     search        TEXT NOT NULL DEFAULT '',          -- casefolded text for --search
+    office_id     TEXT REFERENCES offices (id),      -- where first recorded; NULL: this office
+    person_key    TEXT NOT NULL DEFAULT '',          -- text.person_key: one person in any alphabet
     UNIQUE (district_id, candidate_key)
 ) STRICT;
 
@@ -131,7 +141,9 @@ CREATE TABLE IF NOT EXISTS audit_log (
     entity    TEXT NOT NULL,        -- 'case', 'district', 'appeal', 'region', 'import'
     entity_id INTEGER,
     before    TEXT,                 -- JSON of the row before, NULL on insert
-    after     TEXT                  -- JSON of the row after, NULL on delete
+    after     TEXT,                 -- JSON of the row after, NULL on delete
+    office_id TEXT REFERENCES offices (id), -- the office that made the change; NULL: this one
+    origin_id INTEGER               -- its id in that office's log (NULL: this entry's own id)
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS districts_region ON districts (region_id, election_id);
@@ -140,6 +152,10 @@ CREATE INDEX IF NOT EXISTS districts_region ON districts (region_id, election_id
 CREATE INDEX IF NOT EXISTS cases_district ON cases (district_id, currency, amount_minor);
 CREATE INDEX IF NOT EXISTS appeals_outcome ON appeals (case_id, instance, outcome);
 CREATE INDEX IF NOT EXISTS audit_log_entity ON audit_log (entity, entity_id);
+-- An entry merged in from another office is brought once: merging a file twice adds nothing.
+CREATE UNIQUE INDEX IF NOT EXISTS audit_log_origin ON audit_log (office_id, origin_id);
+-- Likely duplicates: one person's cases in an election, whatever the alphabet.
+CREATE INDEX IF NOT EXISTS cases_person ON cases (person_key);
 
 CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN

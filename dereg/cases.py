@@ -12,7 +12,7 @@ from dereg.errors import Conflict, InvalidValue, NotFound
 from dereg.fields import optional_text, required_text, with_field
 from dereg.history import audit
 from dereg.money import parse_amount, parse_currency
-from dereg.text import fold, search_text
+from dereg.text import fold, person_key, search_text
 from dereg.values import CASE_OUTCOMES, INSTANCES, OUTCOMES, parse_choice, parse_decision
 
 CASE_COLUMNS = (
@@ -90,8 +90,8 @@ def add_case(conn: sqlite3.Connection, actor: str, raw: dict[str, str | None]) -
     _refuse_duplicate(conn, district, values["candidate"])
     case = conn.execute(
         "INSERT INTO cases (district_id, candidate, candidate_key, nominated_by, decision, "
-        "decided_on, reason, amount_minor, currency, notes, search) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "decided_on, reason, amount_minor, currency, notes, search, person_key) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             district,
             values["candidate"],
@@ -110,6 +110,7 @@ def add_case(conn: sqlite3.Connection, actor: str, raw: dict[str, str | None]) -
                 values.get("notes"),
                 values["district"],
             ),
+            person_key(values["candidate"]),
         ),
     ).lastrowid
     rules.refuse(rules.touched(conn, cases=[case]))
@@ -150,6 +151,7 @@ def edit_case(conn: sqlite3.Connection, actor: str, case: int, raw: dict[str, st
     candidate = values.get("candidate", before["candidate"])
     _refuse_duplicate(conn, district, candidate, case)
     columns = {"district_id": district, "candidate": candidate, "candidate_key": fold(candidate)}
+    columns["person_key"] = person_key(candidate)
     for field in ("nominated_by", "decision", "decided_on", "reason", "currency", "notes"):
         if field in values:
             columns[field] = values[field]

@@ -16,12 +16,13 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date
 
+from dereg import persons
 from dereg.migrations import schema_statements
 from dereg.money import CURRENCY_EXPONENTS, format_amount
 from dereg.rules import Problem, appeal_dates, appeal_order, case_dates, places, removals
 from dereg.rules import case_subject as _case
 from dereg.rules import district_subject as _district
-from dereg.text import fold, search_text
+from dereg.text import fold, person_key, search_text
 
 
 def check_database(conn: sqlite3.Connection, today: date | None = None) -> list[Problem]:
@@ -170,12 +171,13 @@ def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
                 subject = _district(conn, row_id) if table == "districts" else f"election {name!r}"
                 yield Problem(subject, "its matching key is out of date (renamed outside dereg?)")
     stale: set[int] = set()  # districts with a case whose key is out of date
-    for case_id, district_id, candidate, key, search, *words in conn.execute(
-        "SELECT c.id, c.district_id, c.candidate, c.candidate_key, c.search, c.nominated_by, "
-        "c.reason, c.notes, d.name FROM cases c LEFT JOIN districts d ON d.id = c.district_id "
-        "ORDER BY c.id"
+    for case_id, district_id, candidate, key, person, search, *words in conn.execute(
+        "SELECT c.id, c.district_id, c.candidate, c.candidate_key, c.person_key, c.search, "
+        "c.nominated_by, c.reason, c.notes, d.name FROM cases c "
+        "LEFT JOIN districts d ON d.id = c.district_id ORDER BY c.id"
     ):
-        if key != fold(candidate) or search != search_text(candidate, *words):
+        outdated = key != fold(candidate) or person not in ("", person_key(candidate))  # "": added by SQL
+        if outdated or search != search_text(candidate, *words):
             yield Problem(
                 _case(conn, case_id),
                 "its matching key or search text is out of date (changed outside dereg?); "
@@ -217,6 +219,21 @@ def question_twins(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
         "WHERE instr(c.candidate_key, '?') > 0 ORDER BY c.id, t.id"
     ).fetchall():
         yield Problem(_case(conn, ident), f"may be case {twin_id} ({twin}) with a letter lost to '?'")
+
+
+def likely_persons(conn: sqlite3.Connection) -> Iterator[str]:
+    """Pairs of cases of one election whose candidates share a person key: likely one person,
+    typed in two alphabets or orders, by two offices or twice. Not a problem (two people may
+    share a name): a line for someone to look at, which `dereg check` lists after the problems
+    (none from a damaged file, whose problems check_database has said)."""
+    try:
+        for newer, candidate, older, name in persons.likely_duplicates(conn):
+            yield (
+                f"case {older} ({name}) and case {newer} ({candidate}): likely one person; "
+                f"'dereg case merge {older} {newer}' unites them"
+            )
+    except sqlite3.DatabaseError:
+        return
 
 
 def schema_objects(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:

@@ -55,7 +55,7 @@ def connect(path: str | os.PathLike, *, create: bool = True) -> sqlite3.Connecti
             raise NotFound(f"database '{path}' does not exist: check --db or $DEREG_DB")
         _create_private_file(path)
     else:
-        _refuse_other_files(path)
+        refuse_other_file(path)
         _make_private(path)
     try:
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
@@ -96,7 +96,7 @@ def _create_private_file(path: Path) -> None:
         raise DeregError(f"database '{path}' cannot be created: {exc.strerror}") from exc
 
 
-def _refuse_other_files(path: Path) -> None:
+def refuse_other_file(path: Path) -> None:
     """Only a regular file is opened: a pipe would hang, a device be chmod-ed; and a file that
     is not SQLite at all (a CSV given as --db, say) is left untouched."""
     try:

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from dereg.errors import NotFound
 
-HISTORY_COLUMNS = ("at", "actor", "command", "entity", "entity_id", "before", "after")
+HISTORY_COLUMNS = ("at", "actor", "command", "entity", "entity_id", "before", "after", "office")
 CHANGE_COLUMNS = ("at (UTC)", "actor", "command", "change")
 
 # What a snapshot holds that is not the case's or appeal's own value.
@@ -47,14 +47,19 @@ def audit(
 
 
 def case_history(conn: sqlite3.Connection, case: int) -> list[dict]:
-    """The audit entries of a case, its appeals and the imports that added it, newest first."""
+    """The audit entries of a case, its appeals and the import or merge that added it, newest
+    first, each with the office that made it (entries merged in from other offices carry theirs;
+    their ids are this database's, except an appeal's whose case the other office had deleted)."""
     rows = conn.execute(
-        "SELECT at, actor, command, entity, entity_id, before, after FROM audit_log "
+        "SELECT at, actor, command, entity, entity_id, before, after, (SELECT name FROM offices "
+        "WHERE id = coalesce(a.office_id, (SELECT value FROM meta WHERE key = 'office_id'))) "
+        "FROM audit_log a "
         "WHERE (entity = 'case' AND entity_id = ?1) "
-        "OR (entity = 'appeal' AND ?1 IN (json_extract(before, '$.case_id'), "
-        "                                 json_extract(after, '$.case_id'))) "
-        "OR (entity = 'import' AND ?1 BETWEEN json_extract(after, '$.new_case_ids.first') "
-        "                                 AND json_extract(after, '$.new_case_ids.last')) "
+        "OR (entity = 'appeal' AND (office_id IS NULL OR entity_id IS NOT NULL) "
+        "    AND ?1 IN (json_extract(before, '$.case_id'), json_extract(after, '$.case_id'))) "
+        "OR (entity IN ('import', 'merge') AND office_id IS NULL "
+        "    AND ?1 BETWEEN json_extract(after, '$.new_case_ids.first') "
+        "               AND json_extract(after, '$.new_case_ids.last')) "
         "ORDER BY id DESC",
         (case,),
     ).fetchall()
@@ -81,13 +86,16 @@ def as_text(entries: list[dict]) -> list[dict]:
     ]
 
 
-def change_rows(entries: list[dict], case: int, width: int = 80) -> list[dict]:
-    """A row per entry: when, who, the command, and what changed, wrapped to fit width."""
+def change_rows(entries: list[dict], case: int, width: int = 80, office: str | None = None) -> list[dict]:
+    """A row per entry: when, who, the command, and what changed, wrapped to fit width. An
+    entry made in another office than `office` (this one) names it beside the actor."""
     room = max(width - 44, 30)  # what the other three columns and the gaps leave
     return [
         {
             "at (UTC)": _when(entry["at"]),
-            "actor": entry["actor"],
+            "actor": entry["actor"]
+            if entry.get("office") in (None, office)
+            else f"{entry['actor']} ({entry['office']})",
             "command": entry["command"],
             "change": "\n".join(
                 textwrap.fill(line, room, subsequent_indent="    ") for line in _changes(entry, case)
@@ -109,6 +117,8 @@ def _changes(entry: dict, case: int) -> list[str]:
     entity, before, after = entry["entity"], entry["before"], entry["after"]
     if entity == "import":
         return [f"case {case} added by importing {after.get('file', 'a file')}"]
+    if entity == "merge":
+        return [f"case {case} added by merging {after.get('file')} (office {after.get('office')!r})"]
     if before is None:
         return [f"added {_label(entity, after)}: {_summary(entity, after)}"]
     if after is None:
@@ -119,6 +129,8 @@ def _changes(entry: dict, case: int) -> list[str]:
             continue
         if field == "appeals":
             lines.extend(_appeal_changes(before.get("appeals") or [], after.get("appeals") or []))
+        elif field == "merged_from_case":  # dereg case merge: what came from the case it removed
+            lines.insert(0, f"case {after[field]} merged into this case")
         elif before.get(field) != after.get(field):
             lines.append(f"{field}: {_text(before.get(field))} -> {_text(after.get(field))}")
     if entity == "appeal":

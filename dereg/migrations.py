@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import os
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from importlib import resources
 
-from dereg.text import election_key, fold, fold_region, search_text
+from dereg.text import election_key, fold, fold_region, person_key, search_text
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
+OFFICES_SINCE = 11  # the version that gave databases an office identity (_migrate_to_11)
 
 
 def schema_sql() -> str:
@@ -60,6 +62,7 @@ def seed(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO meta (key, value) VALUES ('redaction_secret', ?)", (os.urandom(32).hex(),))
     _seed_regions(conn)
     _seed_elections(conn)
+    _seed_office(conn)
 
 
 def _seed_elections(conn: sqlite3.Connection) -> None:
@@ -107,6 +110,17 @@ def _seed_elections(conn: sqlite3.Connection) -> None:
     conn.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('elections_seeded', ?)", (" ".join(sorted(seeded)),)
     )
+
+
+def _seed_office(conn: sqlite3.Connection) -> None:
+    """The database's own identity, made once: a random id, and a name 'dereg init --office' changes."""
+    if conn.execute("SELECT 1 FROM meta WHERE key = 'office_id'").fetchone():
+        return
+    ident = uuid.uuid4().hex
+    conn.execute(
+        "INSERT INTO offices (id, name) VALUES (?, ?)", (ident, f"office {ident[:8]}")
+    )  # offices.unnamed
+    conn.execute("INSERT INTO meta (key, value) VALUES ('office_id', ?)", (ident,))
 
 
 def _seed_regions(conn: sqlite3.Connection) -> None:
@@ -225,18 +239,38 @@ def _migrate_to_10(conn: sqlite3.Connection) -> None:
             )
 
 
+def _migrate_to_11(conn: sqlite3.Connection) -> None:
+    """Version 11 lets offices merge their databases: an office identity (offices, made by
+    apply_schema), the office where each case was first recorded (cases.office_id), the office
+    each audit entry comes from and its id there (audit_log.office_id, origin_id), and a person
+    key over alphabets for likely duplicates (cases.person_key, filled here)."""
+    conn.execute(_create_table("offices"))
+    (sequence,) = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'cases'").fetchone() or (0,)
+    _rebuild(conn, "cases")  # the rebuild would give the sequence only the highest id present
+    conn.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'cases'", (sequence,))
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
+        _rebuild(conn, "audit_log")  # else schema.sql makes it, as version 2 says
+    conn.create_function("person_key", 1, person_key, deterministic=True)
+    conn.execute("UPDATE cases SET person_key = person_key(candidate)")
+
+
 def _rebuild(conn: sqlite3.Connection, table: str) -> None:
     """Give table its definition in schema.sql, keeping every row and id (SQLite's way:
     create anew, copy, drop the old, rename; foreign keys are off during migrations).
 
     Not sqlite-utils' Table.transform(): it copies the old table's CHECKs, never schema.sql's
     new ones, and before 4.2 it dropped CHECKs, UNIQUE and ON DELETE CASCADE altogether."""
-    create = next(s for s in schema_statements() if s.startswith(f"CREATE TABLE IF NOT EXISTS {table} "))
+    create = _create_table(table)
     columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
     conn.execute(create.replace(f"EXISTS {table} ", f"EXISTS {table}_rebuilt ", 1))
     conn.execute(f"INSERT INTO {table}_rebuilt ({columns}) SELECT {columns} FROM {table}")
     conn.execute(f"DROP TABLE {table}")
     conn.execute(f"ALTER TABLE {table}_rebuilt RENAME TO {table}")
+
+
+def _create_table(table: str) -> str:
+    """schema.sql's CREATE TABLE statement of table (with the comment lines before it)."""
+    return next(s for s in schema_statements() if f"CREATE TABLE IF NOT EXISTS {table} (" in s)
 
 
 # MIGRATIONS[n] turns a database of version n - 1 into version n, in place.
@@ -250,6 +284,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     8: _migrate_to_8,
     9: _migrate_to_9,
     10: _migrate_to_10,
+    11: _migrate_to_11,
 }
 
 

@@ -113,6 +113,18 @@ def election_key(name: str) -> str:
     return " ".join(sorted(latin_key(name).split())) or fold(name)
 
 
+def person_key(name: str) -> str:
+    """The key of a person's name in any alphabet, surname and given name in either order: the
+    first two words of latin_key, sorted (a patronymic one office writes and another leaves out
+    does not part them). 'Тулесова Асья Маратовна' and 'Asya Tulesova' share it. A name with a
+    digit is no person's ('Worker 12 case 1'): it has none. It only finds likely duplicates;
+    people decide ('dereg case merge')."""
+    words = latin_key(name).split()
+    if any(character.isdigit() for character in name):
+        return ""
+    return " ".join(sorted(words[:2]))
+
+
 def search_text(*values: str | None) -> str:
     """What --search looks in: the case's words, casefolded, so Cyrillic matches too."""
     return fold(" ".join(value for value in values if value))

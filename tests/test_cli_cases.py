@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 
 import pytest
@@ -25,6 +26,14 @@ def dump(db_path) -> list:
                 "audit_log",
             )
         ]
+    finally:
+        conn.close()
+
+
+def own_office_id() -> str:
+    conn = sqlite3.connect(os.environ["DEREG_DB"])
+    try:
+        return conn.execute("SELECT value FROM meta WHERE key = 'office_id'").fetchone()[0]
     finally:
         conn.close()
 
@@ -53,6 +62,7 @@ def test_case_add_prints_the_new_id_and_normalises_every_value(run):
         "currency": "KZT",
         "appeal_outcome": "not_filed",
         "notes": None,
+        "office": "office " + own_office_id()[:8],  # the database's own, until 'init --office' names it
         "appeals": [],
     }
 

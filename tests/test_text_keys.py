@@ -2,7 +2,7 @@
 
 import pytest
 
-from dereg.text import latin_key
+from dereg.text import latin_key, person_key
 
 pytestmark = pytest.mark.no_database
 
@@ -31,3 +31,19 @@ def test_different_names_keep_different_keys(a, b):
 
 def test_invisible_characters_and_punctuation_do_not_split_a_name():
     assert latin_key("Тулесова\u200b Асья-") == latin_key("Тулесова Асья")
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Тулесова Асья", "Asya Tulesova", "TULESOVA  Asya", "Тулесова Асья Маратовна", "Асья Тулесова"),
+        ("Қасымова Әлия", "Aliya Kasymova", "QASYMOVA Aliya"),
+    ],
+)
+def test_a_person_key_is_one_for_surname_and_given_name_in_any_alphabet_and_order(spellings):
+    assert len({person_key(spelling) for spelling in spellings}) == 1
+
+
+def test_a_person_key_parts_other_people_and_skips_names_with_digits():
+    assert person_key("Тулесова Асья") != person_key("Тулесова Алия")
+    assert person_key("Worker 1 case 12") == person_key("Worker 12 case 1") == ""

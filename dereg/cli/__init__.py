@@ -18,6 +18,7 @@ from dereg.cli.cases import case_app
 from dereg.cli.elections import election_app
 from dereg.cli.io import export_app, import_app
 from dereg.cli.kit import Settings, connect, handles_errors
+from dereg.cli.merge import case_merge, merge
 from dereg.cli.places import district_app, region_app
 from dereg.cli.report import report
 from dereg.cli.summary import summary
@@ -41,6 +42,8 @@ app.command()(report)
 app.command()(check)
 app.command()(backup)
 app.command()(publish)
+app.command()(merge)
+case_app.command("merge")(case_merge)
 
 
 def _version(value: bool) -> None:
@@ -79,12 +82,25 @@ def _login_name() -> str:
 
 @app.command()
 @handles_errors
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    office: Annotated[
+        Optional[str],
+        typer.Option(help="Name this database's office (e.g. 'Pavlodar legal aid'); run again to rename."),
+    ] = None,
+) -> None:
     """Create the database (or migrate it to this version); safe to run again."""
+    from dereg.db import transaction
     from dereg.migrations import SCHEMA_VERSION
+    from dereg.offices import name_office, own_office
 
-    connect(ctx, create=True).close()
+    conn = connect(ctx, create=True)
+    if office is not None:
+        with transaction(conn):
+            name_office(conn, ctx.obj.actor, office)
     typer.echo(f"{ctx.obj.db}: ready (schema version {SCHEMA_VERSION})")
+    if office is not None:
+        typer.echo(f"office: {own_office(conn)[1]}")
 
 
 def main() -> None:

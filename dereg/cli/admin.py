@@ -14,8 +14,9 @@ from dereg.errors import DeregError, ExitStatus
 
 @handles_errors
 def check(ctx: typer.Context) -> None:
-    """Check the database: integrity, foreign keys, the cases' consistency; exit 1 on problems."""
-    from dereg.check import check_database, notes
+    """Check the database: integrity, foreign keys, the cases' consistency; exit 1 on problems.
+    Then likely duplicates: cases of one election whose candidates may be one person."""
+    from dereg.check import check_database, likely_persons, notes
 
     conn = connect(ctx)
     for note in notes(conn):  # not problems: the exit status does not count them
@@ -23,6 +24,8 @@ def check(ctx: typer.Context) -> None:
     problems = check_database(conn)
     for problem in problems:
         typer.echo(str(problem))
+    for pair in likely_persons(conn):  # worth a look, not a problem: two people may share a name
+        typer.echo(pair)
     if problems:
         typer.echo(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found", err=True)
         raise typer.Exit(ExitStatus.DATA)

@@ -212,25 +212,27 @@ def _print_case(conn: sqlite3.Connection, case_id: int, fmt: Format) -> None:
     import json
 
     from dereg.cases import APPEAL_COLUMNS, CASE_COLUMNS, get_case, list_appeals
+    from dereg.offices import case_office
 
-    case = get_case(conn, case_id)
+    case = {**get_case(conn, case_id), "office": case_office(conn, case_id)}
     appeals = list_appeals(conn, case_id)
     if fmt is Format.json:
         typer.echo(json.dumps({**case, "appeals": appeals}, ensure_ascii=False, indent=2))
     elif fmt is Format.csv:
-        echo_rows([case], CASE_COLUMNS, fmt)
+        echo_rows([case], (*CASE_COLUMNS, "office"), fmt)
     elif (screen := terminal_width()) is not None:  # words, wrapped to the terminal's width
         from dereg.screen import amount_text, pairs
 
         amount = amount_text(case["discrepancy_amount"], case["currency"])
-        fields = [("amount", amount) if c == "discrepancy_amount" else (c, case[c]) for c in CASE_COLUMNS]
+        columns = (*CASE_COLUMNS, "office")
+        fields = [("amount", amount) if c == "discrepancy_amount" else (c, case[c]) for c in columns]
         typer.echo("\n".join(pairs([field for field in fields if field[0] != "currency"], screen)))
         if appeals:
             typer.echo("\nappeals:")
             echo_rows(appeals, [c for c in APPEAL_COLUMNS if c not in ("case_id", "candidate")], fmt)
     else:
         width = max(len(column) for column in CASE_COLUMNS)
-        for column in CASE_COLUMNS:
+        for column in (*CASE_COLUMNS, "office"):
             value = "" if case[column] is None else case[column]
             typer.echo(f"{column:<{width}}  {value}")
         if appeals:
@@ -335,11 +337,13 @@ def case_history(
     import shutil
 
     from dereg import history
+    from dereg.offices import own_office
 
-    entries = history.case_history(connect(ctx), case_id)
+    conn = connect(ctx)
+    entries = history.case_history(conn, case_id)
     if fmt is Format.table:  # what changed, in words; csv and json give the rows whole
         width = shutil.get_terminal_size((80, 24)).columns
-        rows = history.change_rows(entries, case_id, width)
+        rows = history.change_rows(entries, case_id, width, own_office(conn)[1])
         if terminal_width() is not None:  # the change column is wrapped to what 10 leave the actor
             from dereg.screen import cut
 

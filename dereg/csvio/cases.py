@@ -5,8 +5,7 @@ into the case's values, the appeal it describes and its district's figures; the 
 they name (places.Places); then the case, which is new, or seen earlier in this file, or
 recorded before the import (seen.SeenCases). New cases take the next ids and go to the
 database in batches of plain executemany; the others are compared with what is recorded and
-updated one by one, each change audited.
-"""
+updated one by one, each change audited."""
 
 from __future__ import annotations
 
@@ -23,7 +22,7 @@ from dereg.csvio.places import District, Places, check_figures, recorded_like, s
 from dereg.csvio.seen import Case, CaseValues, SeenCases, case_values
 from dereg.errors import InvalidValue
 from dereg.history import audit
-from dereg.text import fold, search_text
+from dereg.text import fold, person_key, search_text
 
 BATCH = 5000  # rows between writes of the new cases (each an executemany)
 MAX_WARNINGS = 50
@@ -36,8 +35,8 @@ make_appeal = partial(tuple.__new__, Appeal)  # from a tuple, without namedtuple
 
 INSERT_CASE = (
     "INSERT INTO cases (id, district_id, candidate, candidate_key, nominated_by, decision, "
-    "decided_on, reason, amount_minor, currency, notes, search) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "decided_on, reason, amount_minor, currency, notes, search, person_key) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 UPDATE_CASE = (
     "UPDATE cases SET candidate = ?, candidate_key = ?, nominated_by = ?, decision = ?, "
@@ -279,6 +278,7 @@ class CaseLoader:
                 values.currency,
                 values.notes,
                 self._search(key[1], values, place),
+                person_key(values.candidate),
             )
         )
         if appeal is not None:

@@ -14,6 +14,7 @@ from dereg.cases import CASE_COLUMNS
 from dereg.csvio.cells import guard
 from dereg.csvio.columns import CASES
 from dereg.errors import DeregError
+from dereg.offices import office_sql
 from dereg.output import write_json_array
 from dereg.text import fold
 
@@ -35,7 +36,7 @@ _CASE = len(CASE_COLUMNS)
 _CANDIDATE, _NOTES, _OUTCOME = (CASE_COLUMNS.index(c) for c in ("candidate", "notes", "appeal_outcome"))
 _APPEAL_NOTES, _AMOUNT = COLUMNS.index("appeal_notes"), COLUMNS.index("discrepancy_amount")
 SELECT = (
-    f"SELECT {', '.join(f'o.{c}' for c in CASE_COLUMNS)}, d.seats, d.candidates, NULL, "
+    f"SELECT {', '.join(f'o.{c}' for c in CASE_COLUMNS)}, d.seats, d.candidates, {office_sql('c')}, "
     f"{', '.join(f'a.{f}' for f in APPEAL_FIELDS)}, a.outcome, a.id "
     "FROM case_overview o JOIN cases c ON c.id = o.id JOIN districts d ON d.id = c.district_id "
     f"LEFT JOIN appeals a ON a.case_id = o.id ORDER BY o.id, {rules.instance_rank_sql('a')}"
@@ -107,7 +108,11 @@ def write_json(rows: Iterator[tuple], out: TextIO) -> int:
                 if case is not None:
                     yield case
                 case = dict(zip(COLUMNS[:_CASE], row[:_CASE], strict=True))
-                case |= {"district_seats": row[_CASE], "district_candidates": row[_CASE + 1], "office": None}
+                case |= {
+                    "district_seats": row[_CASE],
+                    "district_candidates": row[_CASE + 1],
+                    "office": row[_CASE + 2],
+                }
                 case["appeals"] = []
             if appeal_outcome is not None:
                 appeal = dict(zip(APPEAL_FIELDS, row[_CASE + 3 :], strict=True))

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from dereg import rules
+from dereg import persons, rules
 from dereg.csvio.cells import RowInvalid, guard
 from dereg.csvio.columns import FileKind, column_name
 from dereg.csvio.districts import DistrictLoader
@@ -164,6 +164,7 @@ def _import_rows(
             loader = loader_class(conn, index, delimiter=source.delimiter, actor=actor, command=command)
             _load_rows(source, loader, header, result, sink, progress)
             loader.flush()
+            _person_warnings(conn, loader)
             result.warnings, result.warning_count = loader.warnings, loader.warning_count
             _check_rules(conn, loader, result)
             if result.rejected and not skip_invalid:
@@ -194,6 +195,19 @@ def _import_rows(
     finally:
         if collecting:
             gc.enable()
+
+
+def _person_warnings(conn: sqlite3.Connection, loader) -> None:
+    """Each new case whose person key matches a case recorded before, in the same election, is a
+    warning on the line that named it: likely one person in two alphabets."""
+    new = getattr(loader, "new_case_ids", None)
+    if not new:
+        return
+    for case, candidate, recorded, name in persons.new_likely_duplicates(conn, new["first"]):
+        (line,) = conn.execute(
+            "SELECT min(line) FROM temp.import_lines WHERE case_id = ?", (case,)
+        ).fetchone()
+        loader.warn(line, persons.may_be(candidate, recorded, name))
 
 
 def _check_rules(conn: sqlite3.Connection, loader, result: ImportResult) -> None:
