@@ -12,7 +12,7 @@ from dereg.errors import Conflict, InvalidValue, NotFound
 from dereg.fields import optional_text, required_text, with_field
 from dereg.history import audit
 from dereg.money import parse_amount, parse_currency
-from dereg.text import fold, search_text
+from dereg.text import fold, search_terms, search_text
 from dereg.values import CASE_OUTCOMES, INSTANCES, OUTCOMES, parse_choice, parse_decision
 
 CASE_COLUMNS = (
@@ -197,9 +197,10 @@ def list_cases(
         if bound is not None:
             where += f" AND c.currency = 'KZT' AND c.amount_minor {operator} ?"
             params.append(with_field(field, parse_amount, bound, "KZT"))
-    if search is not None and fold(search):
-        where += " AND instr(c.search, ?) > 0"
-        params.append(fold(search))
+    terms = search_terms(search) if search is not None else ()
+    if terms:
+        where += f" AND ({' OR '.join('instr(c.search, ?) > 0' for _ in terms)})"
+        params.extend(terms)
     sql = (
         f"SELECT {', '.join(f'o.{column}' for column in CASE_COLUMNS)} FROM cases c JOIN districts d ON d.id = c.district_id "
         f"JOIN case_overview o ON o.id = c.id WHERE {where} ORDER BY c.id"

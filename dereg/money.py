@@ -3,6 +3,7 @@
 import re
 
 from dereg.errors import InvalidValue
+from dereg.values import word_key, words
 
 # ISO 4217 list one, active codes with a minor unit, as of 2026: the 2024-06-25 list plus XCG,
 # less ANG (replaced by XCG in 2025) and BGN (Bulgaria joined the euro in 2026).
@@ -36,6 +37,9 @@ def parse_currency(text: str | None) -> str:
     code = (text or "").strip().upper()
     if not code:
         return "KZT"
+    if code not in CURRENCY_EXPONENTS:
+        # тенге, теңге, ₸: the words staff write for a currency
+        code = words("currency").get(word_key(text), code)
     if code not in CURRENCY_EXPONENTS:
         raise InvalidValue(f"currency {text.strip()!r} is not an ISO 4217 code")
     return code

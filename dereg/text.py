@@ -74,7 +74,13 @@ _BEFORE_ASCII = str.maketrans(
         "ş": "sh", "ç": "ch", "ğ": "g", "ǵ": "g", "ñ": "n", "ŋ": "n", "ı": "i", "ń": "n",
     }
 )  # fmt: skip
-_AFTER_ASCII = (("kh", "h"), ("gh", "g"), ("q", "k"))
+# Then the letters the Latin schemes write differently for one sound, each folded to one:
+# kh/h (Мұхтар), gh/g (Ғалым), q/k (Қасымова), zh/j (Жанар), ye/e first or after a vowel
+# (Ерсын: Yersyn; Жумабаев: Zhumabayev), y/i (Асья: Asya, Asia; Ы: Kasymova, Qasımova), and the ii that y/i leaves (Юлия:
+# Yuliya, Iulia). The soft sign went above (ь) or with the apostrophes (As'ya).
+_AFTER_ASCII = (("kh", "h"), ("gh", "g"), ("q", "k"), ("zh", "j"))
+_FIRST_YE = re.compile(r"(?:\b|(?<=[aeiou]))ye")
+_Y_AND_II = re.compile(r"i*y+i*|ii+")
 _APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -88,9 +94,25 @@ def latin_key(text: str) -> str:
     key = anyascii(unicodedata.normalize("NFC", visible(text)).casefold().translate(_BEFORE_ASCII)).lower()
     for before, after in _AFTER_ASCII:
         key = key.replace(before, after)
+    key = _Y_AND_II.sub("i", _FIRST_YE.sub("e", key))
     return " ".join(_NOT_WORD.sub(" ", _APOSTROPHES.sub("", key)).split())
 
 
 def search_text(*values: str | None) -> str:
-    """What --search looks in: the case's words, casefolded, so Cyrillic matches too."""
-    return fold(" ".join(value for value in values if value))
+    """What --search looks in: the case's words casefolded (Cyrillic matches too), then on a
+    line of its own their latin_key, so a name is found in any alphabet and from any keyboard
+    ('касымова' and 'qasymova' find 'Қасымова'; 'tulesova' finds 'Тулесова Асья')."""
+    words = fold(" ".join(value for value in values if value))
+    return joined_search_text(words, latin_key(words))
+
+
+def joined_search_text(words: str, key: str) -> str:
+    """search_text() from its two parts, as an import joins them from the folds and keys of
+    each value (the same text: neither folding nor the key crosses a space)."""
+    return words if key in ("", words) else f"{words}\n{key}"
+
+
+def search_terms(query: str) -> tuple[str, ...]:
+    """What a --search query looks for in search_text(): its folded text, or its latin_key."""
+    terms = [fold(query), latin_key(query)]
+    return tuple(dict.fromkeys(term for term in terms if term))

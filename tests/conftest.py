@@ -18,6 +18,8 @@ def private_database(request, tmp_path, monkeypatch):
     path = tmp_path / "cases.db"
     monkeypatch.setenv("DEREG_DB", str(path))
     monkeypatch.setenv("DEREG_ACTOR", "tester")
+    # English unless a test chooses: a developer's ru_KZ.UTF-8 locale must not change outputs.
+    monkeypatch.setenv("DEREG_LANG", "en")
     if request.node.get_closest_marker("no_database") is None:
         from dereg import db
 

@@ -570,7 +570,8 @@ def test_districts_and_elections_are_renamed_merged_and_deleted(run):
     )
     assert run("district", "merge", "2", "1").stdout == "district 2 merged into district 1: 1 case(s) moved\n"
     assert run("case", "list", "--district", "округ 12", "--format", "csv").stdout.count("\n") == 3
-    assert run("case", "list", "--search", "okrug", "--format", "csv").stdout.count("\n") == 1  # renamed away
+    # one name in two alphabets: the Latin spelling finds the Cyrillic one
+    assert run("case", "list", "--search", "okrug 12", "--format", "csv").stdout.count("\n") == 3
     assert run("district", "edit", "1", "--rename", "округ №12", "--candidates", "5").exit_code == 0
     assert run("case", "list", "--search", "№12", "--format", "csv").stdout.count("\n") == 3
     clash = run("election", "rename", "2016 маслихат", "2016 MASLIKHAT")

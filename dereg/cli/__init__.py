@@ -17,11 +17,14 @@ from dereg.cli.cases import appeal_app, case_app
 from dereg.cli.elections import election_app
 from dereg.cli.io import export_app, import_app
 from dereg.cli.kit import Settings, connect, handles_errors
+from dereg.cli.lang import Group, install
 from dereg.cli.places import district_app, region_app
 from dereg.cli.report import report
 from dereg.cli.summary import summary
 
+install()
 app = typer.Typer(
+    cls=Group,
     help="Track candidates removed from Kazakhstan's elections and what it cost competition.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -57,6 +60,14 @@ def main_options(
     actor: Annotated[
         Optional[str],
         typer.Option(envvar="DEREG_ACTOR", help="Who makes the change, for the audit log."),
+    ] = None,
+    lang: Annotated[
+        Optional[str],
+        typer.Option(
+            "--lang",
+            metavar="ru|kk|en",
+            help="The language to read: ru, kk or en (else $DEREG_LANG, else the locale, else en).",
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")

@@ -23,7 +23,7 @@ from dereg.csvio.places import District, Places, check_figures, recorded_like, s
 from dereg.csvio.seen import Case, CaseValues, SeenCases, case_values
 from dereg.errors import InvalidValue
 from dereg.history import audit
-from dereg.text import fold, search_text
+from dereg.text import fold, joined_search_text, latin_key, search_text
 
 BATCH = 5000  # rows between writes of the new cases (each an executemany)
 MAX_WARNINGS = 50
@@ -81,6 +81,7 @@ class CaseLoader:
         self.checks = CASES.checks(index, self.read)
         self.amount = amount_parser(delimiter)  # not cached: nearly every amount is different
         self.folds = Cache(fold)  # for the search column: parties and reasons repeat
+        self.keys = Cache(latin_key)  # their latin_key, and the district's
         self.seen = SeenCases(conn, self.places.first_case_id)
         self.new_cases: list[tuple] = []
         self.new_appeals: list[tuple] = []
@@ -300,7 +301,8 @@ class CaseLoader:
         if values.notes:
             parts.append(fold(values.notes))
         parts.append(place.key)
-        return " ".join(parts)
+        keys = [latin_key(candidate_key), *(self.keys[part] for part in parts[1:])]
+        return joined_search_text(" ".join(p for p in parts if p), " ".join(key for key in keys if key))
 
     def _update(self, case: Case, place: District, values: CaseValues, appeal: Appeal | None) -> str:
         """Bring a case recorded before this import in step with a row; audit what changed."""

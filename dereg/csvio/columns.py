@@ -25,6 +25,8 @@ from dereg.values import (
     parse_choice,
     parse_count,
     parse_decision,
+    word_key,
+    words,
 )
 
 # Export writes them; the import reads neither: cases match by their natural key, and the
@@ -58,7 +60,7 @@ class FileKind:
         index: dict[str, int] = {}
         unknown = []
         for position, cell in enumerate(header):
-            column = column_name(cell)
+            column = self.column(cell)
             if not column:
                 raise DeregError(f"{file}: column {position + 1} of the header has no name")
             if column in index:
@@ -76,6 +78,17 @@ class FileKind:
         if missing:
             raise DeregError(f"{file}: missing column(s) {', '.join(missing)}")
         return index
+
+    def column(self, cell: str) -> str:
+        """The column a header cell names: its own name, or a Russian or Kazakh word for it
+        (words.csv); 'Мест' is district_seats in a cases file, where seats are the district's."""
+        column = column_name(cell)
+        if column in self.names or column in IGNORED:
+            return column
+        named = words("column").get(word_key(cell))
+        if named is None:
+            return column
+        return named if named in self.names or f"district_{named}" not in self.names else f"district_{named}"
 
     def row_reader(self, index: dict[str, int]) -> Callable[[list], tuple]:
         """A line's cells -> its Row: each declared column's cell, None where the file lacks it."""
