@@ -8,6 +8,7 @@ import sqlite3
 from dereg.errors import Conflict, NotFound
 from dereg.fields import required_text, with_field
 from dereg.history import audit
+from dereg.i18n import _, ngettext
 from dereg.text import fold
 
 ELECTION_COLUMNS = ("id", "election", "districts", "cases")
@@ -30,8 +31,8 @@ def find_election(conn: sqlite3.Connection, name: str) -> tuple[int, str]:
         return row
     names = [n for (n,) in conn.execute("SELECT name FROM elections ORDER BY name")]
     near = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
-    raise NotFound(f"no election {name!r}{hint}")
+    hint = _("; did you mean {repr}?").format(repr=", ".join(map(repr, near))) if near else ""
+    raise NotFound(_("no election {name!r}{hint}").format(name=name, hint=hint))
 
 
 def rename_election(conn: sqlite3.Connection, actor: str, name: str, new: str) -> str:
@@ -42,7 +43,9 @@ def rename_election(conn: sqlite3.Connection, actor: str, name: str, new: str) -
     ).fetchone()
     if clash:
         raise Conflict(
-            f"election {clash[0]!r} exists already: move its districts with 'dereg district merge'"
+            _("election {clash!r} exists already: move its districts with 'dereg district merge'").format(
+                clash=clash[0]
+            )
         )
     conn.execute("UPDATE elections SET name = ?, key = ? WHERE id = ?", (new, fold(new), ident))
     audit(conn, actor, "election rename", "election", ident, {"name": old}, {"name": new})
@@ -53,7 +56,13 @@ def delete_election(conn: sqlite3.Connection, actor: str, name: str) -> str:
     ident, old = find_election(conn, name)
     districts = conn.execute("SELECT count(*) FROM districts WHERE election_id = ?", (ident,)).fetchone()[0]
     if districts:
-        raise Conflict(f"election {old!r} has {districts} district(s): delete or merge them first")
+        raise Conflict(
+            ngettext(
+                "election {old!r} has {districts} district: delete or merge it first",
+                "election {old!r} has {districts} districts: delete or merge them first",
+                districts,
+            ).format(old=old, districts=districts)
+        )
     conn.execute("DELETE FROM elections WHERE id = ?", (ident,))
     audit(conn, actor, "election delete", "election", ident, {"name": old}, None)
     return old

@@ -13,6 +13,7 @@ import textwrap
 from datetime import datetime, timezone
 
 from dereg.errors import NotFound
+from dereg.i18n import _
 
 HISTORY_COLUMNS = ("at", "actor", "command", "entity", "entity_id", "before", "after")
 CHANGE_COLUMNS = ("at (UTC)", "actor", "command", "change")
@@ -59,7 +60,7 @@ def case_history(conn: sqlite3.Connection, case: int) -> list[dict]:
         (case,),
     ).fetchall()
     if not rows and not conn.execute("SELECT 1 FROM cases WHERE id = ?", (case,)).fetchone():
-        raise NotFound(f"no case with id {case} has ever been recorded")
+        raise NotFound(_("no case with id {case} has ever been recorded").format(case=case))
     entries = [dict(zip(HISTORY_COLUMNS, row)) for row in rows]
     for entry in entries:
         for side in ("before", "after"):
@@ -108,7 +109,9 @@ def _changes(entry: dict, case: int) -> list[str]:
     """What an entry changed, in lines: 'field: before -> after', or the row added or deleted."""
     entity, before, after = entry["entity"], entry["before"], entry["after"]
     if entity == "import":
-        return [f"case {case} added by importing {after.get('file', 'a file')}"]
+        return [
+            _("case {case} added by importing {value}").format(case=case, value=after.get("file", "a file"))
+        ]
     if before is None:
         return [f"added {_label(entity, after)}: {_summary(entity, after)}"]
     if after is None:
@@ -123,7 +126,7 @@ def _changes(entry: dict, case: int) -> list[str]:
             lines.append(f"{field}: {_text(before.get(field))} -> {_text(after.get(field))}")
     if entity == "appeal":
         lines = [f"{_label(entity, after)}:", *(f"  {line}" for line in lines)]
-    return lines or [f"{_label(entity, after)}: no change"]
+    return lines or [_("{entity}: no change").format(entity=_label(entity, after))]
 
 
 def _appeal_changes(before: list[dict], after: list[dict]) -> list[str]:

@@ -6,6 +6,7 @@ import sqlite3
 
 from dereg.districts import scope
 from dereg.errors import InvalidValue
+from dereg.i18n import N_, _
 
 DISTRICT_COLUMNS = (
     "election",
@@ -60,21 +61,21 @@ BOOLEAN_COLUMNS = {"uncontested"}
 DECIMALS = {"per_seat_before": 2, "per_seat_after": 2, "reduction_pct": 1}
 # Short headings (two lines where a word is long) so the district table fits 80 columns.
 TABLE_HEADINGS = {
-    "seats": "seats",
-    "candidates": "cands",
-    "deregistered": "re-\nmoved",
-    "reinstated": "rein-\nstated",
-    "remaining": "left",
-    "per_seat_before": "per\nseat",
-    "per_seat_after": "after",
-    "reduction_pct": "cut\n%",
-    "uncontested": "alone",
-    "uncontested_districts": "alone",
-    "median_discrepancy_kzt": "median\nKZT",
-    "districts": "dis-\ntricts",
-    "appeals": "ap-\npeals",
+    "seats": N_("seats"),
+    "candidates": N_("cands"),
+    "deregistered": N_("re-\nmoved"),
+    "reinstated": N_("rein-\nstated"),
+    "remaining": N_("left"),
+    "per_seat_before": N_("per\nseat"),
+    "per_seat_after": N_("after"),
+    "reduction_pct": N_("cut\n%"),
+    "uncontested": N_("alone"),
+    "uncontested_districts": N_("alone"),
+    "median_discrepancy_kzt": N_("median\nKZT"),
+    "districts": N_("dis-\ntricts"),
+    "appeals": N_("ap-\npeals"),
 }
-LEGEND = (
+LEGEND = N_(
     "cands: candidates who stood; removed: refused or cancelled; left: remaining\n"
     "reinstated: by a court; per seat: candidates per seat before removals, and after\n"
     "cut %: how much competition fell; alone: uncontested (candidates <= seats)\n"
@@ -115,7 +116,7 @@ def _scope(
     conn: sqlite3.Connection, by: str, election: str | None, region: str | None
 ) -> tuple[int | None, int | None]:
     if by == "election" and region is not None:
-        raise InvalidValue("--region cannot be used with --by election", "region")
+        raise InvalidValue(_("--region cannot be used with --by election"), "region")
     return scope(conn, election, region)
 
 

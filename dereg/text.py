@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 from dereg.errors import InvalidValue
+from dereg.i18n import _
 
 _SPACES_AND_HYPHENS = re.compile(r"[\s\-\u2010-\u2015]+")
 # C0 and C1 control characters, for a regex class; TAB, LF and CR are judged by the caller.
@@ -39,9 +40,9 @@ def clean_name(value: str, what: str) -> str:
     and at least one letter or digit a reader can see."""
     name = clean_text(visible(value), what)
     if not name:
-        raise InvalidValue(f"{what} is empty")
+        raise InvalidValue(_("{what} is empty").format(what=_(what)))
     if not readable(name):
-        raise InvalidValue(f"{what} {value!r} has no letter or digit")
+        raise InvalidValue(_("{what} {value!r} has no letter or digit").format(what=_(what), value=value))
     return name
 
 
@@ -55,7 +56,11 @@ def clean_text(value: str, what: str, *, multiline: bool = False) -> str:
     are stored as LF, so a spreadsheet that saves them as CRLF changes nothing."""
     bad = _CONTROL.search(value) or (None if multiline else _TAB_OR_LINE_BREAK.search(value))
     if bad:
-        raise InvalidValue(f"{what} {value!r} holds a control character ({bad.group()!r})")
+        raise InvalidValue(
+            _("{what} {value!r} holds a control character ({group!r})").format(
+                what=_(what), value=value, group=bad.group()
+            )
+        )
     return unix_lines(value).strip()
 
 

@@ -80,10 +80,16 @@ def parse_count(text: str | int, what: str, minimum: int) -> int:
     else:
         digits = text.strip().replace("\u00a0", "").replace(" ", "")
         if not digits.isascii() or not digits.isdigit():
-            raise InvalidValue(f"{what} {text!r} is not a whole number")
+            raise InvalidValue(_("{what} {text!r} is not a whole number").format(what=_(what), text=text))
         number = int(digits)
     if number < minimum:
-        raise InvalidValue(f"{what} {text!r} must be at least {minimum}")
+        raise InvalidValue(
+            _("{what} {text!r} must be at least {minimum}").format(what=_(what), text=text, minimum=minimum)
+        )
     if number > MAX_COUNT:
-        raise InvalidValue(f"{what} {text!r} is more than any district has (at most {MAX_COUNT})")
+        raise InvalidValue(
+            _("{what} {text!r} is more than any district has (at most {MAX_COUNT})").format(
+                what=_(what), text=text, MAX_COUNT=MAX_COUNT
+            )
+        )
     return number

@@ -163,7 +163,7 @@ def test_missing_options_without_a_terminal_are_a_usage_error(run, db_path):
     result = run("case", "add", "--election", "2016", "--candidate", "X", "--no-input")
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: missing option(s) --region, --district, --decision, --decided-on (no terminal to ask in)\n"
+        "Error: missing options --region, --district, --decision, --decided-on (no terminal to ask in)\n"
     )
 
 
@@ -565,10 +565,10 @@ def test_districts_and_elections_are_renamed_merged_and_deleted(run):
     refused = run("district", "delete", "2")
     assert (refused.exit_code, refused.stderr) == (
         1,
-        "Error: district 2 (Okrug 12) has 1 case(s): move them with 'dereg district merge 2 OTHER', "
-        "or delete them first\n",
+        "Error: district 2 (Okrug 12) has 1 case: move it with 'dereg district merge 2 OTHER', "
+        "or delete it first\n",
     )
-    assert run("district", "merge", "2", "1").stdout == "district 2 merged into district 1: 1 case(s) moved\n"
+    assert run("district", "merge", "2", "1").stdout == "district 2 merged into district 1: 1 case moved\n"
     assert run("case", "list", "--district", "округ 12", "--format", "csv").stdout.count("\n") == 3
     # one name in two alphabets: the Latin spelling finds the Cyrillic one
     assert run("case", "list", "--search", "okrug 12", "--format", "csv").stdout.count("\n") == 3

@@ -21,6 +21,7 @@ from dereg.cli.lang import Group, install
 from dereg.cli.places import district_app, region_app
 from dereg.cli.report import report
 from dereg.cli.summary import summary
+from dereg.i18n import _
 
 install()
 app = typer.Typer(
@@ -46,7 +47,7 @@ app.command()(backup)
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"dereg {__version__}")
+        typer.echo(_("dereg {version}").format(version=__version__))
         raise typer.Exit()
 
 
@@ -93,7 +94,34 @@ def init(ctx: typer.Context) -> None:
     from dereg.migrations import SCHEMA_VERSION
 
     connect(ctx, create=True).close()
-    typer.echo(f"{ctx.obj.db}: ready (schema version {SCHEMA_VERSION})")
+    typer.echo(
+        _("{db}: ready (schema version {SCHEMA_VERSION})").format(
+            db=ctx.obj.db, SCHEMA_VERSION=SCHEMA_VERSION
+        )
+    )
+
+
+def help_texts() -> list[str]:
+    """Every help text of the command tree, as the catalog needs them (English)."""
+    from typer.main import get_command
+
+    root = get_command(app)
+    ctx = typer.Context(root, info_name="dereg", help_option_names=["-h", "--help"])
+    found: list[str] = []
+
+    def walk(command) -> None:
+        for attribute in ("help", "short_help", "epilog"):
+            if getattr(command, attribute, None):
+                found.append(getattr(command, attribute))
+        command.get_help_option(ctx)
+        for param in (*command.params, command._help_option):
+            if param is not None and getattr(param, "help", None):
+                found.append(param.help)
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(root)
+    return list(dict.fromkeys(found))
 
 
 def main() -> None:

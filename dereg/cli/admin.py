@@ -10,6 +10,7 @@ import typer
 
 from dereg.cli.kit import connect, handles_errors
 from dereg.errors import DeregError, ExitStatus
+from dereg.i18n import _
 
 
 @handles_errors
@@ -21,9 +22,14 @@ def check(ctx: typer.Context) -> None:
     for problem in problems:
         typer.echo(str(problem))
     if problems:
-        typer.echo(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found", err=True)
+        typer.echo(
+            _("{count} problem{value} found").format(
+                count=len(problems), value="s" if len(problems) > 1 else ""
+            ),
+            err=True,
+        )
         raise typer.Exit(ExitStatus.DATA)
-    typer.echo("no problems found")
+    typer.echo(_("no problems found"))
 
 
 @handles_errors
@@ -37,9 +43,10 @@ def backup(
 
     source = ctx.obj.db
     if not source.exists():
-        raise DeregError(f"database '{source}' does not exist: nothing to back up")
+        raise DeregError(_("database '{source}' does not exist: nothing to back up").format(source=source))
     copy = make_backup(connect(ctx), source, file, force=force)
     typer.echo(
-        f"backed up '{source}' to '{copy.path}': {copy.cases} cases, {copy.appeals} appeals, "
-        f"{copy.size} bytes; integrity ok"
+        _(
+            "backed up '{source}' to '{path}': {cases} cases, {appeals} appeals, {size} bytes; integrity ok"
+        ).format(source=source, path=copy.path, cases=copy.cases, appeals=copy.appeals, size=copy.size)
     )

@@ -20,22 +20,14 @@ from dereg.cli.kit import (
     handles_errors,
 )
 from dereg.errors import DeregError, UsageError
+from dereg.i18n import _, ngettext
+from dereg.labels import PROMPTS, label, value_label
 
 case_app = typer.Typer(help="Cases: candidates refused or cancelled.", no_args_is_help=True)
 appeal_app = typer.Typer(help="Court appeals against a decision.", no_args_is_help=True)
 
 
 # --- cases -------------------------------------------------------------------------------
-
-PROMPTS = {
-    "election": "Election (e.g. 2016 maslikhat)",
-    "region": "Region",
-    "district": "District",
-    "candidate": "Candidate",
-    "decision": "Decision (refused/cancelled)",
-    "decided_on": "Decided on (YYYY-MM-DD or DD.MM.YYYY)",
-    "amount": "Discrepancy amount (blank if unknown)",
-}
 
 
 # The case fields, as options of both `case add` and `case edit`.
@@ -97,7 +89,13 @@ def case_add(
     conn = connect(ctx, create=True)
     if missing and (no_input or not sys.stdin.isatty()):
         options = ", ".join(f"--{field.replace('_', '-')}" for field in missing)
-        raise UsageError(f"missing option(s) {options} (no terminal to ask in)")
+        raise UsageError(
+            ngettext(
+                "missing option {options} (no terminal to ask in)",
+                "missing options {options} (no terminal to ask in)",
+                len(missing),
+            ).format(options=options)
+        )
     prompted = bool(missing)
     if prompted:
         given = parse_case(conn, raw)  # a bad option fails now, not after the questions
@@ -111,7 +109,7 @@ def case_add(
             case = add_case(conn, ctx.obj.actor, raw)
     except (DeregError, typer.Abort, KeyboardInterrupt):
         if prompted:  # never lose what was typed: show the command that would redo it
-            typer.echo("Your answers, to run again: " + _command_line("dereg case add", raw), err=True)
+            typer.echo(_("Your answers, to run again: ") + _command_line("dereg case add", raw), err=True)
         raise
     typer.echo(case)
 
@@ -128,12 +126,15 @@ def _confirm_new_district(conn: sqlite3.Connection, raw: dict, *, ask: bool) -> 
     if not near:
         return
     typer.echo(
-        f"new district {raw['district'].strip()!r} in {raw['election'].strip()}; recorded names "
-        f"like it: {', '.join(map(repr, near))}",
+        _("new district {district!r} in {election}; recorded names like it: {names}").format(
+            district=raw["district"].strip(),
+            election=raw["election"].strip(),
+            names=", ".join(map(repr, near)),
+        ),
         err=True,
     )
-    if ask and not typer.confirm("Record it as a new district?", default=False, err=True):
-        raise DeregError("cancelled, nothing written")
+    if ask and not typer.confirm(_("Record it as a new district?"), default=False, err=True):
+        raise DeregError(_("cancelled, nothing written"))
 
 
 def _ask(conn: sqlite3.Connection, field: str, currency: str) -> str:
@@ -143,7 +144,7 @@ def _ask(conn: sqlite3.Connection, field: str, currency: str) -> str:
     while True:
         # The question goes to stderr (click's prompt leaks a space to stdout), so that
         # `id=$(dereg case add)` captures the id alone.
-        typer.echo(f"{PROMPTS[field]}: ", nl=False, err=True)
+        typer.echo(f"{_(PROMPTS[field])}: ", nl=False, err=True)
         try:
             answer = input()
         except EOFError:
@@ -222,12 +223,12 @@ def _print_case(conn: sqlite3.Connection, case_id: int, fmt: Format) -> None:
     elif fmt is Format.csv:
         echo_rows([case], CASE_COLUMNS, fmt)
     else:
-        width = max(len(column) for column in CASE_COLUMNS)
+        width = max(len(label(column)) for column in CASE_COLUMNS)
         for column in CASE_COLUMNS:
-            value = "" if case[column] is None else case[column]
-            typer.echo(f"{column:<{width}}  {value}")
+            value = "" if case[column] is None else value_label(column, case[column])
+            typer.echo(f"{label(column):<{width}}  {value}")
         if appeals:
-            typer.echo("\nappeals:")
+            typer.echo("\n" + _("appeals:"))
             echo_rows(appeals, [c for c in APPEAL_COLUMNS if c not in ("case_id", "candidate")], fmt)
 
 
@@ -267,7 +268,7 @@ def case_edit(
         notes=notes,
     )
     if not raw:
-        raise UsageError("nothing to change: give at least one --<field> VALUE")
+        raise UsageError(_("nothing to change: give at least one --<field> VALUE"))
     conn = connect(ctx)
     with transaction(conn):
         edit_case(conn, ctx.obj.actor, case_id, raw)
@@ -286,11 +287,11 @@ def case_delete(
     from dereg.db import transaction
 
     if not yes:
-        raise UsageError(f"deleting case {case_id} needs --yes")
+        raise UsageError(_("deleting case {case_id} needs --yes").format(case_id=case_id))
     conn = connect(ctx)
     with transaction(conn):
         case = delete_case(conn, ctx.obj.actor, case_id)
-    typer.echo(f"deleted case {case_id} ({case['candidate']})")
+    typer.echo(_("deleted case {case_id} ({candidate})").format(case_id=case_id, candidate=case["candidate"]))
 
 
 @case_app.command("history")
@@ -371,7 +372,7 @@ def appeal_edit(
         court=court, instance=instance, filed_on=filed_on, outcome=outcome, decided_on=decided_on, notes=notes
     )
     if not raw:
-        raise UsageError("nothing to change: give at least one --<field> VALUE")
+        raise UsageError(_("nothing to change: give at least one --<field> VALUE"))
     conn = connect(ctx)
     with transaction(conn):
         appeal = edit_appeal(conn, ctx.obj.actor, appeal_id, raw)

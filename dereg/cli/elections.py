@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from dereg.cli.kit import Format, FormatOption, connect, echo_rows, handles_errors
+from dereg.i18n import _
 
 election_app = typer.Typer(help="Elections: list, rename a typo, delete an empty one.", no_args_is_help=True)
 
@@ -36,7 +37,7 @@ def election_rename(
     conn = connect(ctx)
     with transaction(conn):
         old = rename_election(conn, ctx.obj.actor, election, new)
-    typer.echo(f"election {old!r} is now {new.strip()!r}")
+    typer.echo(_("election {old!r} is now {strip!r}").format(old=old, strip=new.strip()))
 
 
 @election_app.command("delete")
@@ -49,4 +50,4 @@ def election_delete(ctx: typer.Context, election: ElectionArgument) -> None:
     conn = connect(ctx)
     with transaction(conn):
         old = delete_election(conn, ctx.obj.actor, election)
-    typer.echo(f"deleted election {old!r}")
+    typer.echo(_("deleted election {old!r}").format(old=old))

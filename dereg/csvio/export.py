@@ -14,6 +14,7 @@ from dereg.cases import CASE_COLUMNS
 from dereg.csvio.cells import guard
 from dereg.csvio.columns import CASES
 from dereg.errors import DeregError
+from dereg.i18n import _
 from dereg.output import write_json_array
 from dereg.text import fold
 
@@ -52,7 +53,7 @@ class Pseudonyms:
     def __init__(self, conn: sqlite3.Connection):
         row = conn.execute("SELECT value FROM meta WHERE key = 'redaction_secret'").fetchone()
         if row is None:
-            raise DeregError("the database has no redaction secret: run 'dereg init'")
+            raise DeregError(_("the database has no redaction secret: run 'dereg init'"))
         self.key = bytes.fromhex(row[0])
 
     def __call__(self, name: str) -> str:
@@ -113,6 +114,8 @@ def write_json(rows: Iterator[tuple], out: TextIO) -> int:
 def export_cases(conn: sqlite3.Connection, out: TextIO, fmt: str = "csv", redact: bool = False) -> int:
     """Write every case to out; returns how many."""
     if fmt not in FORMATS:
-        raise DeregError(f"format {fmt!r} is not one of: {', '.join(FORMATS)}")
+        raise DeregError(
+            _("format {fmt!r} is not one of: {FORMATS}").format(fmt=fmt, FORMATS=", ".join(FORMATS))
+        )
     write = write_csv if fmt == "csv" else write_json
     return write(case_rows(conn, redact), out)

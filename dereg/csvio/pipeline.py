@@ -27,6 +27,7 @@ from dereg.db import transaction
 from dereg.errors import DeregError
 from dereg.files import private_output
 from dereg.history import audit
+from dereg.i18n import _
 from dereg.text import CONTROL_CHARACTERS
 
 MAX_LISTED = 50  # problems listed; the rest are counted
@@ -71,12 +72,13 @@ class InvalidRows(DeregError):
     def __init__(self, result: ImportResult, *, together: bool = False):
         rows = "row" if result.rejected == 1 else "rows"
         if together:  # rules that rows break together: no row can be skipped to mend them
-            message = f"the rows of {result.file} break the rules above: nothing was written"
-        else:
-            message = (
-                f"{result.rejected} invalid {rows} in {result.file}: nothing was written "
-                "(fix them, or load the rest with --skip-invalid --rejects FILE)"
+            message = _("the rows of {file} break the rules above: nothing was written").format(
+                file=result.file
             )
+        else:
+            message = _(
+                "{rejected} invalid {rows} in {file}: nothing was written (fix them, or load the rest with --skip-invalid --rejects FILE)"
+            ).format(rejected=result.rejected, rows=rows, file=result.file)
         super().__init__(message)
         self.result = result
 
@@ -260,7 +262,9 @@ def _load_rows(source, loader, header, result, sink, progress) -> None:
         if progress is not None and not rows % PROGRESS_EVERY:
             progress(rows, source.bytes_read)
         if len(cells) != width:
-            problems = [(None, f"{len(cells)} fields, but the header has {width}")]
+            problems = [
+                (None, _("{count} fields, but the header has {width}").format(count=len(cells), width=width))
+            ]
         else:
             joined = "".join(cells)
             if not joined.isprintable() and _FORBIDDEN.search(joined):
@@ -303,10 +307,14 @@ def _forbidden(cells: list[str], header: list[str], source: Source) -> list[tupl
             continue
         column = column_name(header[position])
         if "\udc00" <= bad.group() <= "\udcff":
-            hint = "" if source.encoding_given else "; name the file's encoding with --encoding"
-            message = f"byte 0x{ord(bad.group()) - 0xDC00:02X} is not {source.label} text{hint}"
+            hint = "" if source.encoding_given else _("; name the file's encoding with --encoding")
+            message = _("byte 0x{group:02X} is not {label} text{hint}").format(
+                group=ord(bad.group()) - 0xDC00, label=source.label, hint=hint
+            )
         else:
-            message = f"a control character (U+{ord(bad.group()):04X}) in {cell!r}"
+            message = _("a control character (U+{group:04X}) in {cell!r}").format(
+                group=ord(bad.group()), cell=cell
+            )
         problems.append((column, message))
     return problems
 
