@@ -158,8 +158,8 @@ def amounts(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             yield Problem(
                 _("currency {code}").format(code=code),
                 _(
-                    "is recorded with {exponent} decimals, but ISO 4217 gives it {CURRENCY_EXPONENTS}: its amounts read wrongly"
-                ).format(exponent=exponent, CURRENCY_EXPONENTS=CURRENCY_EXPONENTS[code]),
+                    "is recorded with {exponent} decimals, but ISO 4217 gives it {iso}: its amounts read wrongly"
+                ).format(exponent=exponent, iso=CURRENCY_EXPONENTS[code]),
             )
     for case_id, minor, code in conn.execute(
         "SELECT id, amount_minor, currency FROM cases WHERE amount_minor IS NOT NULL ORDER BY id"

@@ -242,8 +242,8 @@ def merge_districts(conn: sqlite3.Connection, actor: str, source: int, target: i
     if twin:
         raise Conflict(
             _(
-                "candidate {twin!r} has case {twin2} in district {source} and case {twin3} in district {target}: settle that first"
-            ).format(twin=twin[2], twin2=twin[0], source=source, twin3=twin[1], target=target)
+                "candidate {twin!r} has case {case} in district {source} and case {other} in district {target}: settle that first"
+            ).format(twin=twin[2], case=twin[0], source=source, other=twin[1], target=target)
         )
     moved = [
         case for (case,) in conn.execute("SELECT id FROM cases WHERE district_id = ? ORDER BY id", (source,))

@@ -31,7 +31,7 @@ def find_election(conn: sqlite3.Connection, name: str) -> tuple[int, str]:
         return row
     names = [n for (n,) in conn.execute("SELECT name FROM elections ORDER BY name")]
     near = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    hint = _("; did you mean {repr}?").format(repr=", ".join(map(repr, near))) if near else ""
+    hint = _("; did you mean {names}?").format(names=", ".join(map(repr, near))) if near else ""
     raise NotFound(_("no election {name!r}{hint}").format(name=name, hint=hint))
 
 

@@ -42,7 +42,7 @@ def parse_currency(text: str | None) -> str:
         # тенге, теңге, ₸: the words staff write for a currency
         code = words("currency").get(word_key(text), code)
     if code not in CURRENCY_EXPONENTS:
-        raise InvalidValue(_("currency {strip!r} is not an ISO 4217 code").format(strip=text.strip()))
+        raise InvalidValue(_("currency {value!r} is not an ISO 4217 code").format(value=text.strip()))
     return code
 
 

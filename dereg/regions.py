@@ -20,7 +20,7 @@ def resolve(conn: sqlite3.Connection, name: str) -> tuple[int, str]:
     ).fetchone()
     if row:
         return row[0], row[1]
-    raise InvalidValue(_("unknown region {name!r}{conn}").format(name=name, conn=_suggestion(conn, name)))
+    raise InvalidValue(_("unknown region {name!r}{hint}").format(name=name, hint=_suggestion(conn, name)))
 
 
 def _suggestion(conn: sqlite3.Connection, name: str) -> str:

@@ -444,7 +444,7 @@ def test_region_add_extends_the_table(run):
     result = run(
         "region", "add", "Baikonur", "--alias", "Байконур", "--alias", "Baikonur city", "--kind", "city"
     )
-    assert (result.exit_code, result.stdout) == (0, "region Baikonur: 2 alias(es) added\n")
+    assert (result.exit_code, result.stdout) == (0, "region Baikonur: 2 aliases added\n")
     args = [*NISTOLY]
     args[args.index("North-Kazakhstan oblast")] = "БАЙКОНУР"
     assert run(*args).exit_code == 0

@@ -392,7 +392,7 @@ def test_every_problem_is_listed_with_its_line_and_column(run, tmp_path, db_path
 
 
 INVALID_ROW = (
-    "Error: 1 invalid row in c.csv: nothing was written (fix them, or load the rest "
+    "Error: 1 invalid row in c.csv: nothing was written (fix it, or load the rest "
     "with --skip-invalid --rejects FILE)\n"
 )
 

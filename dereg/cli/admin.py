@@ -10,7 +10,7 @@ import typer
 
 from dereg.cli.kit import connect, handles_errors
 from dereg.errors import DeregError, ExitStatus
-from dereg.i18n import _
+from dereg.i18n import _, ngettext
 
 
 @handles_errors
@@ -23,8 +23,8 @@ def check(ctx: typer.Context) -> None:
         typer.echo(str(problem))
     if problems:
         typer.echo(
-            _("{count} problem{value} found").format(
-                count=len(problems), value="s" if len(problems) > 1 else ""
+            ngettext("{count} problem found", "{count} problems found", len(problems)).format(
+                count=len(problems)
             ),
             err=True,
         )

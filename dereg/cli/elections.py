@@ -37,7 +37,7 @@ def election_rename(
     conn = connect(ctx)
     with transaction(conn):
         old = rename_election(conn, ctx.obj.actor, election, new)
-    typer.echo(_("election {old!r} is now {strip!r}").format(old=old, strip=new.strip()))
+    typer.echo(_("election {old!r} is now {new!r}").format(old=old, new=new.strip()))
 
 
 @election_app.command("delete")

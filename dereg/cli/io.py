@@ -140,9 +140,10 @@ def _report(result) -> None:
     for message in result.problems:
         typer.echo(message, err=True)
     if result.problem_count > len(result.problems):
-        typer.echo(f"... and {result.problem_count - len(result.problems)} more", err=True)
+        more = result.problem_count - len(result.problems)
+        typer.echo(_("... and {more} more").format(more=more), err=True)
     for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(_("warning: {warning}").format(warning=warning), err=True)
     if result.warning_count > len(result.warnings):
         more = result.warning_count - len(result.warnings)
         typer.echo(_("warning: ... and {more} more").format(more=more), err=True)

@@ -69,7 +69,11 @@ def region_add(
                 None,
                 {"name": name, "aliases": added, "kind": kind},
             )
-    typer.echo(_("region {name}: {count} alias(es) added").format(name=name, count=len(added)))
+    typer.echo(
+        ngettext(
+            "region {name}: {count} alias added", "region {name}: {count} aliases added", len(added)
+        ).format(name=name, count=len(added))
+    )
 
 
 # --- districts ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from dereg.db import transaction
 from dereg.errors import DeregError
 from dereg.files import private_output
 from dereg.history import audit
-from dereg.i18n import _
+from dereg.i18n import _, ngettext
 from dereg.text import CONTROL_CHARACTERS
 
 MAX_LISTED = 50  # problems listed; the rest are counted
@@ -56,9 +56,8 @@ class ImportResult:
     warning_count: int = 0
 
     def counts(self) -> str:
-        return (
-            f"inserted {self.inserted}, updated {self.updated}, "
-            f"unchanged {self.unchanged}, rejected {self.rejected}"
+        return _("inserted {inserted}, updated {updated}, unchanged {unchanged}, rejected {rejected}").format(
+            inserted=self.inserted, updated=self.updated, unchanged=self.unchanged, rejected=self.rejected
         )
 
 
@@ -70,15 +69,16 @@ class InvalidRows(DeregError):
     """Rows failed their checks, so nothing was written; result lists the problems."""
 
     def __init__(self, result: ImportResult, *, together: bool = False):
-        rows = "row" if result.rejected == 1 else "rows"
         if together:  # rules that rows break together: no row can be skipped to mend them
             message = _("the rows of {file} break the rules above: nothing was written").format(
                 file=result.file
             )
         else:
-            message = _(
-                "{rejected} invalid {rows} in {file}: nothing was written (fix them, or load the rest with --skip-invalid --rejects FILE)"
-            ).format(rejected=result.rejected, rows=rows, file=result.file)
+            message = ngettext(
+                "{rejected} invalid row in {file}: nothing was written (fix it, or load the rest with --skip-invalid --rejects FILE)",
+                "{rejected} invalid rows in {file}: nothing was written (fix them, or load the rest with --skip-invalid --rejects FILE)",
+                result.rejected,
+            ).format(rejected=result.rejected, file=result.file)
         super().__init__(message)
         self.result = result
 
