@@ -6,7 +6,7 @@ import sqlite3
 
 from dereg.districts import scope
 from dereg.errors import InvalidValue
-from dereg.i18n import N_, _
+from dereg.i18n import N_, _, ngettext
 
 DISTRICT_COLUMNS = (
     "election",
@@ -176,10 +176,11 @@ def with_total(
 
 def _total(sums: dict, by: str) -> dict:
     """The total row as the tables show it (no districts in scope: no sums, no row shown)."""
-    total = {column: sums.get(column) for column in COLUMNS[by]} | {"election": "total"}
+    total = {column: sums.get(column) for column in COLUMNS[by]} | {"election": _("total")}
     total.pop("region", None)
     if by == "district":
-        total["district"] = f"{sums.get('district') or 0} districts"
+        count = sums.get("district") or 0
+        total["district"] = ngettext("{count} district", "{count} districts", count).format(count=count)
         total["uncontested"] = f"{sums.get('uncontested') or 0}"
     else:
         total["median_discrepancy_kzt"] = None  # a median of medians is no median

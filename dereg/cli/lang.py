@@ -35,6 +35,19 @@ _CLICK_MESSAGES = (
     (re.compile(r"Invalid value for (?P<name>[^:]+): (?P<reason>.*)$", re.S), N_("Invalid value for {name}: {reason}")),
 )  # fmt: skip
 _CLICK_WORDS = (N_("Usage: "), N_("Error: {message}"), N_("Try '{command} {option}' for help."))
+# What Typer itself passes to gettext (typer/core.py), so that the catalog has them.
+_TYPER_WORDS = (
+    N_("Options"),
+    N_("Commands"),
+    N_("Arguments"),
+    N_("default: {default}"),
+    N_("env var: {var}"),
+    N_("required"),
+    N_("(dynamic)"),
+    N_("Aborted!"),
+    N_("Missing command."),
+    N_("No such command {name!r}."),
+)
 
 
 def language_in(args: list[str]) -> str | None:

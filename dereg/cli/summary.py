@@ -52,12 +52,13 @@ def _print_table(rows, total, columns, competition) -> None:
     """A summary for the terminal: a block per election, wrapped to the screen's width."""
     import shutil
 
-    from dereg.labels import label
+    from dereg.labels import in_words, label
     from dereg.output import narrow_table
 
     if not rows:
         typer.echo(_("(no districts)"))
         return
+    rows = list(in_words(rows, columns))  # yes/no in the reader's language
     width = max(80, shutil.get_terminal_size((80, 24)).columns)
     if "region" not in columns:  # one row per election: nothing to group
         body = [[row.get(c) for c in columns] for row in [*rows, total]]
