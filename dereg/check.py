@@ -39,7 +39,7 @@ def check_database(conn: sqlite3.Connection, today: date | None = None) -> list[
                 advice = _(": the file is damaged; restore it from a backup") if damaged else ""
                 problems.append(
                     Problem(
-                        "database",
+                        _("database"),
                         _("{what} could not run ({exc}){advice}").format(
                             what=_(what), exc=exc, advice=advice
                         ),
@@ -57,7 +57,7 @@ def integrity(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     # Sorted: SQLite lists them in the order of the tables' pages, which a rebuild changes.
     for (message,) in sorted(conn.execute("PRAGMA integrity_check")):
         if message != "ok":
-            yield Problem("database", _("integrity check: {message}").format(message=message))
+            yield Problem(_("database"), _("integrity check: {message}").format(message=message))
 
 
 def foreign_keys(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
@@ -127,7 +127,7 @@ def row_values(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
         for column, value in (("filed_on", filed), ("decided_on", decided)):
             if value is not None and not _is_date(value):
                 yield Problem(
-                    f"{_case(conn, case_id)}, appeal {appeal_id}",
+                    _("{case}, appeal {appeal}").format(case=_case(conn, case_id), appeal=appeal_id),
                     _("{column} {value!r} is not a date").format(column=column, value=value),
                 )
     for table, broken, column, message in _ROW_RULES:
@@ -244,13 +244,15 @@ def schema_objects(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
         if (kind, name) not in present:
             consequence = _(" (the audit log can be changed)") if name.startswith("audit_log_no") else ""
             yield Problem(
-                "database",
+                _("database"),
                 _("{kind} {name} is missing{consequence}").format(
                     kind=kind, name=name, consequence=consequence
                 ),
             )
         elif present[(kind, name)] != sql:
-            yield Problem("database", _("{kind} {name} differs from schema.sql").format(kind=kind, name=name))
+            yield Problem(
+                _("database"), _("{kind} {name} differs from schema.sql").format(kind=kind, name=name)
+            )
 
 
 def table_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
@@ -271,27 +273,27 @@ def table_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     shipped.close()
     for table, columns in sorted(expected.items()):
         if table not in present:
-            yield Problem("database", _("table {table} is missing").format(table=table))
+            yield Problem(_("database"), _("table {table} is missing").format(table=table))
             continue
         have = {column[0]: column for column in present[table]}
         for column in columns:
             if column[0] not in have:
                 yield Problem(
-                    "database",
+                    _("database"),
                     _("table {table} has no column {column} (changed outside dereg?)").format(
                         table=table, column=column[0]
                     ),
                 )
             elif have[column[0]] != column:
                 yield Problem(
-                    "database",
+                    _("database"),
                     _("table {table}: column {column} differs from schema.sql").format(
                         table=table, column=column[0]
                     ),
                 )
         for extra in sorted(set(have) - {column[0] for column in columns}):
             yield Problem(
-                "database",
+                _("database"),
                 _("table {table} has a column {extra} that schema.sql does not").format(
                     table=table, extra=extra
                 ),

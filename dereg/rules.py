@@ -85,7 +85,11 @@ def touched(
 
 def case_subject(conn: sqlite3.Connection, case_id: int) -> str:
     row = conn.execute("SELECT candidate FROM cases WHERE id = ?", (case_id,)).fetchone()
-    return f"case {case_id} ({row[0]})" if row else f"case {case_id}"
+    return (
+        _("case {case_id} ({candidate})").format(case_id=case_id, candidate=row[0])
+        if row
+        else _("case {case_id}").format(case_id=case_id)
+    )
 
 
 def appeal_subject(instance: str, appeal_id: int) -> str:
@@ -99,9 +103,10 @@ def district_subject(conn: sqlite3.Connection, district_id: int) -> str:
         (district_id,),
     ).fetchone()
     if not row:
-        return f"district {district_id}"
+        return _("district {district}").format(district=district_id)
     place = ", ".join(part for part in row[1:] if part)
-    return f"district {row[0]!r} ({place})" if place else f"district {row[0]!r}"
+    named = _("district {name!r}").format(name=row[0])
+    return f"{named} ({place})" if place else named
 
 
 # --- the rules, each over the rows `where` selects (all of them for `check`) -------------------

@@ -104,7 +104,7 @@ def _import(ctx, load, file, dry_run, skip_invalid, rejects, encoding, delimiter
         conn = connect(ctx, create=True)
     try:
         with open_source(file, encoding=encoding, delimiter=delimiter) as source:
-            typer.echo(f"encoding: {source.label}", err=True)
+            typer.echo(_("encoding: {label}").format(label=source.label), err=True)
             with _progress(source) as progress:
                 try:
                     result = load(

@@ -118,7 +118,7 @@ def _database(args: tuple, kwargs: dict) -> Path | str:
 def fail(exc: DeregError) -> None:
     field = getattr(exc, "field", None)
     where = f"--{field.replace('_', '-')}: " if field else ""
-    typer.echo(f"Error: {where}{exc}", err=True)
+    typer.echo(_("Error: {message}").format(message=f"{where}{exc}"), err=True)
     raise typer.Exit(exc.exit_status)
 
 
