@@ -219,3 +219,19 @@ def test_the_views_hold_the_same_rows_whatever_the_language_that_wrote_them(run,
         ]
         conn.close()
     assert views["en"] == views["ru"] == views["kk"]
+
+
+def test_the_report_speaks_the_language_and_writes_numbers_and_dates_as_it_does(run, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(RECORDS, encoding="utf-8")
+    assert run("import", "cases", str(path)).exit_code == 0
+    english = run("report").stdout
+    russian = run("--lang", "ru", "report").stdout
+    kazakh = run("--lang", "kk", "report", "--format", "markdown").stdout
+    assert '<html lang="en">' in english and '<html lang="ru">' in russian
+    assert "1,234.56 ₸" in english and "2016-03-11" in english
+    assert "1\u00a0234,56\u00a0₸" in russian and "11.03.2016" in russian and "50,0\u00a0%" in russian
+    assert "Кандидаты, снятые из-за расхождений в декларациях" in russian
+    assert "3 кандидатам отказано в регистрации или отменена регистрация" in russian
+    assert kazakh.startswith("# Декларациядағы сәйкессіздіктер үшін алынған кандидаттар\n")
+    assert "| **барлығы** |" in kazakh
