@@ -27,6 +27,15 @@ def private_database(request, tmp_path, monkeypatch):
     return path
 
 
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A run with --lang leaves its language set in this process: the next test starts in English."""
+    yield
+    from dereg import i18n
+
+    i18n.use("en")
+
+
 @pytest.fixture
 def db_path(private_database):
     return private_database
