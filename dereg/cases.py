@@ -305,3 +305,16 @@ def _appeal_rows(conn: sqlite3.Connection, where: str, params: tuple) -> list[di
         params,
     ).fetchall()
     return [dict(zip(APPEAL_COLUMNS, row, strict=True)) for row in rows]
+
+
+def refresh_search(conn: sqlite3.Connection) -> int:
+    """Every case's search column made again from its words; how many changed. For the
+    migration that follows a change of text.search_text (the latin keys it added), so that a
+    database made before finds its names in any alphabet and passes `dereg check`."""
+    rows = conn.execute(
+        "SELECT c.id, c.search, c.candidate, c.nominated_by, c.reason, c.notes, d.name "
+        "FROM cases c JOIN districts d ON d.id = c.district_id"
+    ).fetchall()
+    changed = [(text, case) for case, old, *words in rows if (text := search_text(*words)) != old]
+    conn.executemany("UPDATE cases SET search = ? WHERE id = ?", changed)
+    return len(changed)

@@ -181,7 +181,11 @@ def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     for table in ("elections", "districts"):
         for row_id, name, key in conn.execute(f"SELECT id, name, key FROM {table} ORDER BY id").fetchall():
             if key != fold(name):
-                subject = _district(conn, row_id) if table == "districts" else f"election {name!r}"
+                subject = (
+                    _district(conn, row_id)
+                    if table == "districts"
+                    else _("election {name!r}").format(name=name)
+                )
                 yield Problem(subject, _("its matching key is out of date (renamed outside dereg?)"))
     seen: dict[tuple[int, str], int] = {}
     for case_id, district_id, candidate, key, search, *words in conn.execute(
