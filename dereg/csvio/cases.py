@@ -260,7 +260,7 @@ class CaseLoader:
     def warn(self, line: int, message: str) -> None:
         self.warning_count += 1
         if len(self.warnings) < MAX_WARNINGS:
-            self.warnings.append(f"line {line}: {message}")
+            self.warnings.append(_("line {line}: ").format(line=line) + message)
 
     def _insert(self, line, place: District, key: tuple, values: CaseValues, appeal, slot) -> None:
         ident = self.next_id

@@ -223,7 +223,7 @@ def _check_rules(conn: sqlite3.Connection, loader, result: ImportResult) -> None
         column = {"appeal": f"appeal_{problem.field}", "district": loader.district_column(problem.field)}.get(
             kind, problem.field
         )
-        where = f"line {line}: " if line else ""
+        where = _("line {line}: ").format(line=line) if line else ""
         messages.append(
             f"{where}{column}: {problem.as_error()}" if column else f"{where}{problem.as_error()}"
         )
@@ -280,7 +280,7 @@ def _load_rows(source, loader, header, result, sink, progress) -> None:
                 except RowInvalid as exc:
                     problems = exc.problems
         messages = [
-            f"line {line}: {column}: {message}" if column else f"line {line}: {message}"
+            _("line {line}: ").format(line=line) + (f"{column}: {message}" if column else message)
             for column, message in problems
         ]
         result.rejected += 1
