@@ -62,23 +62,24 @@ DECIMALS = {"per_seat_before": 2, "per_seat_after": 2, "reduction_pct": 1}
 # Short headings (two lines where a word is long) so the district table fits 80 columns.
 TABLE_HEADINGS = {
     "seats": N_("seats"),
-    "candidates": N_("cands"),
+    "candidates": N_("stood"),
     "deregistered": N_("re-\nmoved"),
     "reinstated": N_("rein-\nstated"),
     "remaining": N_("left"),
     "per_seat_before": N_("per\nseat"),
     "per_seat_after": N_("after"),
     "reduction_pct": N_("cut\n%"),
-    "uncontested": N_("alone"),
-    "uncontested_districts": N_("alone"),
+    "uncontested": N_("walk-\nover"),
+    "uncontested_districts": N_("walk-\nover"),
     "median_discrepancy_kzt": N_("median\nKZT"),
     "districts": N_("dis-\ntricts"),
     "appeals": N_("ap-\npeals"),
 }
 LEGEND = N_(
-    "cands: candidates who stood; removed: refused or cancelled; left: remaining\n"
-    "reinstated: by a court; per seat: candidates per seat before removals, and after\n"
-    "cut %: how much competition fell; alone: uncontested (candidates <= seats)\n"
+    "stood: candidates before any removal; removed: registration refused or cancelled\n"
+    "reinstated: by a court; left: candidates remaining; per seat: candidates per\n"
+    "seat before removals, and after; cut %: how much competition fell;\n"
+    "walkover: uncontested, no more candidates left than seats\n"
 )
 
 
