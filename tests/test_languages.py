@@ -235,3 +235,16 @@ def test_the_report_speaks_the_language_and_writes_numbers_and_dates_as_it_does(
     assert "3 кандидатам отказано в регистрации или отменена регистрация" in russian
     assert kazakh.startswith("# Декларациядағы сәйкессіздіктер үшін алынған кандидаттар\n")
     assert "| **барлығы** |" in kazakh
+
+
+def test_typers_usage_errors_read_in_the_language(run):
+    assert run("--lang", "kk", "summary", "--by", "x").stderr.splitlines()[-1] == (
+        "Қате: '--by' мәні жарамсыз: 'x' тізімде жоқ: 'district', 'region', 'election'."
+    )
+    assert run("--lang", "ru", "case", "show", "x").stderr.splitlines()[-1] == (
+        "Ошибка: Недопустимое значение 'ID': нужно целое число"
+    )
+    assert (
+        run("--lang", "ru", "summary", "--nope").stderr.splitlines()[-1]
+        == "Ошибка: Нет такого параметра: --nope"
+    )

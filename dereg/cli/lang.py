@@ -33,6 +33,9 @@ _CLICK_MESSAGES = (
     (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)$"), N_("Got unexpected extra argument(s) ({args})")),
     (re.compile(r"Option (?P<name>\S+) requires an argument\.$"), N_("Option {name} requires an argument.")),
     (re.compile(r"Invalid value for (?P<name>[^:]+): (?P<reason>.*)$", re.S), N_("Invalid value for {name}: {reason}")),
+    (re.compile(r"(?:Value error, )?(?P<value>'.*') is not one of (?P<choices>.+)\.$", re.S), N_("{value} is not one of {choices}.")),
+    (re.compile(r"(?P<value>'.*') is not a valid integer\.$"), N_("{value} is not a whole number.")),
+    (re.compile(r"Input should be a valid integer.*$"), N_("a whole number is needed")),
 )  # fmt: skip
 _CLICK_WORDS = (N_("Usage: "), N_("Error: {message}"), N_("Try '{command} {option}' for help."))
 # What Typer itself passes to gettext (typer/core.py), so that the catalog has them.
@@ -101,7 +104,11 @@ def click_message(message: str) -> str:
     for pattern, template in _CLICK_MESSAGES:
         found = pattern.match(message)
         if found:
-            return _(template).format(**found.groupdict())
+            parts = {
+                name: click_message(text) if name == "reason" else text
+                for name, text in found.groupdict().items()
+            }
+            return _(template).format(**parts)
     return message
 
 
@@ -120,7 +127,8 @@ def _show_usage_error(self, file=None) -> None:
         hint += "\n"
     if self.ctx is not None:
         click_exceptions.echo(f"{self.ctx.get_usage()}\n{hint}", file=file, color=self.ctx.color)
-    message = click_message(self.format_message())
+    message = self.format_message()
+    message = message if i18n.current() == "en" else click_message(message)
     click_exceptions.echo(_("Error: {message}").format(message=message), file=file)
 
 
