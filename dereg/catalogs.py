@@ -79,8 +79,9 @@ def update() -> None:
     from babel.messages.pofile import write_po
 
     pot = template()
-    with (LOCALE_DIR / f"{DOMAIN}.pot").open("wb") as file:
-        write_po(file, pot, width=100, omit_header=False, sort_output=False)
+    out = io.BytesIO()
+    write_po(out, pot, width=100, omit_header=False, sort_output=False)
+    _write_if_changed(LOCALE_DIR / f"{DOMAIN}.pot", out.getvalue())
     for language in TRANSLATED:
         path = po_path(language)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,9 +90,21 @@ def update() -> None:
         )
         catalog.update(pot, no_fuzzy_matching=True)
         catalog.obsolete.clear()
-        with path.open("wb") as file:
-            write_po(file, catalog, width=100, include_previous=False)
-        path.with_suffix(".mo").write_bytes(compiled(catalog))
+        out = io.BytesIO()
+        write_po(out, catalog, width=100, include_previous=False)
+        _write_if_changed(path, out.getvalue())
+        _write_if_changed(path.with_suffix(".mo"), compiled(catalog))
+
+
+_DATES = re.compile(rb"(POT-Creation-Date|PO-Revision-Date): [^\n\\\"]*")
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Write unless only the header's dates would change: a run that changes no message
+    leaves the files as they were."""
+    if path.exists() and _DATES.sub(b"", path.read_bytes()) == _DATES.sub(b"", data):
+        return
+    path.write_bytes(data)
 
 
 def placeholders(text: str) -> set[str]:
