@@ -43,7 +43,17 @@ def all_messages() -> dict:
     found = code_messages()
     for text in help_texts():
         found.setdefault(text, []).append(("dereg/cli (help)", 0))
+    for name in region_names():
+        found.setdefault(name, []).append(("dereg/data/regions.csv", 0))
     return found
+
+
+def region_names() -> list[str]:
+    """The shipped regions' names (every dated one): shown in the reader's language."""
+    import csv
+
+    with (PACKAGE / "data" / "regions.csv").open(encoding="utf-8", newline="") as file:
+        return list(dict.fromkeys(row["name"] for row in csv.DictReader(file)))
 
 
 def template():

@@ -101,6 +101,7 @@ VALUE_COLUMNS = {
     "level": "level",
     "kind": "kind",
     "uncontested": "boolean",
+    "region": "region",
 }
 
 
@@ -116,7 +117,10 @@ def headings(columns: Sequence[str]) -> list[str]:
 
 
 def value_label(column: str, value):
-    """A stored value in words (as stored in English, and where no words are known)."""
+    """A stored value in words (as stored in English, and where no words are known). A region
+    is named as the language names it (the shipped regions' names are in the catalog)."""
+    if column == "region" and isinstance(value, str) and current() != "en":
+        return _(value)
     words = VALUE_LABELS.get(VALUE_COLUMNS.get(column, ""), {})
     if current() == "en" or value is None or str(value) not in words:
         return value

@@ -10,6 +10,7 @@ from collections import Counter
 from html import escape
 
 from dereg.i18n import _, ngettext
+from dereg.labels import value_label
 from dereg.money import format_amount
 from dereg.report.figures import CUT_THRESHOLD, OUTCOME_LABELS
 from dereg.report.numbers import money, number, percent
@@ -101,8 +102,8 @@ def reduction_chart(rows: list[dict], *, label_keys: tuple[str, ...], chart: str
     for i, row in enumerate(rows):
         y = top + i * row_h
         pct = row["reduction_pct"] or 0
-        primary = str(row[label_keys[0]])
-        secondary = " · ".join(str(row[k]) for k in label_keys[1:])
+        primary = str(value_label(label_keys[0], row[label_keys[0]]))
+        secondary = " · ".join(str(value_label(k, row[k])) for k in label_keys[1:])
         name = _fit(primary, 36 - min(len(secondary), 14) if secondary else 38)
         room = 37 - len(name)
         place = _fit(secondary, room) if secondary and room >= 6 else ""

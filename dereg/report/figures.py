@@ -361,8 +361,8 @@ def cell_text(column: str, row: dict) -> str:
         return money(value, "")
     if column == "appeal_outcome":
         return _(SHORT_OUTCOMES[value]) if value in SHORT_OUTCOMES else value or ""
-    if column == "decision":
-        return value_label("decision", value) or ""
+    if column in ("decision", "region"):
+        return value_label(column, value) or ""
     if column == "decided_on":
         return day(value)
     if column in ("uncontested",) and isinstance(value, bool):
