@@ -93,7 +93,7 @@ def reduction_chart(rows: list[dict], *, label_keys: tuple[str, ...], chart: str
             f'<line x1="{px(tick):.1f}" y1="{top - 6}" x2="{px(tick):.1f}" '
             f'y2="{height - 4}" stroke="{RULE}" stroke-width="1"/>'
         )
-        body.append(_text(px(tick), top - 10, f"{tick}%", anchor="middle", size=10, fill=MUTED))
+        body.append(_text(px(tick), top - 10, percent(tick, 0), anchor="middle", size=10, fill=MUTED))
     marker = px(CUT_THRESHOLD)  # drawn first, so that bars and labels lie over it
     body.append(
         f'<line x1="{marker:.1f}" y1="{top - 6}" x2="{marker:.1f}" y2="{height - 4}" '

@@ -37,11 +37,11 @@ def number(value: int | None) -> str:
     return _pattern("decimal", 0).apply(value, _locale(current()))
 
 
-def percent(value: float | None) -> str:
-    """33.3 -> '33.3%', '33,3 %': one decimal, the figure already rounded half up."""
+def percent(value: float | None, decimals: int = 1) -> str:
+    """33.3 -> '33.3%', '33,3 %': one decimal (the figure already rounded half up)."""
     if value is None:
         return DASH
-    return _pattern("percent", 1).apply(Decimal(str(value)) / 100, _locale(current()))
+    return _pattern("percent", decimals).apply(Decimal(str(value)) / 100, _locale(current()))
 
 
 def money(amount: str | None, unit: str) -> str:
