@@ -1,5 +1,6 @@
 """How names are compared and checked: casefolded, spaces (for regions, hyphens) collapsed."""
 
+import functools
 import re
 import unicodedata
 
@@ -90,25 +91,52 @@ _APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
+@functools.cache
+def _common_to_ascii() -> dict[int, str]:
+    """anyascii's own spelling of the letters names are written in (Latin, Greek, Cyrillic),
+    as one table: str.translate reads a name at C speed, where anyascii loops in Python; a
+    letter outside the table still goes through anyascii, so the key is the same."""
+    from anyascii import anyascii
+
+    table = {code: anyascii(chr(code)) for code in range(0x80, 0x530)}
+    for code, spelled in _BEFORE_ASCII.items():  # the Kazakh letters as a Russian keyboard types them
+        table[code] = anyascii(spelled.translate(_BEFORE_ASCII))
+    return table
+
+
 def latin_key(text: str) -> str:
     """The key one name shares in every alphabet staff type it in: 'Тулесова Асья',
     'tulesova asya' and 'TULESOVA  Asya' give 'tulesova asya'; 'Счёт' and 'счет' meet too.
     It finds (search, likely duplicates); it never decides that two records are one."""
-    from anyascii import anyascii
+    key = unicodedata.normalize("NFC", visible(text)).casefold()
+    if not key.isascii():
+        key = key.translate(_common_to_ascii())
+        if not key.isascii():
+            from anyascii import anyascii
 
-    key = anyascii(unicodedata.normalize("NFC", visible(text)).casefold().translate(_BEFORE_ASCII)).lower()
+            key = anyascii(key)
+        key = key.lower()
     for before, after in _AFTER_ASCII:
         key = key.replace(before, after)
     key = _Y_AND_II.sub("i", _FIRST_YE.sub("e", key))
     return " ".join(_NOT_WORD.sub(" ", _APOSTROPHES.sub("", key)).split())
 
 
-def search_text(*values: str | None) -> str:
+def search_text(
+    candidate: str | None,
+    nominated_by: str | None = None,
+    reason: str | None = None,
+    notes: str | None = None,
+    district: str | None = None,
+) -> str:
     """What --search looks in: the case's words casefolded (Cyrillic matches too), then on a
-    line of its own their latin_key, so a name is found in any alphabet and from any keyboard
-    ('касымова' and 'qasymova' find 'Қасымова'; 'tulesova' finds 'Тулесова Асья')."""
-    words = fold(" ".join(value for value in values if value))
-    return joined_search_text(words, latin_key(words))
+    line of its own the latin_key of its names (candidate, nominator, district), so a name is
+    found in any alphabet and from any keyboard ('касымова' and 'qasymova' find 'Қасымова';
+    'tulesova' finds 'Тулесова Асья'). Free text (reason, notes) is matched as written: a key
+    of every note would cost an import a quarter of its time."""
+    words = fold(" ".join(value for value in (candidate, nominated_by, reason, notes, district) if value))
+    names = fold(" ".join(value for value in (candidate, nominated_by, district) if value))
+    return joined_search_text(words, latin_key(names))
 
 
 def joined_search_text(words: str, key: str) -> str:

@@ -297,7 +297,8 @@ class CaseLoader:
         folding is per character and per run of spaces), so that repeated values fold once."""
         parts = [candidate_key, *(self.folds[text] for text in (values.nominated_by, values.reason) if text)]
         parts += [fold(values.notes), place.key] if values.notes else [place.key]
-        keys = [latin_key(candidate_key), *(self.keys[part] for part in parts[1:])]
+        names = [candidate_key, self.folds[values.nominated_by] if values.nominated_by else "", place.key]
+        keys = [latin_key(candidate_key), *(self.keys[name] for name in names[1:])]
         return joined_search_text(" ".join(p for p in parts if p), " ".join(key for key in keys if key))
 
     def _update(self, case: Case, place: District, values: CaseValues, appeal: Appeal | None) -> str:
