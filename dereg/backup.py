@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dereg.errors import Conflict, DeregError
 from dereg.files import create_private, refuse_database
+from dereg.i18n import _
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,18 @@ def backup(conn: sqlite3.Connection, source: Path, target: Path, *, force: bool 
     target = Path(target)
     refuse_database(target, source)
     if target.is_dir():
-        raise DeregError(f"backup '{target}' is a folder: name a file to write")
+        raise DeregError(_("backup '{target}' is a folder: name a file to write").format(target=target))
     if target.exists() and not force:
-        raise Conflict(f"backup '{target}' exists: name another file, or add --force to replace it")
+        raise Conflict(
+            _("backup '{target}' exists: name another file, or add --force to replace it").format(
+                target=target
+            )
+        )
     folder = target.parent
     if not folder.is_dir():
-        raise DeregError(f"backup '{target}': folder '{folder}' does not exist")
+        raise DeregError(
+            _("backup '{target}': folder '{folder}' does not exist").format(target=target, folder=folder)
+        )
     partial = folder / f".{target.name}.{os.getpid()}.partial"
     try:
         partial.unlink(missing_ok=True)  # left by a crashed backup that had our process id
@@ -46,7 +53,9 @@ def backup(conn: sqlite3.Connection, source: Path, target: Path, *, force: bool 
         _install(partial, target, force)
     except OSError as exc:
         raise DeregError(
-            f"backup '{target}' cannot be written: {exc.strerror or exc}; no backup was written"
+            _("backup '{target}' cannot be written: {value}; no backup was written").format(
+                target=target, value=exc.strerror or exc
+            )
         ) from exc
     except sqlite3.Error as exc:
         raise DeregError(_describe(exc, source, target)) from exc
@@ -67,8 +76,9 @@ def _copy(conn: sqlite3.Connection, partial: Path) -> tuple[int, int]:
         damage = [message for (message,) in copy.execute("PRAGMA integrity_check") if message != "ok"]
         if damage:
             raise DeregError(
-                f"the copy fails SQLite's integrity check ({damage[0]}): the database itself is "
-                "damaged; no backup was written; run 'dereg check'"
+                _(
+                    "the copy fails SQLite's integrity check ({damage}): the database itself is damaged; no backup was written; run 'dereg check'"
+                ).format(damage=damage[0])
             )
         return (
             copy.execute("SELECT count(*) FROM cases").fetchone()[0],
@@ -86,8 +96,12 @@ def _describe(exc: sqlite3.Error, source: Path, target: Path) -> str:
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
         return describe(exc, source)
     if name == "SQLITE_FULL":
-        return f"backup '{target}': the disk is full; no backup was written; free some space and retry"
-    return f"backup '{target}' cannot be written ({exc}); no backup was written"
+        return _(
+            "backup '{target}': the disk is full; no backup was written; free some space and retry"
+        ).format(target=target)
+    return _("backup '{target}' cannot be written ({exc}); no backup was written").format(
+        target=target, exc=exc
+    )
 
 
 def _install(partial: Path, target: Path, force: bool) -> None:
@@ -98,11 +112,17 @@ def _install(partial: Path, target: Path, force: bool) -> None:
     try:
         os.link(partial, target)  # fails if target exists, atomically
     except FileExistsError:
-        raise Conflict(f"backup '{target}' exists: name another file, or add --force to replace it") from None
+        raise Conflict(
+            _("backup '{target}' exists: name another file, or add --force to replace it").format(
+                target=target
+            )
+        ) from None
     except OSError:  # a file system without hard links (FAT, some network shares)
         if target.exists():
             raise Conflict(
-                f"backup '{target}' exists: name another file, or add --force to replace it"
+                _("backup '{target}' exists: name another file, or add --force to replace it").format(
+                    target=target
+                )
             ) from None
         os.replace(partial, target)
 

@@ -11,8 +11,9 @@ from dereg.districts import district_id, scope_clause
 from dereg.errors import Conflict, InvalidValue, NotFound
 from dereg.fields import optional_text, required_text, with_field
 from dereg.history import audit
+from dereg.i18n import _
 from dereg.money import parse_amount, parse_currency
-from dereg.text import fold, person_key, search_text
+from dereg.text import fold, person_key, search_terms, search_text
 from dereg.values import CASE_OUTCOMES, INSTANCES, OUTCOMES, parse_choice, parse_decision
 
 CASE_COLUMNS = (
@@ -77,7 +78,7 @@ def parse_case(conn: sqlite3.Connection, raw: dict[str, str | None], *, currency
 def add_case(conn: sqlite3.Connection, actor: str, raw: dict[str, str | None]) -> int:
     missing = [field for field in REQUIRED_CASE_FIELDS if not (raw.get(field) or "").strip()]
     if missing:
-        raise InvalidValue(f"{missing[0]} is required", missing[0])
+        raise InvalidValue(_("{missing} is required").format(missing=missing[0]), missing[0])
     values = parse_case(conn, raw)
     district = district_id(
         conn,
@@ -126,7 +127,11 @@ def _refuse_duplicate(
         (district, fold(candidate), case),
     ).fetchone()
     if row:
-        raise Conflict(f"candidate {candidate!r} already has case {row[0]} in this district")
+        raise Conflict(
+            _("candidate {candidate!r} already has case {row} in this district").format(
+                candidate=candidate, row=row[0]
+            )
+        )
 
 
 def get_case(conn: sqlite3.Connection, case: int) -> dict:
@@ -134,7 +139,7 @@ def get_case(conn: sqlite3.Connection, case: int) -> dict:
         f"SELECT {', '.join(CASE_COLUMNS)} FROM case_overview WHERE id = ?", (case,)
     ).fetchone()
     if row is None:
-        raise NotFound(f"no case with id {case}")
+        raise NotFound(_("no case with id {case}").format(case=case))
     return dict(zip(CASE_COLUMNS, row, strict=True))
 
 
@@ -206,9 +211,10 @@ def list_cases(
         if bound is not None:
             where += f" AND c.currency = 'KZT' AND c.amount_minor {operator} ?"
             params.append(with_field(field, parse_amount, bound, "KZT"))
-    if search is not None and fold(search):
-        where += " AND instr(c.search, ?) > 0"
-        params.append(fold(search))
+    terms = search_terms(search) if search is not None else ()
+    if terms:
+        where += f" AND ({' OR '.join('instr(c.search, ?) > 0' for _ in terms)})"
+        params.extend(terms)
     sql = (
         f"SELECT {', '.join(f'o.{column}' for column in CASE_COLUMNS)} FROM cases c JOIN districts d ON d.id = c.district_id "
         f"JOIN case_overview o ON o.id = c.id WHERE {where} ORDER BY c.id"
@@ -247,8 +253,9 @@ def add_appeal(conn: sqlite3.Connection, actor: str, case: int, raw: dict[str, s
     ).fetchone()
     if existing:
         raise Conflict(
-            f"case {case} already has a {values['instance']}-instance appeal "
-            f"(appeal {existing[0]}); change it with 'dereg appeal edit {existing[0]}'"
+            _(
+                "case {case} already has a {instance}-instance appeal (appeal {existing}); change it with 'dereg appeal edit {existing}'"
+            ).format(case=case, instance=values["instance"], existing=existing[0])
         )
     columns = ", ".join(values)
     appeal = conn.execute(
@@ -263,7 +270,7 @@ def add_appeal(conn: sqlite3.Connection, actor: str, case: int, raw: dict[str, s
 def get_appeal(conn: sqlite3.Connection, appeal: int) -> dict:
     rows = _appeal_rows(conn, "a.id = ?", (appeal,))
     if not rows:
-        raise NotFound(f"no appeal with id {appeal}")
+        raise NotFound(_("no appeal with id {appeal}").format(appeal=appeal))
     return rows[0]
 
 
@@ -277,7 +284,9 @@ def edit_appeal(conn: sqlite3.Connection, actor: str, appeal: int, raw: dict[str
         ).fetchone()
         if clash:
             raise Conflict(
-                f"case {before['case_id']} already has a {values['instance']}-instance appeal (appeal {clash[0]})"
+                _("case {case_id} already has a {instance}-instance appeal (appeal {clash})").format(
+                    case_id=before["case_id"], instance=values["instance"], clash=clash[0]
+                )
             )
     if values:
         assignments = ", ".join(f"{column} = ?" for column in values)

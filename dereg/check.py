@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 from dereg import persons
+from dereg.i18n import N_, _
 from dereg.migrations import schema_statements
 from dereg.money import CURRENCY_EXPONENTS, format_amount
 from dereg.rules import Problem, appeal_dates, appeal_order, case_dates, places, removals
@@ -36,8 +37,15 @@ def check_database(conn: sqlite3.Connection, today: date | None = None) -> list[
                 problems.extend(check(conn, today))
             except sqlite3.DatabaseError as exc:  # a damaged page, a dropped view
                 damaged = (getattr(exc, "sqlite_errorname", None) or "").startswith("SQLITE_CORRUPT")
-                advice = ": the file is damaged; restore it from a backup" if damaged else ""
-                problems.append(Problem("database", f"{what} could not run ({exc}){advice}"))
+                advice = _(": the file is damaged; restore it from a backup") if damaged else ""
+                problems.append(
+                    Problem(
+                        _("database"),
+                        _("{what} could not run ({exc}){advice}").format(
+                            what=_(what), exc=exc, advice=advice
+                        ),
+                    )
+                )
     finally:
         conn.execute("ROLLBACK")
     return problems
@@ -50,7 +58,7 @@ def integrity(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     # Sorted: SQLite lists them in the order of the tables' pages, which a rebuild changes.
     for (message,) in sorted(conn.execute("PRAGMA integrity_check")):
         if message != "ok":
-            yield Problem("database", f"integrity check: {message}")
+            yield Problem(_("database"), _("integrity check: {message}").format(message=message))
 
 
 def foreign_keys(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
@@ -65,26 +73,31 @@ def foreign_keys(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             subject = f"appeal {rowid}"
         else:
             subject = f"{table} row {rowid}"
-        yield Problem(subject, f"its {column} {value!r} is not in {parent} (changed outside dereg?)")
+        yield Problem(
+            subject,
+            _("its {column} {value!r} is not in {parent} (changed outside dereg?)").format(
+                column=column, value=value, parent=parent
+            ),
+        )
 
 
 # Rows that break the schema's CHECK constraints (written with ignore_check_constraints, or by
 # a tool that skips them): integrity_check names only the table, these name the row.
 _ROW_RULES = (
-    ("cases", "decision NOT IN ('refused', 'cancelled')", "decision", "is not refused or cancelled"),
-    ("cases", "amount_minor < 0", "amount_minor", "is negative"),
-    ("cases", "trim(candidate) = ''", "candidate", "is empty"),
+    ("cases", "decision NOT IN ('refused', 'cancelled')", "decision", N_("is not refused or cancelled")),
+    ("cases", "amount_minor < 0", "amount_minor", N_("is negative")),
+    ("cases", "trim(candidate) = ''", "candidate", N_("is empty")),
     (
         "appeals",
         "outcome NOT IN ('pending', 'upheld', 'reinstated', 'not_heard')",
         "outcome",
-        "is not pending, upheld, reinstated or not_heard",
+        N_("is not pending, upheld, reinstated or not_heard"),
     ),
     (
         "appeals",
         "instance NOT IN ('first', 'appeal', 'cassation')",
         "instance",
-        "is not first, appeal or cassation",
+        N_("is not first, appeal or cassation"),
     ),
 )
 
@@ -114,7 +127,9 @@ def row_values(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
         f"SELECT id, decided_on FROM cases WHERE {_maybe_not_a_date('decided_on')} ORDER BY id"
     ):
         if not _is_date(decided):
-            yield Problem(_case(conn, case_id), f"decided_on {decided!r} is not a date")
+            yield Problem(
+                _case(conn, case_id), _("decided_on {decided!r} is not a date").format(decided=decided)
+            )
     for appeal_id, case_id, filed, decided in conn.execute(
         "SELECT id, case_id, filed_on, decided_on FROM appeals WHERE filed_on IS NOT NULL AND "
         f"({_maybe_not_a_date('filed_on')}) OR decided_on IS NOT NULL AND ({_maybe_not_a_date('decided_on')}) "
@@ -123,7 +138,8 @@ def row_values(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
         for column, value in (("filed_on", filed), ("decided_on", decided)):
             if value is not None and not _is_date(value):
                 yield Problem(
-                    f"{_case(conn, case_id)}, appeal {appeal_id}", f"{column} {value!r} is not a date"
+                    _("{case}, appeal {appeal}").format(case=_case(conn, case_id), appeal=appeal_id),
+                    _("{column} {value!r} is not a date").format(column=column, value=value),
                 )
     for table, broken, column, message in _ROW_RULES:
         for rowid, value, case_id in conn.execute(
@@ -135,20 +151,26 @@ def row_values(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             elif table == "districts":
                 subject = _district(conn, rowid)
             else:
-                subject = f"{_case(conn, case_id)}, appeal {rowid}"
-            yield Problem(subject, f"{column} {value!r} {message}")
+                subject = _("{case}, appeal {appeal}").format(case=_case(conn, case_id), appeal=rowid)
+            yield Problem(
+                subject,
+                _("{column} {value!r} {message}").format(column=column, value=value, message=_(message)),
+            )
 
 
 def amounts(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     recorded = dict(conn.execute("SELECT code, exponent FROM currencies").fetchall())
     for code, exponent in sorted(recorded.items()):
         if code not in CURRENCY_EXPONENTS:
-            yield Problem(f"currency {code}", "is not an ISO 4217 code that dereg knows")
+            yield Problem(
+                _("currency {code}").format(code=code), _("is not an ISO 4217 code that dereg knows")
+            )
         elif exponent != CURRENCY_EXPONENTS[code]:
             yield Problem(
-                f"currency {code}",
-                f"is recorded with {exponent} decimals, but ISO 4217 gives it "
-                f"{CURRENCY_EXPONENTS[code]}: its amounts read wrongly",
+                _("currency {code}").format(code=code),
+                _(
+                    "is recorded with {exponent} decimals, but ISO 4217 gives it {iso}: its amounts read wrongly"
+                ).format(exponent=exponent, iso=CURRENCY_EXPONENTS[code]),
             )
     for case_id, minor, code in conn.execute(
         "SELECT id, amount_minor, currency FROM cases WHERE amount_minor IS NOT NULL ORDER BY id"
@@ -160,7 +182,9 @@ def amounts(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             amount = format_amount(abs(minor), code, exponent=exponent)
             yield Problem(
                 _case(conn, case_id),
-                f"amount {amount} {code} has more decimals than {code} allows ({allowed})",
+                _("amount {amount} {code} has more decimals than {code} allows ({allowed})").format(
+                    amount=amount, code=code, allowed=allowed
+                ),
             )
 
 
@@ -168,8 +192,12 @@ def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     for table in ("elections", "districts"):
         for row_id, name, key in conn.execute(f"SELECT id, name, key FROM {table} ORDER BY id").fetchall():
             if key != fold(name):
-                subject = _district(conn, row_id) if table == "districts" else f"election {name!r}"
-                yield Problem(subject, "its matching key is out of date (renamed outside dereg?)")
+                subject = (
+                    _district(conn, row_id)
+                    if table == "districts"
+                    else _("election {name!r}").format(name=name)
+                )
+                yield Problem(subject, _("its matching key is out of date (renamed outside dereg?)"))
     stale: set[int] = set()  # districts with a case whose key is out of date
     for case_id, district_id, candidate, key, person, search, *words in conn.execute(
         "SELECT c.id, c.district_id, c.candidate, c.candidate_key, c.person_key, c.search, "
@@ -180,8 +208,9 @@ def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
         if outdated or search != search_text(candidate, *words):
             yield Problem(
                 _case(conn, case_id),
-                "its matching key or search text is out of date (changed outside dereg?); "
-                "any 'dereg case edit' of it refreshes them",
+                _(
+                    "its matching key or search text is out of date (changed outside dereg?); any 'dereg case edit' of it refreshes them"
+                ),
             )
             stale.add(district_id)
     # With every key right, UNIQUE (district_id, candidate_key) allows no twin; so only the
@@ -194,7 +223,8 @@ def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             twin = seen.setdefault(fold(candidate), case_id)
             if twin != case_id:
                 yield Problem(
-                    _case(conn, case_id), f"is the same candidate in the same district as case {twin}"
+                    _case(conn, case_id),
+                    _("is the same candidate in the same district as case {twin}").format(twin=twin),
                 )
 
 
@@ -209,8 +239,9 @@ def question_twins(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     ).fetchall():
         yield Problem(
             _district(conn, ident),
-            f"may be district {twin_id} ({twin!r}) with a letter lost to '?': "
-            f"'dereg district merge {ident} {twin_id}' unites them",
+            _(
+                "may be district {twin_id} ({twin!r}) with a letter lost to '?': 'dereg district merge {ident} {twin_id}' unites them"
+            ).format(twin_id=twin_id, twin=twin, ident=ident),
         )
     for ident, twin_id, twin in conn.execute(
         "SELECT c.id, t.id, t.candidate FROM cases c JOIN cases t ON t.district_id = c.district_id "
@@ -218,7 +249,10 @@ def question_twins(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
         "AND t.candidate_key GLOB replace(replace(c.candidate_key, '[', '[[]'), '*', '[*]') "
         "WHERE instr(c.candidate_key, '?') > 0 ORDER BY c.id, t.id"
     ).fetchall():
-        yield Problem(_case(conn, ident), f"may be case {twin_id} ({twin}) with a letter lost to '?'")
+        yield Problem(
+            _case(conn, ident),
+            _("may be case {twin_id} ({twin}) with a letter lost to '?'").format(twin_id=twin_id, twin=twin),
+        )
 
 
 def likely_persons(conn: sqlite3.Connection) -> Iterator[str]:
@@ -247,10 +281,17 @@ def schema_objects(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     present = {(kind, name): sql for kind, name, sql in conn.execute(query)}
     for (kind, name), sql in sorted(expected.items()):
         if (kind, name) not in present:
-            consequence = " (the audit log can be changed)" if name.startswith("audit_log_no") else ""
-            yield Problem("database", f"{kind} {name} is missing{consequence}")
+            consequence = _(" (the audit log can be changed)") if name.startswith("audit_log_no") else ""
+            yield Problem(
+                _("database"),
+                _("{kind} {name} is missing{consequence}").format(
+                    kind=kind, name=name, consequence=consequence
+                ),
+            )
         elif present[(kind, name)] != sql:
-            yield Problem("database", f"{kind} {name} differs from schema.sql")
+            yield Problem(
+                _("database"), _("{kind} {name} differs from schema.sql").format(kind=kind, name=name)
+            )
 
 
 def table_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
@@ -271,16 +312,31 @@ def table_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     shipped.close()
     for table, columns in sorted(expected.items()):
         if table not in present:
-            yield Problem("database", f"table {table} is missing")
+            yield Problem(_("database"), _("table {table} is missing").format(table=table))
             continue
         have = {column[0]: column for column in present[table]}
         for column in columns:
             if column[0] not in have:
-                yield Problem("database", f"table {table} has no column {column[0]} (changed outside dereg?)")
+                yield Problem(
+                    _("database"),
+                    _("table {table} has no column {column} (changed outside dereg?)").format(
+                        table=table, column=column[0]
+                    ),
+                )
             elif have[column[0]] != column:
-                yield Problem("database", f"table {table}: column {column[0]} differs from schema.sql")
+                yield Problem(
+                    _("database"),
+                    _("table {table}: column {column} differs from schema.sql").format(
+                        table=table, column=column[0]
+                    ),
+                )
         for extra in sorted(set(have) - {column[0] for column in columns}):
-            yield Problem("database", f"table {table} has a column {extra} that schema.sql does not")
+            yield Problem(
+                _("database"),
+                _("table {table} has a column {extra} that schema.sql does not").format(
+                    table=table, extra=extra
+                ),
+            )
 
 
 def notes(conn: sqlite3.Connection) -> list[str]:
@@ -296,17 +352,17 @@ def notes(conn: sqlite3.Connection) -> list[str]:
 
 # (what it is, for a message when it cannot run; the check), in the order problems are listed.
 CHECKS: tuple[tuple[str, Callable[[sqlite3.Connection, date], Iterator[Problem]]], ...] = (
-    ("SQLite's integrity check", integrity),
-    ("the foreign key check", foreign_keys),
-    ("the check of each row's values", row_values),
-    ("the check of removals against candidates", removals),
-    ("the check of districts' regions and seats on the election's day", places),
-    ("the check of cases' decision dates", case_dates),
-    ("the check of appeal dates", appeal_dates),
-    ("the check of each case's appeals against one another", appeal_order),
-    ("the check of amounts against their currencies", amounts),
-    ("the check of matching keys and search text", derived_columns),
-    ("the check of names with '?' beside recorded ones", question_twins),
-    ("the check of views, triggers and indexes against schema.sql", schema_objects),
-    ("the check of tables' columns against schema.sql", table_columns),
+    (N_("SQLite's integrity check"), integrity),
+    (N_("the foreign key check"), foreign_keys),
+    (N_("the check of each row's values"), row_values),
+    (N_("the check of removals against candidates"), removals),
+    (N_("the check of districts' regions and seats on the election's day"), places),
+    (N_("the check of cases' decision dates"), case_dates),
+    (N_("the check of appeal dates"), appeal_dates),
+    (N_("the check of each case's appeals against one another"), appeal_order),
+    (N_("the check of amounts against their currencies"), amounts),
+    (N_("the check of matching keys and search text"), derived_columns),
+    (N_("the check of names with '?' beside recorded ones"), question_twins),
+    (N_("the check of views, triggers and indexes against schema.sql"), schema_objects),
+    (N_("the check of tables' columns against schema.sql"), table_columns),
 )

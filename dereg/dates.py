@@ -4,6 +4,7 @@ import datetime
 import re
 
 from dereg.errors import InvalidValue
+from dereg.i18n import _
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
@@ -20,19 +21,25 @@ def parse_date(text: str) -> str:
     a precompiled regex and one `datetime.date` check, nothing more.
     """
     if not isinstance(text, str):
-        raise InvalidValue(f"date {text!r} must be text, not {type(text).__name__}")
+        raise InvalidValue(
+            _("date {text!r} must be text, not {name}").format(text=text, name=type(text).__name__)
+        )
     s = text.strip()
     if m := _ISO.fullmatch(s):
         year, month, day = m.groups()
     elif m := _DOTTED.fullmatch(s):
         day, month, year = m.groups()
     else:
-        raise InvalidValue(f"date {s!r} is not YYYY-MM-DD or DD.MM.YYYY")
+        raise InvalidValue(_("date {s!r} is not YYYY-MM-DD or DD.MM.YYYY").format(s=s))
     y, mo, d = int(year), int(month), int(day)
     if not FIRST_YEAR <= y <= LAST_YEAR:
-        raise InvalidValue(f"date {s!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+        raise InvalidValue(
+            _("date {s!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}").format(
+                s=s, FIRST_YEAR=FIRST_YEAR, LAST_YEAR=LAST_YEAR
+            )
+        )
     try:
         datetime.date(y, mo, d)
     except ValueError:
-        raise InvalidValue(f"date {s!r} is not a real date") from None
+        raise InvalidValue(_("date {s!r} is not a real date").format(s=s)) from None
     return f"{year}-{mo:02d}-{d:02d}"

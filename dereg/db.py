@@ -14,6 +14,7 @@ from pathlib import Path
 from dereg import migrations
 from dereg.errors import DeregError, NotFound
 from dereg.files import create_private
+from dereg.i18n import _
 from dereg.migrations import SCHEMA_VERSION
 
 APPLICATION_ID = 0x64657267  # 'derg': tells a dereg database from any other SQLite file
@@ -39,7 +40,9 @@ def busy_timeout() -> float:
     except ValueError:
         seconds = float("nan")
     if not 0 <= seconds <= 24 * 3600:
-        raise DeregError(f"DEREG_BUSY_TIMEOUT must be a number of seconds (0 to 86400), not {text!r}")
+        raise DeregError(
+            _("DEREG_BUSY_TIMEOUT must be a number of seconds (0 to 86400), not {text!r}").format(text=text)
+        )
     return seconds
 
 
@@ -49,10 +52,10 @@ def connect(path: str | os.PathLike, *, create: bool = True) -> sqlite3.Connecti
     path = Path(path)
     timeout = busy_timeout()
     if path.is_dir():
-        raise DeregError(f"database '{path}' is a folder, not a file")
+        raise DeregError(_("database '{path}' is a folder, not a file").format(path=path))
     if not path.exists():
         if not create:
-            raise NotFound(f"database '{path}' does not exist: check --db or $DEREG_DB")
+            raise NotFound(_("database '{path}' does not exist: check --db or $DEREG_DB").format(path=path))
         _create_private_file(path)
     else:
         refuse_other_file(path)
@@ -87,13 +90,17 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> sqlite3.Connection:
 
 def _create_private_file(path: Path) -> None:
     if not path.parent.exists():
-        raise DeregError(f"database '{path}': folder '{path.parent}' does not exist")
+        raise DeregError(
+            _("database '{path}': folder '{parent}' does not exist").format(path=path, parent=path.parent)
+        )
     try:
         create_private(path)
     except FileExistsError:
         return  # another process created it a moment ago
     except OSError as exc:
-        raise DeregError(f"database '{path}' cannot be created: {exc.strerror}") from exc
+        raise DeregError(
+            _("database '{path}' cannot be created: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from exc
 
 
 def refuse_other_file(path: Path) -> None:
@@ -101,13 +108,15 @@ def refuse_other_file(path: Path) -> None:
     is not SQLite at all (a CSV given as --db, say) is left untouched."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):
-            raise DeregError(f"database '{path}' is not a regular file: check --db or $DEREG_DB")
+            raise DeregError(
+                _("database '{path}' is not a regular file: check --db or $DEREG_DB").format(path=path)
+            )
         with open(path, "rb") as file:
             head = file.read(len(SQLITE_HEADER))
     except OSError:
         return  # SQLite will fail to open it too, and describe() says why
     if head and head != SQLITE_HEADER:
-        raise DeregError(f"'{path}' is not an SQLite database: check --db or $DEREG_DB")
+        raise DeregError(_("'{path}' is not an SQLite database: check --db or $DEREG_DB").format(path=path))
 
 
 def _make_private(path: Path) -> None:
@@ -138,13 +147,14 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version and conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-        raise DeregError(f"'{path}' is an SQLite database, but not a dereg one")
+        raise DeregError(_("'{path}' is an SQLite database, but not a dereg one").format(path=path))
     if version == SCHEMA_VERSION:
         return
     if version > SCHEMA_VERSION:
         raise DeregError(
-            f"database '{path}' has schema version {version}, newer than this dereg "
-            f"understands ({SCHEMA_VERSION}): upgrade dereg"
+            _(
+                "database '{path}' has schema version {version}, newer than this dereg understands ({SCHEMA_VERSION}): upgrade dereg"
+            ).format(path=path, version=version, SCHEMA_VERSION=SCHEMA_VERSION)
         )
     conn.execute("PRAGMA journal_mode = WAL")
     # A migration that rebuilds a table must not cascade its DROP to the rows that refer to
@@ -160,14 +170,15 @@ def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if app_id != APPLICATION_ID and (app_id != 0 or tables):
-                raise DeregError(f"'{path}' is an SQLite database, but not a dereg one")
+                raise DeregError(_("'{path}' is an SQLite database, but not a dereg one").format(path=path))
             if version:  # an older dereg database: change its tables in place
                 migrations.upgrade(conn, version)
             migrations.apply_schema(conn)
             if conn.execute("PRAGMA foreign_key_check").fetchone():
                 raise DeregError(
-                    f"database '{path}' has rows that refer to missing ones; "
-                    "run 'dereg check' with the previous dereg, or restore a backup"
+                    _(
+                        "database '{path}' has rows that refer to missing ones; run 'dereg check' with the previous dereg, or restore a backup"
+                    ).format(path=path)
                 )
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -236,29 +247,31 @@ def describe(exc: sqlite3.Error, path: str | os.PathLike) -> str:
             seconds = f"{busy_timeout():g}"
         except DeregError:
             seconds = f"{BUSY_TIMEOUT_SECONDS:g}"
-        return (
-            f"database '{path}' is busy: another program kept it locked for over {seconds} s; "
-            "nothing was written; try again (DEREG_BUSY_TIMEOUT sets the wait)"
-        )
+        return _(
+            "database '{path}' is busy: another program kept it locked for over {seconds} s; nothing was written; try again (DEREG_BUSY_TIMEOUT sets the wait)"
+        ).format(path=path, seconds=seconds)
     if name in ("SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY_CANTINIT", "SQLITE_READONLY_RECOVERY"):
         return _read_only_folder(path)  # no -wal or -shm can be made beside it
     if name == "SQLITE_READONLY_DBMOVED":
-        return (
-            f"database '{path}' was moved or deleted while in use: nothing was written; run the command again"
-        )
+        return _(
+            "database '{path}' was moved or deleted while in use: nothing was written; run the command again"
+        ).format(path=path)
     if name.startswith("SQLITE_READONLY") or "readonly" in text:
-        return (
-            f"database '{path}' is read-only (the file, its folder or the disk): nothing was "
-            "written; check the permissions, or work on a copy in a writable folder"
-        )
+        return _(
+            "database '{path}' is read-only (the file, its folder or the disk): nothing was written; check the permissions, or work on a copy in a writable folder"
+        ).format(path=path)
     if name == "SQLITE_FULL" or "disk is full" in text or (name.startswith("SQLITE_IOERR") and _full(path)):
-        return f"the disk holding '{path}' is full: nothing was written; free some space and retry"
-    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "malformed" in text:
-        return (
-            f"database '{path}' is damaged ({text}): restore it from a backup (README: When things go wrong)"
+        return _("the disk holding '{path}' is full: nothing was written; free some space and retry").format(
+            path=path
         )
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "malformed" in text:
+        return _(
+            "database '{path}' is damaged ({text}): restore it from a backup (README: When things go wrong)"
+        ).format(path=path, text=text)
     if name.startswith("SQLITE_IOERR"):
-        return f"database '{path}': disk error ({text}); the change was rolled back; run 'dereg check'"
+        return _(
+            "database '{path}': disk error ({text}); the change was rolled back; run 'dereg check'"
+        ).format(path=path, text=text)
     if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
         return _cannot_open(Path(path))
     return f"database '{path}': {text}"
@@ -276,15 +289,14 @@ def _full(path: str | os.PathLike) -> bool:
 def _cannot_open(path: Path) -> str:
     folder = path.parent
     if path.exists() and not os.access(path, os.R_OK):
-        return f"database '{path}' cannot be read: you lack permission to read it"
+        return _("database '{path}' cannot be read: you lack permission to read it").format(path=path)
     if path.exists() and not os.access(folder, os.W_OK):
         return _read_only_folder(path)
-    return f"database '{path}' cannot be opened: check the path and its permissions"
+    return _("database '{path}' cannot be opened: check the path and its permissions").format(path=path)
 
 
 def _read_only_folder(path: str | os.PathLike) -> str:
     # WAL needs its -wal and -shm files beside the database, even to read it.
-    return (
-        f"database '{path}' is in a read-only folder: dereg needs to write beside it, even "
-        "to read; copy it to a writable folder"
-    )
+    return _(
+        "database '{path}' is in a read-only folder: dereg needs to write beside it, even to read; copy it to a writable folder"
+    ).format(path=path)

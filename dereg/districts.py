@@ -10,6 +10,7 @@ from dereg.elections import BY_DAY, election_id, find
 from dereg.errors import Conflict, InvalidValue, NotFound, UsageError
 from dereg.fields import required_text, with_field
 from dereg.history import audit
+from dereg.i18n import _, ngettext
 from dereg.text import fold, search_text
 from dereg.values import CONSTITUENCIES, LEVELS, parse_choice, parse_count
 
@@ -160,13 +161,17 @@ def find_district(
     """A district named by its id, or by its election, region and name (all three)."""
     if ident is not None:
         if conn.execute("SELECT 1 FROM districts WHERE id = ?", (ident,)).fetchone() is None:
-            raise NotFound(f"no district with id {ident}")
+            raise NotFound(_("no district with id {ident}").format(ident=ident))
         return ident
     if not (election and region and district):
-        raise UsageError("name the district by its ID, or by --election, --region and --district")
+        raise UsageError(_("name the district by its ID, or by --election, --region and --district"))
     found = district_id(conn, election, region, district, create=False)
     if found is None:
-        raise NotFound(f"no district {district!r} in {election!r}, {region!r}")
+        raise NotFound(
+            _("no district {district!r} in {election!r}, {region!r}").format(
+                district=district, election=election, region=region
+            )
+        )
     return found
 
 
@@ -195,8 +200,9 @@ def edit_district(
         ).fetchone()
         if clash:
             raise Conflict(
-                f"district {clash[0]} is already called {name!r} there: "
-                f"'dereg district merge {ident} {clash[0]}' unites them"
+                _(
+                    "district {clash} is already called {name!r} there: 'dereg district merge {ident} {clash}' unites them"
+                ).format(clash=clash[0], name=name, ident=ident)
             )
         changes |= {"name": name, "key": fold(name)}
     if changes:
@@ -217,8 +223,11 @@ def delete_district(conn: sqlite3.Connection, actor: str, ident: int) -> dict:
     cases = conn.execute("SELECT count(*) FROM cases WHERE district_id = ?", (ident,)).fetchone()[0]
     if cases:
         raise Conflict(
-            f"district {ident} ({before['district']}) has {cases} case(s): move them with "
-            f"'dereg district merge {ident} OTHER', or delete them first"
+            ngettext(
+                "district {ident} ({district}) has {cases} case: move it with 'dereg district merge {ident} OTHER', or delete it first",
+                "district {ident} ({district}) has {cases} cases: move them with 'dereg district merge {ident} OTHER', or delete them first",
+                cases,
+            ).format(ident=ident, district=before["district"], cases=cases)
         )
     conn.execute("DELETE FROM districts WHERE id = ?", (ident,))
     audit(conn, actor, "district delete", "district", ident, before, None)
@@ -229,7 +238,7 @@ def merge_districts(conn: sqlite3.Connection, actor: str, source: int, target: i
     """Move every case of source into target (figures target lacks come along), then remove
     source; returns how many cases moved. A candidate recorded in both is a conflict."""
     if source == target:
-        raise UsageError("a district cannot be merged into itself")
+        raise UsageError(_("a district cannot be merged into itself"))
     before, into = district_row(conn, source), district_row(conn, target)
     twin = conn.execute(
         "SELECT a.id, b.id, a.candidate FROM cases a JOIN cases b ON b.candidate_key = a.candidate_key "
@@ -238,8 +247,9 @@ def merge_districts(conn: sqlite3.Connection, actor: str, source: int, target: i
     ).fetchone()
     if twin:
         raise Conflict(
-            f"candidate {twin[2]!r} has case {twin[0]} in district {source} and case {twin[1]} "
-            f"in district {target}: settle that first"
+            _(
+                "candidate {twin!r} has case {case} in district {source} and case {other} in district {target}: settle that first"
+            ).format(twin=twin[2], case=twin[0], source=source, other=twin[1], target=target)
         )
     moved = [
         case for (case,) in conn.execute("SELECT id FROM cases WHERE district_id = ? ORDER BY id", (source,))

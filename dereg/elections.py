@@ -11,6 +11,7 @@ from dereg.dates import parse_date
 from dereg.errors import Conflict, InvalidValue, NotFound
 from dereg.fields import required_text, with_field
 from dereg.history import audit
+from dereg.i18n import _, ngettext
 from dereg.text import election_key, fold, nearest
 from dereg.values import ELECTION_KINDS as KINDS
 from dereg.values import parse_choice
@@ -134,7 +135,7 @@ def list_elections(conn: sqlite3.Connection) -> list[dict]:
 
 
 def show_election(conn: sqlite3.Connection, name: str) -> dict:
-    ident, _ = find_election(conn, name)
+    ident, _shown = find_election(conn, name)
     row = conn.execute(
         "SELECT e.id, e.name, e.voting_day, e.kind, count(DISTINCT d.id), count(c.id), e.source "
         "FROM elections e LEFT JOIN districts d ON d.election_id = e.id "
@@ -190,7 +191,7 @@ def edit_election(
 ) -> dict:
     """Set an election's day or kind, or give it more spellings. A new day is checked against
     the map: each of its districts' regions must exist on it."""
-    ident, _ = find_election(conn, name)
+    ident, _shown = find_election(conn, name)
     before = _record(conn, ident)
     if voting_day is not None:
         day = with_field("on", parse_date, voting_day)
@@ -214,7 +215,9 @@ def rename_election(conn: sqlite3.Connection, actor: str, name: str, new: str) -
     clash = find(conn, new)
     if clash and clash[0] != ident:
         raise Conflict(
-            f"election {clash[1]!r} exists already: move its districts with 'dereg district merge'"
+            _("election {clash!r} exists already: move its districts with 'dereg district merge'").format(
+                clash=clash[1]
+            )
         )
     conn.execute("UPDATE elections SET name = ?, key = ? WHERE id = ?", (new, fold(new), ident))
     _add_spelling(conn, ident, new)
@@ -226,7 +229,13 @@ def delete_election(conn: sqlite3.Connection, actor: str, name: str) -> str:
     ident, old = find_election(conn, name)
     districts = conn.execute("SELECT count(*) FROM districts WHERE election_id = ?", (ident,)).fetchone()[0]
     if districts:
-        raise Conflict(f"election {old!r} has {districts} district(s): delete or merge them first")
+        raise Conflict(
+            ngettext(
+                "election {old!r} has {districts} district: delete or merge it first",
+                "election {old!r} has {districts} districts: delete or merge them first",
+                districts,
+            ).format(old=old, districts=districts)
+        )
     before = _record(conn, ident)
     conn.execute("DELETE FROM election_aliases WHERE election_id = ?", (ident,))
     conn.execute("DELETE FROM elections WHERE id = ?", (ident,))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from dereg.errors import DeregError
+from dereg.i18n import _
 
 
 def create_private(path: str | os.PathLike) -> None:
@@ -36,14 +37,14 @@ def refuse_database(path: str | os.PathLike, database: str | os.PathLike) -> Non
     """No file dereg writes may be the database or its -wal, -shm or -journal: not by its name,
     nor through a symbolic link, nor as a hard link to it."""
     for name, suffix in (
-        ("the database", ""),
-        ("the database's -wal", "-wal"),
-        ("the database's -shm", "-shm"),
-        ("the database's -journal", "-journal"),
+        (_("the database"), ""),
+        (_("the database's -wal"), "-wal"),
+        (_("the database's -shm"), "-shm"),
+        (_("the database's -journal"), "-journal"),
     ):
         own = Path(f"{database}{suffix}")
         if os.path.realpath(path) == os.path.realpath(own) or _same_file(path, own):
-            raise DeregError(f"'{path}' is {name}: name another file to write")
+            raise DeregError(_("'{path}' is {name}: name another file to write").format(path=path, name=name))
 
 
 def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
@@ -69,7 +70,7 @@ def private_output(
     if database is not None:
         refuse_database(path, database)
     if path.is_dir():
-        raise DeregError(f"{path} is a folder: name the file to write")
+        raise DeregError(_("{path} is a folder: name the file to write").format(path=path))
     try:
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:

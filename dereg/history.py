@@ -13,6 +13,8 @@ import textwrap
 from datetime import datetime, timezone
 
 from dereg.errors import NotFound
+from dereg.i18n import _, ngettext
+from dereg.labels import label, value_label
 
 HISTORY_COLUMNS = ("at", "actor", "command", "entity", "entity_id", "before", "after", "office")
 CHANGE_COLUMNS = ("at (UTC)", "actor", "command", "change")
@@ -64,7 +66,7 @@ def case_history(conn: sqlite3.Connection, case: int) -> list[dict]:
         (case,),
     ).fetchall()
     if not rows and not conn.execute("SELECT 1 FROM cases WHERE id = ?", (case,)).fetchone():
-        raise NotFound(f"no case with id {case} has ever been recorded")
+        raise NotFound(_("no case with id {case} has ever been recorded").format(case=case))
     entries = [dict(zip(HISTORY_COLUMNS, row)) for row in rows]
     for entry in entries:
         for side in ("before", "after"):
@@ -116,13 +118,25 @@ def _changes(entry: dict, case: int) -> list[str]:
     """What an entry changed, in lines: 'field: before -> after', or the row added or deleted."""
     entity, before, after = entry["entity"], entry["before"], entry["after"]
     if entity == "import":
-        return [f"case {case} added by importing {after.get('file', 'a file')}"]
+        return [
+            _("case {case} added by importing {value}").format(case=case, value=after.get("file", "a file"))
+        ]
     if entity == "merge":
-        return [f"case {case} added by merging {after.get('file')} (office {after.get('office')!r})"]
+        return [
+            _("case {case} added by merging {file} (office {office!r})").format(
+                case=case, file=after.get("file"), office=after.get("office")
+            )
+        ]
     if before is None:
-        return [f"added {_label(entity, after)}: {_summary(entity, after)}"]
+        return [
+            _("added {what}: {summary}").format(what=_label(entity, after), summary=_summary(entity, after))
+        ]
     if after is None:
-        return [f"deleted {_label(entity, before)}: {_summary(entity, before)}"]
+        return [
+            _("deleted {what}: {summary}").format(
+                what=_label(entity, before), summary=_summary(entity, before)
+            )
+        ]
     lines = []
     for field in dict.fromkeys([*before, *after]):
         if field == "id" or (entity == "appeal" and field in _IDENTITY):
@@ -132,10 +146,12 @@ def _changes(entry: dict, case: int) -> list[str]:
         elif field == "merged_from_case":  # dereg case merge: what came from the case it removed
             lines.insert(0, f"case {after[field]} merged into this case")
         elif before.get(field) != after.get(field):
-            lines.append(f"{field}: {_text(before.get(field))} -> {_text(after.get(field))}")
+            lines.append(
+                f"{label(field)}: {_text(before.get(field), field)} -> {_text(after.get(field), field)}"
+            )
     if entity == "appeal":
         lines = [f"{_label(entity, after)}:", *(f"  {line}" for line in lines)]
-    return lines or [f"{_label(entity, after)}: no change"]
+    return lines or [_("{entity}: no change").format(entity=_label(entity, after))]
 
 
 def _appeal_changes(before: list[dict], after: list[dict]) -> list[str]:
@@ -146,12 +162,20 @@ def _appeal_changes(before: list[dict], after: list[dict]) -> list[str]:
     for instance in dict.fromkeys([*old, *new]):
         was, now = old.get(instance), new.get(instance)
         if was is None:
-            lines.append(f"added {_label('appeal', now)}: {_summary('appeal', now)}")
+            lines.append(
+                _("added {what}: {summary}").format(
+                    what=_label("appeal", now), summary=_summary("appeal", now)
+                )
+            )
         elif now is None:
-            lines.append(f"deleted {_label('appeal', was)}: {_summary('appeal', was)}")
+            lines.append(
+                _("deleted {what}: {summary}").format(
+                    what=_label("appeal", was), summary=_summary("appeal", was)
+                )
+            )
         else:
             lines.extend(
-                f"{_label('appeal', now)} {field}: {_text(was.get(field))} -> {_text(now.get(field))}"
+                f"{_label('appeal', now)} {label(field)}: {_text(was.get(field), field)} -> {_text(now.get(field), field)}"
                 for field in dict.fromkeys([*was, *now])
                 if field not in _IDENTITY and was.get(field) != now.get(field)
             )
@@ -160,8 +184,9 @@ def _appeal_changes(before: list[dict], after: list[dict]) -> list[str]:
 
 def _label(entity: str, row: dict) -> str:
     if entity == "appeal":
-        return f"appeal {row.get('id')} ({row.get('instance')} instance)"
-    return f"case {row.get('id')}"
+        instance = value_label("instance", row.get("instance"))
+        return _("appeal {id} ({instance} instance)").format(id=row.get("id"), instance=instance)
+    return _("case {id}").format(id=row.get("id"))
 
 
 def _summary(entity: str, row: dict) -> str:
@@ -169,25 +194,27 @@ def _summary(entity: str, row: dict) -> str:
     if entity == "appeal":
         parts = [str(row.get("court"))]
         if row.get("filed_on"):
-            parts.append(f"filed {row['filed_on']}")
-        parts.append(str(row.get("outcome")) + (f" {row['decided_on']}" if row.get("decided_on") else ""))
+            parts.append(_("filed {date}").format(date=row["filed_on"]))
+        outcome = str(value_label("outcome", row.get("outcome")))
+        parts.append(outcome + (f" {row['decided_on']}" if row.get("decided_on") else ""))
         return "; ".join(parts)
     parts = [
         str(row.get("candidate")),
         f"{row.get('election')}, {row.get('region')}, {row.get('district')}",
-        f"{row.get('decision')} {row.get('decided_on')}",
+        f"{value_label('decision', row.get('decision'))} {row.get('decided_on')}",
     ]
     if row.get("discrepancy_amount") is not None:
         parts.append(f"{row['discrepancy_amount']} {row.get('currency')}")
     if row.get("appeals"):
         count = len(row["appeals"])
-        parts.append(f"{count} appeal{'s' if count > 1 else ''}")
+        parts.append(ngettext("{count} appeal", "{count} appeals", count).format(count=count))
     return "; ".join(parts)
 
 
-def _text(value) -> str:
+def _text(value, field: str = "") -> str:
     if value is None or value == "":
-        return "(empty)"
+        return _("(empty)")
+    value = value_label(field, value)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

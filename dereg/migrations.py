@@ -252,6 +252,18 @@ def _migrate_to_11(conn: sqlite3.Connection) -> None:
         _rebuild(conn, "audit_log")  # else schema.sql makes it, as version 2 says
     conn.create_function("person_key", 1, person_key, deterministic=True)
     conn.execute("UPDATE cases SET person_key = person_key(candidate)")
+    refresh_search(conn)  # names found in any alphabet: search_text gained their latin keys
+
+
+def refresh_search(conn: sqlite3.Connection) -> int:
+    """Every case's search column made again from its words (text.search_text), in one
+    statement, for a migration that follows a change of search_text; how many changed."""
+    conn.create_function("search_text", 5, search_text, deterministic=True)
+    return conn.execute(
+        "UPDATE cases SET search = new FROM (SELECT c.id AS ident, search_text(c.candidate, c.nominated_by, "
+        "c.reason, c.notes, d.name) AS new FROM cases c JOIN districts d ON d.id = c.district_id) "
+        "WHERE cases.id = ident AND search IS NOT new"
+    ).rowcount
 
 
 def _rebuild(conn: sqlite3.Connection, table: str) -> None:

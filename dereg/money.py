@@ -3,6 +3,8 @@
 import re
 
 from dereg.errors import InvalidValue
+from dereg.i18n import _
+from dereg.values import word_key, words
 
 # ISO 4217 list one, active codes with a minor unit, as of 2026: the 2024-06-25 list plus XCG,
 # less ANG (replaced by XCG in 2025) and BGN (Bulgaria joined the euro in 2026).
@@ -37,7 +39,10 @@ def parse_currency(text: str | None) -> str:
     if not code:
         return "KZT"
     if code not in CURRENCY_EXPONENTS:
-        raise InvalidValue(f"currency {text.strip()!r} is not an ISO 4217 code")
+        # тенге, теңге, ₸: the words staff write for a currency
+        code = words("currency").get(word_key(text), code)
+    if code not in CURRENCY_EXPONENTS:
+        raise InvalidValue(_("currency {value!r} is not an ISO 4217 code").format(value=text.strip()))
     return code
 
 
@@ -53,17 +58,19 @@ def parse_amount(text: str, currency: str = "KZT", *, delimiter: str | None = No
     code = parse_currency(currency)
     exponent = CURRENCY_EXPONENTS[code]
     if not isinstance(text, str):  # a float has already lost exactness; refuse, don't convert
-        raise InvalidValue(f"amount {text!r} must be text, not {type(text).__name__}")
+        raise InvalidValue(
+            _("amount {text!r} must be text, not {name}").format(text=text, name=type(text).__name__)
+        )
     s = text.strip()
     if _DIGITS.fullmatch(s):  # the common case on imports: plain digits
         return _to_minor(s, s, "", exponent)
     if not s:
-        raise InvalidValue("amount '' is empty")
+        raise InvalidValue(_("amount '' is empty"))
     unsigned = s[1:-1] if s[0] + s[-1] == "()" else s[1:] if s[0] in "-\u2212" else ""
     if _SHAPE.fullmatch(unsigned.strip()):  # -5, \u22125 (minus sign) and accounting's (5)
-        raise InvalidValue(f"amount {s!r} is negative")
+        raise InvalidValue(_("amount {s!r} is negative").format(s=s))
     if not _SHAPE.fullmatch(s):
-        raise InvalidValue(f"amount {s!r} is not a number like 1234.56 or 1 234,56")
+        raise InvalidValue(_("amount {s!r} is not a number like 1234.56 or 1 234,56").format(s=s))
 
     groups = _SEPARATOR.split(s)
     kinds = [" " if c in _SPACES else c for c in _SEPARATOR.findall(s)]
@@ -75,35 +82,43 @@ def parse_amount(text: str, currency: str = "KZT", *, delimiter: str | None = No
     else:
         decimal = None  # no mark, or several of one kind: they can only group thousands
     if decimal and kinds[-1] != decimal:  # a fraction cannot itself be grouped
-        raise InvalidValue(f"amount {s!r} has digits grouped after its decimal separator")
+        raise InvalidValue(_("amount {s!r} has digits grouped after its decimal separator").format(s=s))
     if decimal:
         whole, fraction, grouping = groups[:-1], groups[-1], kinds[:-1]
     else:
         whole, fraction, grouping = groups, "", kinds
     if len(set(grouping)) > 1:
-        raise InvalidValue(f"amount {s!r} mixes thousands separators")
+        raise InvalidValue(_("amount {s!r} mixes thousands separators").format(s=s))
     if len(whole) > 1 and not (len(whole[0]) <= 3 and all(len(g) == 3 for g in whole[1:])):
-        raise InvalidValue(f"amount {s!r} has thousands groups that are not three digits")
+        raise InvalidValue(_("amount {s!r} has thousands groups that are not three digits").format(s=s))
 
     if decimal == "," and delimiter == "," and len(fraction) == 3 and "." not in marks:
         digits = "".join(whole)
         point = f"{digits}.{fraction}".rstrip("0").rstrip(".")
         raise InvalidValue(
-            f"amount {s!r} is ambiguous in a comma-delimited file: write {digits}{fraction} or {point}"
+            _(
+                "amount {s!r} is ambiguous in a comma-delimited file: write {digits}{fraction} or {point}"
+            ).format(s=s, digits=digits, fraction=fraction, point=point)
         )
     if len(fraction) > exponent:
         hint = ""
         if len(kinds) == 1 and len(fraction) == 3 and whole[0][0] != "0" and len(whole[0]) <= 3:
             # '1.500' or '1,500': one thousand five hundred was probably meant
-            hint = f"; if {decimal!r} groups thousands, write {whole[0]}{fraction}"
-        raise InvalidValue(f"amount {s!r} has more decimals than {code} allows ({exponent}){hint}")
+            hint = _("; if {decimal!r} groups thousands, write {whole}{fraction}").format(
+                decimal=decimal, whole=whole[0], fraction=fraction
+            )
+        raise InvalidValue(
+            _("amount {s!r} has more decimals than {code} allows ({exponent}){hint}").format(
+                s=s, code=code, exponent=exponent, hint=hint
+            )
+        )
     return _to_minor(s, "".join(whole), fraction, exponent)
 
 
 def _to_minor(s: str, whole: str, fraction: str, exponent: int) -> int:
     digits = (whole + fraction.ljust(exponent, "0")).lstrip("0") or "0"
     if len(digits) > len(str(MAX_MINOR)) or int(digits) > MAX_MINOR:  # also spares int() huge text
-        raise InvalidValue(f"amount {s!r} is too large")
+        raise InvalidValue(_("amount {s!r} is too large").format(s=s))
     return int(digits)
 
 
@@ -116,7 +131,9 @@ def format_amount(minor: int, currency: str, *, exponent: int | None = None) -> 
     if exponent is None:
         exponent = CURRENCY_EXPONENTS[parse_currency(currency)]
     if type(minor) is not int or minor < 0:  # bool and float are refused too
-        raise InvalidValue(f"amount {minor!r} is not a non-negative whole number of minor units")
+        raise InvalidValue(
+            _("amount {minor!r} is not a non-negative whole number of minor units").format(minor=minor)
+        )
     if exponent == 0:
         return str(minor)
     units, rest = divmod(minor, 10**exponent)

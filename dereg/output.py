@@ -8,9 +8,18 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
+from dereg.i18n import _
 
-def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, total: dict | None = None) -> str:
-    """Draw rows; total (a last row of sums) shows in markdown only."""
+
+def render(
+    rows: Sequence[dict],
+    columns: Sequence[str],
+    fmt: str,
+    total: dict | None = None,
+    headings: Sequence[str] | None = None,
+) -> str:
+    """Draw rows; total (a last row of sums) shows in markdown only. headings (a table's and
+    markdown's, for a person) default to the column keys; csv and json always use the keys."""
     if fmt == "json":
         return json.dumps([_json_row(row, columns) for row in rows], ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
@@ -25,13 +34,16 @@ def render(rows: Sequence[dict], columns: Sequence[str], fmt: str, total: dict |
     if total is not None and rows:
         body.append([_table_cell(total.get(column, "")) for column in columns])
     style = "github" if fmt == "markdown" else "simple"
+    names = list(headings or columns)
     if not body:
-        return "(none)\n" if fmt == "table" else tabulate([], headers=list(columns), tablefmt=style) + "\n"
-    text = tabulate(body, headers=list(columns), tablefmt=style, disable_numparse=True)
+        return _("(none)") + "\n" if fmt == "table" else tabulate([], headers=names, tablefmt=style) + "\n"
+    text = tabulate(body, headers=names, tablefmt=style, disable_numparse=True)
     return text + "\n"
 
 
-def write(rows: Iterable[dict], columns: Sequence[str], fmt: str, out: TextIO) -> None:
+def write(
+    rows: Iterable[dict], columns: Sequence[str], fmt: str, out: TextIO, headings: Sequence[str] | None = None
+) -> None:
     """Draw rows onto out as they come, in memory that does not grow with their number.
 
     A table must see every row to size its columns: its cells wait in a temporary file.
@@ -43,9 +55,9 @@ def write(rows: Iterable[dict], columns: Sequence[str], fmt: str, out: TextIO) -
     elif fmt == "json":
         write_json_array((_json_row(row, columns) for row in rows), out)
     elif fmt == "table":
-        _write_table(rows, columns, out)
+        _write_table(rows, columns, out, headings)
     else:
-        out.write(render(list(rows), columns, fmt))
+        out.write(render(list(rows), columns, fmt, headings=headings))
 
 
 def write_json_array(objects: Iterable[dict], out: TextIO) -> int:
@@ -58,7 +70,9 @@ def write_json_array(objects: Iterable[dict], out: TextIO) -> int:
     return count
 
 
-def _write_table(rows: Iterable[dict], columns: Sequence[str], out: TextIO) -> None:
+def _write_table(
+    rows: Iterable[dict], columns: Sequence[str], out: TextIO, headings: Sequence[str] | None = None
+) -> None:
     """The text render() has tabulate draw (its 'simple' table), drawn here from a temporary
     file of the cells: tabulate holds every row several times over, 5 GB for 1M cases."""
     import pickle
@@ -67,7 +81,8 @@ def _write_table(rows: Iterable[dict], columns: Sequence[str], out: TextIO) -> N
     import tabulate
 
     with tempfile.TemporaryFile() as spool:
-        widths = [len(column) + tabulate.MIN_PADDING for column in columns]  # tabulate's headers
+        names = list(headings or columns)
+        widths = [len(name) + tabulate.MIN_PADDING for name in names]  # tabulate's headers
         count, multiline, plain = 0, False, True
         for row in rows:
             cells = [_table_cell(row[column]) for column in columns]
@@ -82,12 +97,14 @@ def _write_table(rows: Iterable[dict], columns: Sequence[str], out: TextIO) -> N
         spool.seek(0)
         cells_again = (pickle.load(spool) for _ in range(count))
         if not plain or tabulate.WIDE_CHARS_MODE:  # widths that only tabulate counts right
-            out.write(render([dict(zip(columns, cells)) for cells in cells_again], columns, "table"))
+            out.write(
+                render([dict(zip(columns, cells)) for cells in cells_again], columns, "table", headings=names)
+            )
             return
         if count == 0:
-            out.write("(none)\n")
+            out.write(_("(none)") + "\n")
             return
-        out.write(_table_line(list(columns), widths) + "\n")
+        out.write(_table_line(names, widths) + "\n")
         out.write("  ".join("-" * width for width in widths) + "\n")
         for cells in cells_again:
             cells = [cell.strip() for cell in cells]

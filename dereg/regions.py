@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from dereg.errors import Conflict, InvalidValue
+from dereg.i18n import _
 from dereg.text import clean_text, fold_region, nearest
 
 KINDS = ("oblast", "city")
@@ -18,7 +19,7 @@ def resolve(conn: sqlite3.Connection, name: str) -> tuple[int, str]:
     ).fetchone()
     if row:
         return row[0], row[1]
-    raise InvalidValue(f"unknown region {name!r}{_suggestion(conn, name)}")
+    raise InvalidValue(_("unknown region {name!r}{hint}").format(name=name, hint=_suggestion(conn, name)))
 
 
 def _suggestion(conn: sqlite3.Connection, name: str) -> str:
@@ -30,8 +31,8 @@ def _suggestion(conn: sqlite3.Connection, name: str) -> str:
     )
     names = nearest(fold_region(name), spellings)
     if not names:
-        return "; see 'dereg region list'"
-    return "; did you mean " + ", ".join(names) + "?"
+        return _("; see 'dereg region list'")
+    return _("; did you mean ") + ", ".join(names) + "?"
 
 
 def list_regions(conn: sqlite3.Connection, on: str | None = None) -> list[dict]:
@@ -58,11 +59,13 @@ def add_region(
     conn: sqlite3.Connection, name: str, aliases: list[str], kind: str = "oblast"
 ) -> tuple[int, list[str]]:
     """Add a region, or more aliases to an existing one; returns its id and the new aliases."""
-    name = clean_text(name, "region name")
+    name = clean_text(name, _("region name"))
     if not name:
-        raise InvalidValue("region name is empty")
+        raise InvalidValue(_("region name is empty"))
     if kind not in KINDS:
-        raise InvalidValue(f"region kind {kind!r} is not one of: {', '.join(KINDS)}")
+        raise InvalidValue(
+            _("region kind {kind!r} is not one of: {KINDS}").format(kind=kind, KINDS=", ".join(KINDS))
+        )
     try:
         region_id, canonical = resolve(conn, name)
     except InvalidValue:
@@ -73,14 +76,16 @@ def add_region(
     for alias in aliases:
         alias = clean_text(alias, "alias")
         if not alias:
-            raise InvalidValue("alias is empty")
+            raise InvalidValue(_("alias is empty"))
         key = fold_region(alias)
         owner = conn.execute(
             "SELECT r.id, r.name FROM region_aliases a JOIN regions r ON r.id = a.region_id WHERE a.key = ?",
             (key,),
         ).fetchone()
         if owner and owner[0] != region_id:
-            raise Conflict(f"alias {alias!r} already names region {owner[1]!r}")
+            raise Conflict(
+                _("alias {alias!r} already names region {owner!r}").format(alias=alias, owner=owner[1])
+            )
         if not owner:
             conn.execute(
                 "INSERT INTO region_aliases (key, alias, region_id) VALUES (?, ?, ?)",

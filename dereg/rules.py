@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dereg.errors import InvalidValue
+from dereg.i18n import _
 
 INSTANCE_RANK = {"first": 1, "appeal": 2, "cassation": 3}
 
@@ -88,11 +89,15 @@ def touched(
 
 def case_subject(conn: sqlite3.Connection, case_id: int) -> str:
     row = conn.execute("SELECT candidate FROM cases WHERE id = ?", (case_id,)).fetchone()
-    return f"case {case_id} ({row[0]})" if row else f"case {case_id}"
+    return (
+        _("case {case_id} ({candidate})").format(case_id=case_id, candidate=row[0])
+        if row
+        else _("case {case_id}").format(case_id=case_id)
+    )
 
 
 def appeal_subject(instance: str, appeal_id: int) -> str:
-    return f"{instance}-instance appeal {appeal_id}"
+    return _("{instance}-instance appeal {appeal_id}").format(instance=instance, appeal_id=appeal_id)
 
 
 def district_subject(conn: sqlite3.Connection, district_id: int) -> str:
@@ -102,9 +107,10 @@ def district_subject(conn: sqlite3.Connection, district_id: int) -> str:
         (district_id,),
     ).fetchone()
     if not row:
-        return f"district {district_id}"
+        return _("district {district}").format(district=district_id)
     place = ", ".join(part for part in row[1:] if part)
-    return f"district {row[0]!r} ({place})" if place else f"district {row[0]!r}"
+    named = _("district {name!r}").format(name=row[0])
+    return f"{named} ({place})" if place else named
 
 
 # --- the rules, each over the rows `where` selects (all of them for `check`) -------------------
@@ -120,23 +126,32 @@ def removals(conn: sqlite3.Connection, today: date, where: str = "1", params=())
     ).fetchall():
         subject, at = district_subject(conn, district_id), ("district", district_id)
         if seats is not None and seats < 1:
-            yield Problem(subject, f"seats {seats} must be at least 1", "seats", named=True, at=at)
+            yield Problem(
+                subject, _("seats {seats} must be at least 1").format(seats=seats), "seats", named=True, at=at
+            )
         if candidates is not None and candidates < 1:
             yield Problem(
-                subject, f"candidates {candidates} must be at least 1", "candidates", named=True, at=at
+                subject,
+                _("candidates {candidates} must be at least 1").format(candidates=candidates),
+                "candidates",
+                named=True,
+                at=at,
             )
         removed = deregistered - reinstated
         if candidates is not None and removed > candidates >= 1:
-            message = (
-                f"{removed} candidates removed ({deregistered} deregistered, {reinstated} reinstated) "
-                f"but only {candidates} stood"
-            )
+            message = _(
+                "{removed} candidates removed ({deregistered} deregistered, {reinstated} reinstated) but only {candidates} stood"
+            ).format(removed=removed, deregistered=deregistered, reinstated=reinstated, candidates=candidates)
             yield Problem(subject, message, named=True, at=at)
 
 
 def decision_date_problem(decided: str, today: date) -> str | None:
     """What is wrong with a commission's decision date, if anything."""
-    return f"decided on {decided}, which is in the future" if decided > today.isoformat() else None
+    return (
+        _("decided on {decided}, which is in the future").format(decided=decided)
+        if decided > today.isoformat()
+        else None
+    )
 
 
 def case_dates(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -> Iterator[Problem]:
@@ -155,19 +170,45 @@ def appeal_date_problems(
     (commission) and today. An outcome of None is one not given, which is recorded as pending."""
     problems = []
     if filed and decided and decided < filed:
-        problems.append(("decided_on", f"decided on {decided}, before it was filed on {filed}"))
+        problems.append(
+            (
+                "decided_on",
+                _("decided on {decided}, before it was filed on {filed}").format(
+                    decided=decided, filed=filed
+                ),
+            )
+        )
     if filed and filed < commission:
-        problems.append(("filed_on", f"filed on {filed}, before the commission's decision of {commission}"))
+        problems.append(
+            (
+                "filed_on",
+                _("filed on {filed}, before the commission's decision of {commission}").format(
+                    filed=filed, commission=commission
+                ),
+            )
+        )
     elif not filed and decided and decided < commission:
         problems.append(
-            ("decided_on", f"decided on {decided}, before the commission's decision of {commission}")
+            (
+                "decided_on",
+                _("decided on {decided}, before the commission's decision of {commission}").format(
+                    decided=decided, commission=commission
+                ),
+            )
         )
     if outcome in (None, "pending") and decided:
-        problems.append(("outcome", f"is pending, yet has a decision date ({decided})"))
+        problems.append(
+            ("outcome", _("is pending, yet has a decision date ({decided})").format(decided=decided))
+        )
     now = today.isoformat()
     for column, value in (("filed", filed), ("decided", decided)):
         if value and value > now:
-            problems.append((f"{column}_on", f"{column} on {value}, which is in the future"))
+            problems.append(
+                (
+                    f"{column}_on",
+                    _("{column} on {value}, which is in the future").format(column=column, value=value),
+                )
+            )
     return problems
 
 
@@ -201,18 +242,20 @@ def appeal_order(conn: sqlite3.Connection, today: date, where: str = "1", params
 
 
 def _chain_problems(conn: sqlite3.Connection, case_id: int, chain: list[tuple]) -> Iterator[Problem]:
-    for i, (_, lower, _, lower_decided) in enumerate(chain):
+    for i, (_id, lower, _filed, lower_decided) in enumerate(chain):
         for higher_id, higher, higher_filed, higher_decided in chain[i + 1 :]:
             if not lower_decided:
                 continue
             subject = f"{case_subject(conn, case_id)}, {appeal_subject(higher, higher_id)}"
             if higher_filed and higher_filed < lower_decided:
-                message = f"filed on {higher_filed}, before the {lower}-instance decision of {lower_decided}"
+                message = _(
+                    "filed on {higher_filed}, before the {lower}-instance decision of {lower_decided}"
+                ).format(higher_filed=higher_filed, lower=lower, lower_decided=lower_decided)
                 yield Problem(subject, message, "filed_on", at=("appeal", case_id))
             elif higher_decided and higher_decided < lower_decided:
-                message = (
-                    f"decided on {higher_decided}, before the {lower}-instance decision of {lower_decided}"
-                )
+                message = _(
+                    "decided on {higher_decided}, before the {lower}-instance decision of {lower_decided}"
+                ).format(higher_decided=higher_decided, lower=lower, lower_decided=lower_decided)
                 yield Problem(subject, message, "decided_on", at=("appeal", case_id))
 
 

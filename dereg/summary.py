@@ -6,6 +6,7 @@ import sqlite3
 
 from dereg.districts import scope
 from dereg.errors import InvalidValue
+from dereg.i18n import N_, _, ngettext
 
 DISTRICT_COLUMNS = (
     "election",
@@ -55,24 +56,25 @@ BOOLEAN_COLUMNS = {"uncontested"}
 DECIMALS = {"per_seat_before": 2, "per_seat_after": 2, "reduction_pct": 1}
 # Short headings (two lines where a word is long) so the district table fits 80 columns.
 TABLE_HEADINGS = {
-    "seats": "seats",
-    "candidates": "cands",
-    "deregistered": "re-\nmoved",
-    "reinstated": "rein-\nstated",
-    "remaining": "left",
-    "per_seat_before": "per\nseat",
-    "per_seat_after": "after",
-    "reduction_pct": "cut\n%",
-    "uncontested": "alone",
-    "uncontested_districts": "alone",
-    "median_discrepancy_kzt": "median\nKZT",
-    "districts": "dis-\ntricts",
-    "appeals": "ap-\npeals",
+    "seats": N_("seats"),
+    "candidates": N_("stood"),
+    "deregistered": N_("re-\nmoved"),
+    "reinstated": N_("rein-\nstated"),
+    "remaining": N_("left"),
+    "per_seat_before": N_("per\nseat"),
+    "per_seat_after": N_("after"),
+    "reduction_pct": N_("cut\n%"),
+    "uncontested": N_("walk-\nover"),
+    "uncontested_districts": N_("walk-\nover"),
+    "median_discrepancy_kzt": N_("median\nKZT"),
+    "districts": N_("dis-\ntricts"),
+    "appeals": N_("ap-\npeals"),
 }
-LEGEND = (
-    "cands: candidates who stood; removed: refused or cancelled; left: remaining\n"
-    "reinstated: by a court; per seat: candidates per seat before removals, and after\n"
-    "cut %: how much competition fell; alone: uncontested (candidates <= seats)\n"
+LEGEND = N_(
+    "stood: candidates before any removal; removed: registration refused or cancelled\n"
+    "reinstated: by a court; left: candidates remaining; per seat: candidates per\n"
+    "seat before removals, and after; cut %: how much competition fell;\n"
+    "walkover: uncontested, no more candidates left than seats\n"
 )
 
 
@@ -116,7 +118,7 @@ def _scope(
     conn: sqlite3.Connection, by: str, election: str | None, region: str | None
 ) -> tuple[int | None, int | None]:
     if by == "election" and region is not None:
-        raise InvalidValue("--region cannot be used with --by election", "region")
+        raise InvalidValue(_("--region cannot be used with --by election"), "region")
     return scope(conn, election, region)
 
 
@@ -171,10 +173,11 @@ def with_total(
 
 def _total(sums: dict, by: str) -> dict:
     """The total row as the tables show it (no districts in scope: no sums, no row shown)."""
-    total = {column: sums.get(column) for column in COLUMNS[by]} | {"election": "total"}
+    total = {column: sums.get(column) for column in COLUMNS[by]} | {"election": _("total")}
     total.pop("region", None)
     if by == "district":
-        total["district"] = f"{sums.get('district') or 0} districts"
+        count = sums.get("district") or 0
+        total["district"] = ngettext("{count} district", "{count} districts", count).format(count=count)
         total["uncontested"] = f"{sums.get('uncontested') or 0}"
     else:
         total["median_discrepancy_kzt"] = None  # a median of medians is no median

@@ -1,9 +1,11 @@
 """How names are compared and checked: casefolded, spaces (for regions, hyphens) collapsed."""
 
+import functools
 import re
 import unicodedata
 
 from dereg.errors import InvalidValue
+from dereg.i18n import _
 
 _SPACES_AND_HYPHENS = re.compile(r"[\s\-\u2010-\u2015]+")
 # C0 and C1 control characters, for a regex class; TAB, LF and CR are judged by the caller.
@@ -46,9 +48,9 @@ def clean_name(value: str, what: str) -> str:
     and at least one letter or digit a reader can see."""
     name = clean_text(visible(value), what)
     if not name:
-        raise InvalidValue(f"{what} is empty")
+        raise InvalidValue(_("{what} is empty").format(what=_(what)))
     if not readable(name):
-        raise InvalidValue(f"{what} {value!r} has no letter or digit")
+        raise InvalidValue(_("{what} {value!r} has no letter or digit").format(what=_(what), value=value))
     return name
 
 
@@ -62,7 +64,11 @@ def clean_text(value: str, what: str, *, multiline: bool = False) -> str:
     are stored as LF, so a spreadsheet that saves them as CRLF changes nothing."""
     bad = _CONTROL.search(value) or (None if multiline else _TAB_OR_LINE_BREAK.search(value))
     if bad:
-        raise InvalidValue(f"{what} {value!r} holds a control character ({bad.group()!r})")
+        raise InvalidValue(
+            _("{what} {value!r} holds a control character ({group!r})").format(
+                what=_(what), value=value, group=bad.group()
+            )
+        )
     return unix_lines(value).strip()
 
 
@@ -81,20 +87,45 @@ _BEFORE_ASCII = str.maketrans(
         "ş": "sh", "ç": "ch", "ğ": "g", "ǵ": "g", "ñ": "n", "ŋ": "n", "ı": "i", "ń": "n",
     }
 )  # fmt: skip
-_AFTER_ASCII = (("kh", "h"), ("gh", "g"), ("q", "k"))
+# Then the letters the Latin schemes write differently for one sound, each folded to one:
+# kh/h (Мұхтар), gh/g (Ғалым), q/k (Қасымова), zh/j (Жанар), ye/e first or after a vowel
+# (Ерсын: Yersyn; Жумабаев: Zhumabayev), y/i (Асья: Asya, Asia; Ы: Kasymova, Qasımova), and the ii that y/i leaves (Юлия:
+# Yuliya, Iulia). The soft sign went above (ь) or with the apostrophes (As'ya).
+_AFTER_ASCII = (("kh", "h"), ("gh", "g"), ("q", "k"), ("zh", "j"))
+_FIRST_YE = re.compile(r"(?:\b|(?<=[aeiou]))ye")
+_Y_AND_II = re.compile(r"i*y+i*|ii+")
 _APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@functools.cache
+def _common_to_ascii() -> dict[int, str]:
+    """anyascii's own spelling of the letters names are written in (Latin, Greek, Cyrillic),
+    as one table: str.translate reads a name at C speed, where anyascii loops in Python; a
+    letter outside the table still goes through anyascii, so the key is the same."""
+    from anyascii import anyascii
+
+    table = {code: anyascii(chr(code)) for code in range(0x80, 0x530)}
+    for code, spelled in _BEFORE_ASCII.items():  # the Kazakh letters as a Russian keyboard types them
+        table[code] = anyascii(spelled.translate(_BEFORE_ASCII))
+    return table
 
 
 def latin_key(text: str) -> str:
     """The key one name shares in every alphabet staff type it in: 'Тулесова Асья',
     'tulesova asya' and 'TULESOVA  Asya' give 'tulesova asya'; 'Счёт' and 'счет' meet too.
     It finds (search, likely duplicates); it never decides that two records are one."""
-    from anyascii import anyascii
+    key = unicodedata.normalize("NFC", visible(text)).casefold()
+    if not key.isascii():
+        key = key.translate(_common_to_ascii())
+        if not key.isascii():
+            from anyascii import anyascii
 
-    key = anyascii(unicodedata.normalize("NFC", visible(text)).casefold().translate(_BEFORE_ASCII)).lower()
+            key = anyascii(key)
+        key = key.lower()
     for before, after in _AFTER_ASCII:
         key = key.replace(before, after)
+    key = _Y_AND_II.sub("i", _FIRST_YE.sub("e", key))
     return " ".join(_NOT_WORD.sub(" ", _APOSTROPHES.sub("", key)).split())
 
 
@@ -125,6 +156,30 @@ def person_key(name: str) -> str:
     return " ".join(sorted(words[:2]))
 
 
-def search_text(*values: str | None) -> str:
-    """What --search looks in: the case's words, casefolded, so Cyrillic matches too."""
-    return fold(" ".join(value for value in values if value))
+def search_text(
+    candidate: str | None,
+    nominated_by: str | None = None,
+    reason: str | None = None,
+    notes: str | None = None,
+    district: str | None = None,
+) -> str:
+    """What --search looks in: the case's words casefolded (Cyrillic matches too), then on a
+    line of its own the latin_key of its names (candidate, nominator, district), so a name is
+    found in any alphabet and from any keyboard ('касымова' and 'qasymova' find 'Қасымова';
+    'tulesova' finds 'Тулесова Асья'). Free text (reason, notes) is matched as written: a key
+    of every note would cost an import a quarter of its time."""
+    words = fold(" ".join(value for value in (candidate, nominated_by, reason, notes, district) if value))
+    names = fold(" ".join(value for value in (candidate, nominated_by, district) if value))
+    return joined_search_text(words, latin_key(names))
+
+
+def joined_search_text(words: str, key: str) -> str:
+    """search_text() from its two parts, as an import joins them from the folds and keys of
+    each value (the same text: neither folding nor the key crosses a space)."""
+    return words if key in ("", words) else f"{words}\n{key}"
+
+
+def search_terms(query: str) -> tuple[str, ...]:
+    """What a --search query looks for in search_text(): its folded text, or its latin_key."""
+    terms = [fold(query), latin_key(query)]
+    return tuple(dict.fromkeys(term for term in terms if term))

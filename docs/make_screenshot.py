@@ -1,4 +1,5 @@
-"""Remake docs/report.png: the report of the test suite's generated 180-district election.
+"""Remake docs/report.png (and report-ru.png, report-kk.png: the same report in Russian and
+Kazakh): the report of the test suite's generated 180-district election.
 
 The picture is the one the Chromium test takes (tests/test_report.py), so it shows what the
 tests check. Needs Debian's chromium (apt-get install -y chromium) and the test extras.

@@ -18,11 +18,22 @@ def private_database(request, tmp_path, monkeypatch):
     path = tmp_path / "cases.db"
     monkeypatch.setenv("DEREG_DB", str(path))
     monkeypatch.setenv("DEREG_ACTOR", "tester")
+    # English unless a test chooses: a developer's ru_KZ.UTF-8 locale must not change outputs.
+    monkeypatch.setenv("DEREG_LANG", "en")
     if request.node.get_closest_marker("no_database") is None:
         from dereg import db
 
         db.connect(path).close()
     return path
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A run with --lang leaves its language set in this process: the next test starts in English."""
+    yield
+    from dereg import i18n
+
+    i18n.use("en")
 
 
 @pytest.fixture

@@ -173,7 +173,7 @@ def test_missing_options_without_a_terminal_are_a_usage_error(run, db_path):
     result = run("case", "add", "--election", "2016", "--candidate", "X", "--no-input")
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: missing option(s) --region, --district, --decision, --decided-on (no terminal to ask in)\n"
+        "Error: missing options --region, --district, --decision, --decided-on (no terminal to ask in)\n"
     )
 
 
@@ -456,7 +456,7 @@ def test_region_add_extends_the_table(run):
     result = run(
         "region", "add", "Baikonur", "--alias", "Байконур", "--alias", "Baikonur city", "--kind", "city"
     )
-    assert (result.exit_code, result.stdout) == (0, "region Baikonur: 2 alias(es) added\n")
+    assert (result.exit_code, result.stdout) == (0, "region Baikonur: 2 aliases added\n")
     args = [*NISTOLY]
     args[args.index("North-Kazakhstan oblast")] = "БАЙКОНУР"
     assert run(*args).exit_code == 0
@@ -582,12 +582,13 @@ def test_districts_and_elections_are_renamed_merged_and_deleted(run):
     refused = run("district", "delete", "2")
     assert (refused.exit_code, refused.stderr) == (
         1,
-        "Error: district 2 (Okrug 12) has 1 case(s): move them with 'dereg district merge 2 OTHER', "
-        "or delete them first\n",
+        "Error: district 2 (Okrug 12) has 1 case: move it with 'dereg district merge 2 OTHER', "
+        "or delete it first\n",
     )
-    assert run("district", "merge", "2", "1").stdout == "district 2 merged into district 1: 1 case(s) moved\n"
+    assert run("district", "merge", "2", "1").stdout == "district 2 merged into district 1: 1 case moved\n"
     assert run("case", "list", "--district", "округ 12", "--format", "csv").stdout.count("\n") == 3
-    assert run("case", "list", "--search", "okrug", "--format", "csv").stdout.count("\n") == 1  # renamed away
+    # one name in two alphabets: the Latin spelling finds the Cyrillic one
+    assert run("case", "list", "--search", "okrug 12", "--format", "csv").stdout.count("\n") == 3
     assert run("district", "edit", "1", "--rename", "округ №12", "--candidates", "5").exit_code == 0
     assert run("case", "list", "--search", "№12", "--format", "csv").stdout.count("\n") == 3
     clash = run("election", "rename", "2016 maslihkat", "2016 MASLIKHAT")

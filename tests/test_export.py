@@ -227,7 +227,7 @@ def test_an_export_file_is_private_whatever_the_umask(run, example, tmp_path):
         run("export", "cases", "--format", "json", "--output", str(json_out))
     finally:
         os.umask(old)
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"3 case(s) written to {out}\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"3 cases written to {out}\n")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert stat.S_IMODE(json_out.stat().st_mode) == 0o600
     assert out.read_text(encoding="utf-8").startswith("id,election")

@@ -318,7 +318,7 @@ def test_an_older_database_is_migrated_on_a_copy_never_in_place(run, tmp_path):
         "upheld",
     )
     # the copy was migrated: the case came with its person key
-    assert sqlite3.connect(ours).execute("SELECT person_key FROM cases").fetchall() == [("marina nistoly",)]
+    assert sqlite3.connect(ours).execute("SELECT person_key FROM cases").fetchall() == [("marina nistoli",)]
 
 
 def test_damaged_foreign_or_own_files_are_refused(run, tmp_path, db_path):

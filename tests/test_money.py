@@ -60,7 +60,11 @@ def test_parse_currency(text, code):
     assert parse_currency(text) == code
 
 
-@pytest.mark.parametrize("text", ["XYZ", "KZ", "KZTT", "тенге", "₸", "$", "123"])
+def test_parse_currency_reads_the_words_for_tenge():
+    assert {parse_currency(text) for text in ("тенге", "Теңге", "₸", " kzt ")} == {"KZT"}
+
+
+@pytest.mark.parametrize("text", ["XYZ", "KZ", "KZTT", "тенгe", "$", "123"])
 def test_parse_currency_rejects(text):
     with pytest.raises(InvalidValue, match=r"^currency '.*' is not an ISO 4217 code$"):
         parse_currency(text)

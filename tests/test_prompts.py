@@ -122,7 +122,7 @@ def test_no_input_never_asks_even_at_a_terminal(run_in_terminal):
     result = run_in_terminal("case", "add", "--no-input", "--election", "e")
     assert result.exit_code == 2
     assert "Candidate" not in result.stderr
-    assert result.stderr.startswith("Error: missing option(s) --region, --district")
+    assert result.stderr.startswith("Error: missing options --region, --district")
 
 
 def test_a_real_terminal_is_asked(tmp_path):

@@ -695,10 +695,11 @@ def png_facts(path: Path) -> tuple[int, int, int]:
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
-def test_chromium_renders_the_report_with_its_charts(report_database, tmp_path):
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_chromium_renders_the_report_with_its_charts(report_database, tmp_path, language):
     generate(report_database)
     page = tmp_path / "report.html"
-    ok("report", "-o", str(page))
+    ok("--lang", language, "report", "-o", str(page))
     png = tmp_path / "report.png"
     shot = chromium(tmp_path, f"--screenshot={png}", "--window-size=1200,2400", page.as_uri())
     assert png.exists(), shot.stderr.decode(errors="replace")[-2000:]
@@ -718,9 +719,15 @@ def test_chromium_renders_the_report_with_its_charts(report_database, tmp_path):
     assert drawn["region-reduction"].count("<rect") == 16
     assert drawn["discrepancies"].count("<rect") + drawn["discrepancies"].count("<circle") > 10
     assert 'data-key="reduction_pct"' in dom and "Петропавл" in dom
+    assert f'<html lang="{language}">' in dom
 
-    if os.environ.get("DEREG_REPORT_PNG"):  # docs/make_screenshot.py keeps this one
-        shutil.copyfile(png, os.environ["DEREG_REPORT_PNG"])
+    if os.environ.get(
+        "DEREG_REPORT_PNG"
+    ):  # docs/make_screenshot.py keeps these: report.png, report-ru.png ...
+        target = Path(os.environ["DEREG_REPORT_PNG"])
+        shutil.copyfile(
+            png, target if language == "en" else target.with_name(f"{target.stem}-{language}.png")
+        )
 
 
 def test_a_zero_amount_beside_others_is_its_own_row_in_markdown():

@@ -220,6 +220,9 @@ def test_a_non_editable_install_carries_the_schema_and_regions(tmp_path, wheel_i
     with zipfile.ZipFile(wheel) as archive:
         assert archive.read("dereg/schema.sql").decode() == (ROOT / "schema.sql").read_text(encoding="utf-8")
         assert archive.read("dereg/data/regions.csv")
+        assert archive.read("dereg/data/words.csv")
+        for language in ("ru", "kk"):
+            assert archive.read(f"dereg/locale/{language}/LC_MESSAGES/dereg.mo")
     env = {**os.environ, "PYTHONPATH": str(target), "DEREG_DB": str(tmp_path / "w.db")}
     where = subprocess.run(
         [sys.executable, "-c", "import dereg; print(dereg.__file__)"],
@@ -242,6 +245,14 @@ def test_a_non_editable_install_carries_the_schema_and_regions(tmp_path, wheel_i
         cwd=tmp_path,
     )
     assert "North Kazakhstan" in region.stdout
+    russian = subprocess.run(
+        [sys.executable, "-m", "dereg", "--lang", "ru", "case", "show", "7"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert russian.stderr == "Ошибка: дела с номером 7 нет\n"
 
 
 # Run apart from the source tree (argv[1]): its folder off sys.path and the editable install's

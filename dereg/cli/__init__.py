@@ -18,12 +18,16 @@ from dereg.cli.cases import case_app
 from dereg.cli.elections import election_app
 from dereg.cli.io import export_app, import_app
 from dereg.cli.kit import Settings, connect, handles_errors
+from dereg.cli.lang import Group, install
 from dereg.cli.merge import case_merge, merge
 from dereg.cli.places import district_app, region_app
 from dereg.cli.report import report
 from dereg.cli.summary import summary
+from dereg.i18n import _
 
+install()
 app = typer.Typer(
+    cls=Group,
     help="Track candidates removed from Kazakhstan's elections and what it cost competition.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -48,7 +52,7 @@ case_app.command("merge")(case_merge)
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"dereg {__version__}")
+        typer.echo(_("dereg {version}").format(version=__version__))
         raise typer.Exit()
 
 
@@ -62,6 +66,14 @@ def main_options(
     actor: Annotated[
         Optional[str],
         typer.Option(envvar="DEREG_ACTOR", help="Who makes the change, for the audit log."),
+    ] = None,
+    lang: Annotated[
+        Optional[str],
+        typer.Option(
+            "--lang",
+            metavar="ru|kk|en",
+            help="The language to read: ru, kk or en (else $DEREG_LANG, else the locale, else en).",
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
@@ -98,9 +110,36 @@ def init(
     if office is not None:
         with transaction(conn):
             name_office(conn, ctx.obj.actor, office)
-    typer.echo(f"{ctx.obj.db}: ready (schema version {SCHEMA_VERSION})")
+    typer.echo(
+        _("{db}: ready (schema version {SCHEMA_VERSION})").format(
+            db=ctx.obj.db, SCHEMA_VERSION=SCHEMA_VERSION
+        )
+    )
     if office is not None:
-        typer.echo(f"office: {own_office(conn)[1]}")
+        typer.echo(_("office: {name}").format(name=own_office(conn)[1]))
+
+
+def help_texts() -> list[str]:
+    """Every help text of the command tree, as the catalog needs them (English)."""
+    from typer.main import get_command
+
+    root = get_command(app)
+    ctx = typer.Context(root, info_name="dereg", help_option_names=["-h", "--help"])
+    found: list[str] = []
+
+    def walk(command) -> None:
+        for attribute in ("help", "short_help", "epilog"):
+            if getattr(command, attribute, None):
+                found.append(getattr(command, attribute))
+        command.get_help_option(ctx)
+        for param in (*command.params, command._help_option):
+            if param is not None and getattr(param, "help", None):
+                found.append(param.help)
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(root)
+    return list(dict.fromkeys(found))
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import typer
 
 from dereg.cli.kit import connect, handles_errors
 from dereg.errors import DeregError, ExitStatus
+from dereg.i18n import _, ngettext
 
 
 @handles_errors
@@ -27,9 +28,14 @@ def check(ctx: typer.Context) -> None:
     for pair in likely_persons(conn):  # worth a look, not a problem: two people may share a name
         typer.echo(pair)
     if problems:
-        typer.echo(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found", err=True)
+        typer.echo(
+            ngettext("{count} problem found", "{count} problems found", len(problems)).format(
+                count=len(problems)
+            ),
+            err=True,
+        )
         raise typer.Exit(ExitStatus.DATA)
-    typer.echo("no problems found")
+    typer.echo(_("no problems found"))
 
 
 @handles_errors
@@ -43,11 +49,12 @@ def backup(
 
     source = ctx.obj.db
     if not source.exists():
-        raise DeregError(f"database '{source}' does not exist: nothing to back up")
+        raise DeregError(_("database '{source}' does not exist: nothing to back up").format(source=source))
     copy = make_backup(connect(ctx), source, file, force=force)
     typer.echo(
-        f"backed up '{source}' to '{copy.path}': {copy.cases} cases, {copy.appeals} appeals, "
-        f"{copy.size} bytes; integrity ok"
+        _(
+            "backed up '{source}' to '{path}': {cases} cases, {appeals} appeals, {size} bytes; integrity ok"
+        ).format(source=source, path=copy.path, cases=copy.cases, appeals=copy.appeals, size=copy.size)
     )
 
 

@@ -23,6 +23,8 @@ from dereg.cli.kit import (
     terminal_width,
 )
 from dereg.errors import DeregError, UsageError
+from dereg.i18n import _, ngettext
+from dereg.labels import label, value_label
 
 case_app = typer.Typer(help="Cases: candidates refused or cancelled.", no_args_is_help=True)
 
@@ -88,7 +90,13 @@ def case_add(
     asking = at_terminal(no_input)
     if missing and not asking:
         options = ", ".join(f"--{field.replace('_', '-')}" for field in missing)
-        raise UsageError(f"missing option(s) {options} (no terminal to ask in)")
+        raise UsageError(
+            ngettext(
+                "missing option {options} (no terminal to ask in)",
+                "missing options {options} (no terminal to ask in)",
+                len(missing),
+            ).format(options=options)
+        )
     if missing:
         parse_case(conn, raw)  # a bad option fails now, not after the questions
     given = dict(raw)
@@ -105,7 +113,7 @@ def case_add(
             case = add_case(conn, ctx.obj.actor, raw)
     except (DeregError, KeyboardInterrupt):
         if raw != given:  # never lose what was typed: show the command that would redo it
-            typer.echo("Your answers, to run again: " + _command_line("dereg case add", raw), err=True)
+            typer.echo(_("Your answers, to run again: ") + _command_line("dereg case add", raw), err=True)
         raise
     typer.echo(case)
 
@@ -122,12 +130,15 @@ def _confirm_new_district(conn: sqlite3.Connection, raw: dict, *, ask: bool) -> 
     if not near:
         return
     typer.echo(
-        f"new district {raw['district'].strip()!r} in {raw['election'].strip()}; recorded names "
-        f"like it: {', '.join(map(repr, near))}",
+        _("new district {district!r} in {election}; recorded names like it: {names}").format(
+            district=raw["district"].strip(),
+            election=raw["election"].strip(),
+            names=", ".join(map(repr, near)),
+        ),
         err=True,
     )
-    if ask and not typer.confirm("Record it as a new district?", default=False, err=True):
-        raise DeregError("cancelled, nothing written")
+    if ask and not typer.confirm(_("Record it as a new district?"), default=False, err=True):
+        raise DeregError(_("cancelled, nothing written"))
 
 
 def _command_line(command: str, raw: dict) -> str:
@@ -231,12 +242,12 @@ def _print_case(conn: sqlite3.Connection, case_id: int, fmt: Format) -> None:
             typer.echo("\nappeals:")
             echo_rows(appeals, [c for c in APPEAL_COLUMNS if c not in ("case_id", "candidate")], fmt)
     else:
-        width = max(len(column) for column in CASE_COLUMNS)
+        width = max(len(label(column)) for column in (*CASE_COLUMNS, "office"))
         for column in (*CASE_COLUMNS, "office"):
-            value = "" if case[column] is None else case[column]
-            typer.echo(f"{column:<{width}}  {value}")
+            value = "" if case[column] is None else value_label(column, case[column])
+            typer.echo(f"{label(column):<{width}}  {value}")
         if appeals:
-            typer.echo("\nappeals:")
+            typer.echo("\n" + _("appeals:"))
             echo_rows(appeals, [c for c in APPEAL_COLUMNS if c not in ("case_id", "candidate")], fmt)
 
 
@@ -314,7 +325,7 @@ def case_delete(
     from dereg.db import transaction
 
     if not yes and not at_terminal():
-        raise UsageError(f"deleting case {case_id} needs --yes")
+        raise UsageError(_("deleting case {case_id} needs --yes").format(case_id=case_id))
     conn = connect(ctx)
     if not yes:
         case = get_case(conn, case_id)
@@ -323,7 +334,7 @@ def case_delete(
             raise Cancelled("cancelled, nothing written")
     with transaction(conn):
         case = delete_case(conn, ctx.obj.actor, case_id)
-    typer.echo(f"deleted case {case_id} ({case['candidate']})")
+    typer.echo(_("deleted case {case_id} ({candidate})").format(case_id=case_id, candidate=case["candidate"]))
 
 
 @case_app.command("history")

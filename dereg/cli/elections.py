@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from dereg.cli.kit import Format, FormatOption, connect, echo_rows, handles_errors
+from dereg.i18n import _
 
 election_app = typer.Typer(
     help="Elections: the national ones ship with dereg; add others, set a day, rename a typo.",
@@ -107,7 +108,7 @@ def election_rename(
     conn = connect(ctx)
     with transaction(conn):
         old = rename_election(conn, ctx.obj.actor, election, new)
-    typer.echo(f"election {old!r} is now {new.strip()!r}")
+    typer.echo(_("election {old!r} is now {new!r}").format(old=old, new=new.strip()))
 
 
 @election_app.command("delete")
@@ -120,4 +121,4 @@ def election_delete(ctx: typer.Context, election: ElectionArgument) -> None:
     conn = connect(ctx)
     with transaction(conn):
         old = delete_election(conn, ctx.obj.actor, election)
-    typer.echo(f"deleted election {old!r}")
+    typer.echo(_("deleted election {old!r}").format(old=old))

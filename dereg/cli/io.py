@@ -13,6 +13,7 @@ import typer
 
 from dereg.cli.kit import connect, fail, handles_errors
 from dereg.errors import UsageError
+from dereg.i18n import _, ngettext
 
 import_app = typer.Typer(help="Load cases or districts from CSV files.", no_args_is_help=True)
 export_app = typer.Typer(help="Write cases out as CSV or JSON.", no_args_is_help=True)
@@ -94,7 +95,7 @@ def _import(ctx, load, file, dry_run, skip_invalid, rejects, encoding, delimiter
     from dereg.csvio.pipeline import InvalidRows, open_source
 
     if skip_invalid != (rejects is not None):
-        raise UsageError("--skip-invalid and --rejects FILE go together")
+        raise UsageError(_("--skip-invalid and --rejects FILE go together"))
     if dry_run and not ctx.obj.db.exists():  # checked against no recorded data; no file made
         from dereg.db import scratch
 
@@ -103,7 +104,7 @@ def _import(ctx, load, file, dry_run, skip_invalid, rejects, encoding, delimiter
         conn = connect(ctx, create=True)
     try:
         with open_source(file, encoding=encoding, delimiter=delimiter) as source:
-            typer.echo(f"encoding: {source.label}", err=True)
+            typer.echo(_("encoding: {label}").format(label=source.label), err=True)
             with _progress(source) as progress:
                 try:
                     result = load(
@@ -122,8 +123,15 @@ def _import(ctx, load, file, dry_run, skip_invalid, rejects, encoding, delimiter
         conn.close()
     _report(result)
     if result.rejected:
-        typer.echo(f"{result.rejected} invalid row(s) written to {rejects}", err=True)
-    prefix = "dry run, nothing written: " if dry_run else ""
+        typer.echo(
+            ngettext(
+                "{rejected} invalid row written to {rejects}",
+                "{rejected} invalid rows written to {rejects}",
+                result.rejected,
+            ).format(rejected=result.rejected, rejects=rejects),
+            err=True,
+        )
+    prefix = _("dry run, nothing written: ") if dry_run else ""
     typer.echo(f"{prefix}{result.counts()}")
 
 
@@ -132,17 +140,22 @@ def _report(result) -> None:
     for message in result.problems:
         typer.echo(message, err=True)
     if result.problem_count > len(result.problems):
-        typer.echo(f"... and {result.problem_count - len(result.problems)} more", err=True)
+        more = result.problem_count - len(result.problems)
+        typer.echo(_("... and {more} more").format(more=more), err=True)
     for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(_("warning: {warning}").format(warning=warning), err=True)
     if result.warning_count > len(result.warnings):
-        typer.echo(f"warning: ... and {result.warning_count - len(result.warnings)} more", err=True)
+        more = result.warning_count - len(result.warnings)
+        typer.echo(_("warning: ... and {more} more").format(more=more), err=True)
     if result.question_count:
         lines = ", ".join(map(str, result.question_lines))
         more = result.question_count - len(result.question_lines)
         typer.echo(
-            f"warning: '?' inside a Cyrillic word, a letter the file's code page lacked? "
-            f"line(s) {lines}{f' and {more} more' if more else ''}",
+            ngettext(
+                "warning: '?' inside a Cyrillic word, a letter the file's code page lacked? line {lines}{more}",
+                "warning: '?' inside a Cyrillic word, a letter the file's code page lacked? lines {lines}{more}",
+                result.question_count,
+            ).format(lines=lines, more=_(" and {more} more").format(more=more) if more else ""),
             err=True,
         )
 
@@ -219,7 +232,12 @@ def export_cases(
         if output is not None:
             with private_output(output, database=ctx.obj.db, encoding=encoding) as out:
                 count = write(conn, out, fmt.value, redact, excel=language)
-            typer.echo(f"{count} case(s) written to {output}", err=True)
+            typer.echo(
+                ngettext(
+                    "{count} case written to {output}", "{count} cases written to {output}", count
+                ).format(count=count, output=output),
+                err=True,
+            )
             return
         out = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="")
         try:

@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from dereg.errors import DeregError, ExitStatus
+from dereg.i18n import _
 
 
 class Format(str, Enum):
@@ -83,12 +84,12 @@ def interrupted(exc: KeyboardInterrupt, *, written: bool) -> int:
     from dereg.db import InterruptedWrite
 
     if written:
-        typer.echo("interrupted after the change was written: it is saved", err=True)
+        typer.echo(_("interrupted after the change was written: it is saved"), err=True)
         return ExitStatus.OK
     if isinstance(exc, InterruptedWrite):
-        typer.echo("interrupted: the change was rolled back, nothing of it was written", err=True)
+        typer.echo(_("interrupted: the change was rolled back, nothing of it was written"), err=True)
     else:
-        typer.echo("interrupted: nothing was written", err=True)
+        typer.echo(_("interrupted: nothing was written"), err=True)
     return ExitStatus.INTERRUPTED
 
 
@@ -98,8 +99,9 @@ def last_resort(exc: Exception) -> int:
         raise exc
     text = str(exc).splitlines()[0] if str(exc) else ""
     typer.echo(
-        f"Error: unexpected {type(exc).__name__}{': ' + text if text else ''} "
-        "(DEREG_DEBUG=1 shows where; please report it)",
+        _("Error: unexpected {name}{value} (DEREG_DEBUG=1 shows where; please report it)").format(
+            name=type(exc).__name__, value=": " + text if text else ""
+        ),
         err=True,
     )
     return ExitStatus.DATA
@@ -110,13 +112,13 @@ def _database(args: tuple, kwargs: dict) -> Path | str:
     for value in (*args, *kwargs.values()):  # typer passes a plain click context, not typer.Context
         if isinstance(getattr(value, "obj", None), Settings):
             return value.obj.db
-    return "the database"
+    return _("the database")
 
 
 def fail(exc: DeregError) -> None:
     field = getattr(exc, "field", None)
     where = f"--{field.replace('_', '-')}: " if field else ""
-    typer.echo(f"Error: {where}{exc}", err=True)
+    typer.echo(_("Error: {message}").format(message=f"{where}{exc}"), err=True)
     raise typer.Exit(exc.exit_status)
 
 
@@ -128,7 +130,7 @@ def connect(ctx: typer.Context, *, create: bool = False) -> sqlite3.Connection:
     new = create and not path.exists()
     conn = open_database(path, create=create)
     if new:
-        typer.echo(f"new database '{path}' created", err=True)
+        typer.echo(_("new database '{path}' created").format(path=path), err=True)
     # Closed when the command ends, not whenever the garbage collector gets to it (a connection
     # sits in a reference cycle with its statement cache): the last close checkpoints the WAL
     # into the file and removes -wal and -shm, so a copy of the file alone is complete.
@@ -160,6 +162,12 @@ def echo_rows(rows, columns, fmt: Enum, *, screen=None, fit: bool = True, **opti
     fit=False leaves a table that already fits (its cells wrapped) as it is."""
     from dereg.output import render, write
 
+    headings = None
+    if fmt.value in ("table", "markdown"):  # for a person: headings and enum values in words
+        from dereg.labels import headings as labelled
+        from dereg.labels import in_words
+
+        rows, headings = in_words(rows, columns), labelled(columns)
     width = terminal_width() if fit and fmt.value == "table" and not options else None
     if width is not None:
         from dereg.screen import table
@@ -168,9 +176,9 @@ def echo_rows(rows, columns, fmt: Enum, *, screen=None, fit: bool = True, **opti
             sys.stdout.write(line + "\n")
         return
     if options:
-        typer.echo(render(list(rows), columns, fmt.value, **options), nl=False)
+        typer.echo(render(list(rows), columns, fmt.value, headings=headings, **options), nl=False)
     else:
-        write(rows, columns, fmt.value, sys.stdout)
+        write(rows, columns, fmt.value, sys.stdout, headings)
 
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]

@@ -18,6 +18,7 @@ from dereg.cli.kit import (
     echo_rows,
     handles_errors,
 )
+from dereg.i18n import _, ngettext
 
 district_app = typer.Typer(help="Electoral districts: seats and candidates.", no_args_is_help=True)
 region_app = typer.Typer(help="The regions and the spellings staff use.", no_args_is_help=True)
@@ -70,7 +71,11 @@ def region_add(
                 None,
                 {"name": name, "aliases": added, "kind": kind},
             )
-    typer.echo(f"region {name}: {len(added)} alias(es) added")
+    typer.echo(
+        ngettext(
+            "region {name}: {count} alias added", "region {name}: {count} aliases added", len(added)
+        ).format(name=name, count=len(added))
+    )
 
 
 # --- districts ---------------------------------------------------------------------------
@@ -128,7 +133,7 @@ def district_add(
             constituency=constituency,
             new_election=new_election,
         )
-    typer.echo(f"district {ident}: {'saved' if changed else 'unchanged'}")
+    typer.echo(_("district {ident}: {value}").format(ident=ident, value="saved" if changed else "unchanged"))
 
 
 @district_app.command("list")
@@ -188,7 +193,11 @@ def district_edit(
             level=level,
             constituency=constituency,
         )
-    typer.echo(f"district {found}: {after['district']} ({after['election']}, {after['region']})")
+    typer.echo(
+        _("district {found}: {district} ({election}, {region})").format(
+            found=found, district=after["district"], election=after["election"], region=after["region"]
+        )
+    )
 
 
 @district_app.command("delete")
@@ -215,7 +224,7 @@ def district_delete(
     with transaction(conn):
         found = find_district(conn, ident, election, region, district)
         before = delete_district(conn, ctx.obj.actor, found)
-    typer.echo(f"deleted district {found} ({before['district']})")
+    typer.echo(_("deleted district {found} ({district})").format(found=found, district=before["district"]))
 
 
 @district_app.command("merge")
@@ -237,4 +246,10 @@ def district_merge(
             find_district(conn, source, None, None, None),
             find_district(conn, target, None, None, None),
         )
-    typer.echo(f"district {source} merged into district {target}: {moved} case(s) moved")
+    typer.echo(
+        ngettext(
+            "district {source} merged into district {target}: {moved} case moved",
+            "district {source} merged into district {target}: {moved} cases moved",
+            moved,
+        ).format(source=source, target=target, moved=moved)
+    )

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from dereg.cli.kit import ElectionFilter, connect, handles_errors
+from dereg.i18n import _
 
 
 class ReportFormat(str, Enum):
@@ -51,4 +52,4 @@ def report(
 
     with private_output(output, database=ctx.obj.db) as out:
         out.write(text)
-    typer.echo(f"report written to {output}", err=True)
+    typer.echo(_("report written to {output}").format(output=output), err=True)

@@ -16,6 +16,7 @@ from dereg.cli.kit import (
     echo_rows,
     handles_errors,
 )
+from dereg.i18n import _
 
 
 @handles_errors
@@ -51,19 +52,25 @@ def _print_table(rows, total, columns, competition) -> None:
     """A summary for the terminal: a block per election, wrapped to the screen's width."""
     import shutil
 
+    from dereg.labels import in_words, label
     from dereg.output import narrow_table
 
     if not rows:
-        typer.echo("(no districts)")
+        typer.echo(_("(no districts)"))
         return
+    rows = list(in_words(rows, columns))  # yes/no in the reader's language
     width = max(80, shutil.get_terminal_size((80, 24)).columns)
     if "region" not in columns:  # one row per election: nothing to group
         body = [[row.get(c) for c in columns] for row in [*rows, total]]
-        headings = [competition.TABLE_HEADINGS.get(c, c) for c in columns]
+        headings = [
+            _(competition.TABLE_HEADINGS[c]) if c in competition.TABLE_HEADINGS else label(c) for c in columns
+        ]
         typer.echo(narrow_table(body, headings, width=width, text_columns=1, total=True))
         return
     shown = [c for c in columns if c != "election"]
-    headings = [competition.TABLE_HEADINGS.get(c, c) for c in shown]
+    headings = [
+        _(competition.TABLE_HEADINGS[c]) if c in competition.TABLE_HEADINGS else label(c) for c in shown
+    ]
     # A bar beside the cut on a screen, when it has room for it beyond the 80 columns the
     # table is made for (in 80 the region and district names would lose the room).
     if "district" in columns and sys.stdout.isatty() and width >= 80 + CUT_BAR_WIDTH + 1:
@@ -77,15 +84,19 @@ def _print_table(rows, total, columns, competition) -> None:
     for election in elections:
         block = [row for row in rows if row["election"] == election]
         if len(elections) == 1:
-            block.append({**total, "region": "total"})
+            block.append({**total, "region": _("total")})
         body = [[row.get(c) for c in shown] for row in block]
         typer.echo(election)
         typer.echo(narrow_table(body, headings, width=width, text_columns=keys, total=len(elections) == 1))
         typer.echo("")
     if len(elections) > 1:
-        typer.echo(f"total: {total['deregistered']} removed, {total['reinstated']} reinstated")
+        typer.echo(
+            _("total: {deregistered} removed, {reinstated} reinstated").format(
+                deregistered=total["deregistered"], reinstated=total["reinstated"]
+            )
+        )
     if "district" in columns:
-        typer.echo(competition.LEGEND, nl=False)
+        typer.echo(_(competition.LEGEND), nl=False)
 
 
 CUT_BAR_WIDTH = 6

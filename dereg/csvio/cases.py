@@ -22,7 +22,8 @@ from dereg.csvio.places import District, Places, check_figures, recorded_like, s
 from dereg.csvio.seen import Case, CaseValues, SeenCases, case_values
 from dereg.errors import InvalidValue
 from dereg.history import audit
-from dereg.text import fold, person_key, search_text
+from dereg.i18n import _
+from dereg.text import fold, joined_search_text, latin_key, person_key, search_text
 
 BATCH = 5000  # rows between writes of the new cases (each an executemany)
 MAX_WARNINGS = 50
@@ -80,6 +81,7 @@ class CaseLoader:
         self.checks = CASES.checks(index, self.read)
         self.amount = amount_parser(delimiter)  # not cached: nearly every amount is different
         self.folds = Cache(fold)  # for the search column: parties and reasons repeat
+        self.keys = Cache(latin_key)  # their latin_key, and the district's
         self.seen = SeenCases(conn, self.places.first_case_id)
         self.new_cases: list[tuple] = []
         self.new_appeals: list[tuple] = []
@@ -170,7 +172,7 @@ class CaseLoader:
                 else make_appeal((None, None, None, outcome, None, None))
             )
         if outcome == "not_filed":
-            raise InvalidValue("not_filed, but the row describes an appeal", "appeal_outcome")
+            raise InvalidValue(_("not_filed, but the row describes an appeal"), "appeal_outcome")
         if filed_on or decided_on:
             for field, message in rules.appeal_date_problems(
                 filed_on, decided_on, outcome, commission, self.today
@@ -220,7 +222,8 @@ class CaseLoader:
         if case is None and "?" in key[1] and place.had_cases:
             recorded = recorded_like(self.conn, place.id, key[1])
             if recorded is not None:  # the recorded spelling stays: the file lost a letter
-                self.warn(line, f"candidate {values.candidate!r} taken as the recorded {recorded[1]!r}")
+                taken = _("candidate {candidate!r} taken as the recorded {recorded!r}")
+                self.warn(line, taken.format(candidate=values.candidate, recorded=recorded[1]))
                 key, values = (place.id, recorded[0]), values._replace(candidate=recorded[1])
                 case = self.seen.find(key, True)
         slot = "" if appeal is None else appeal.instance or "first"
@@ -228,10 +231,9 @@ class CaseLoader:
             self._insert(line, place, key, values, appeal, slot)
             return "inserted"
         if slot in case.slots:
-            what = f"appeal instance {slot!r}" if slot else "case (and no appeal)"
-            raise RowInvalid(
-                [("appeal_instance" if slot else None, f"the same {what} as line {case.slots[slot]}")]
-            )
+            what = _("appeal instance {slot!r}").format(slot=slot) if slot else _("case (and no appeal)")
+            same = _("the same {what} as line {line}").format(what=what, line=case.slots[slot])
+            raise RowInvalid([("appeal_instance" if slot else None, same)])
         if case.slots:  # seen earlier in this file: the rows must agree on the case
             differ = [
                 name
@@ -240,7 +242,8 @@ class CaseLoader:
             ]
             if differ:
                 first = min(case.slots.values())
-                message = f"the same case as line {first}, with other {', '.join(differ)}"
+                message = _("the same case as line {first}, with other {differ}")
+                message = message.format(first=first, differ=", ".join(differ))
                 raise RowInvalid([(None, message)])
         if case.new:
             if appeal is not None:
@@ -256,7 +259,7 @@ class CaseLoader:
     def warn(self, line: int, message: str) -> None:
         self.warning_count += 1
         if len(self.warnings) < MAX_WARNINGS:
-            self.warnings.append(f"line {line}: {message}")
+            self.warnings.append(_("line {line}: ").format(line=line) + message)
 
     def _insert(self, line, place: District, key: tuple, values: CaseValues, appeal, slot) -> None:
         ident = self.next_id
@@ -292,15 +295,11 @@ class CaseLoader:
     def _search(self, candidate_key: str, values: CaseValues, place: District) -> str:
         """text.search_text() of a new case, joined from folds of its values (the same text:
         folding is per character and per run of spaces), so that repeated values fold once."""
-        parts = [candidate_key]
-        if values.nominated_by:
-            parts.append(self.folds[values.nominated_by])
-        if values.reason:
-            parts.append(self.folds[values.reason])
-        if values.notes:
-            parts.append(fold(values.notes))
-        parts.append(place.key)
-        return " ".join(parts)
+        parts = [candidate_key, *(self.folds[text] for text in (values.nominated_by, values.reason) if text)]
+        parts += [fold(values.notes), place.key] if values.notes else [place.key]
+        names = [candidate_key, self.folds[values.nominated_by] if values.nominated_by else "", place.key]
+        keys = [latin_key(candidate_key), *(self.keys[name] for name in names[1:])]
+        return joined_search_text(" ".join(p for p in parts if p), " ".join(key for key in keys if key))
 
     def _update(self, case: Case, place: District, values: CaseValues, appeal: Appeal | None) -> str:
         """Bring a case recorded before this import in step with a row; audit what changed."""

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from dereg.errors import InvalidValue
+from dereg.i18n import _
 from dereg.money import CURRENCY_EXPONENTS, MAX_MINOR, parse_amount
 from dereg.text import readable, unix_lines, visible
 
@@ -42,11 +43,11 @@ def name_text(cell: str) -> str:
     """A required one-line name (election, district, candidate, court)."""
     value = visible(unguard(cell)).strip()
     if not value:
-        raise InvalidValue("required, but empty")
+        raise InvalidValue(_("required, but empty"))
     if "\n" in value or "\r" in value or "\t" in value:
-        raise InvalidValue(f"{value!r} holds a line break or TAB: a name is one line")
+        raise InvalidValue(_("{value!r} holds a line break or TAB: a name is one line").format(value=value))
     if not readable(value):
-        raise InvalidValue(f"{value!r} has no letter or digit")
+        raise InvalidValue(_("{value!r} has no letter or digit").format(value=value))
     return value
 
 
@@ -72,7 +73,7 @@ def not_empty(parse: Callable) -> Callable:
 
     def parse_given(cell: str):
         if not cell.strip():
-            raise InvalidValue("required, but empty")
+            raise InvalidValue(_("required, but empty"))
         return parse(cell)
 
     return parse_given

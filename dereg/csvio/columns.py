@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from dereg.csvio.cells import KEEP, Cache, blank, free_text, name_text, not_empty
 from dereg.dates import parse_date
 from dereg.errors import DeregError
+from dereg.i18n import _, ngettext
 from dereg.money import parse_currency
 from dereg.values import (
     CASE_OUTCOMES,
@@ -26,6 +27,8 @@ from dereg.values import (
     parse_choice,
     parse_count,
     parse_decision,
+    word_key,
+    words,
 )
 
 # Export writes them; the import reads neither: cases match by their natural key, and the
@@ -59,24 +62,52 @@ class FileKind:
         index: dict[str, int] = {}
         unknown = []
         for position, cell in enumerate(header):
-            column = column_name(cell)
+            column = self.column(cell)
             if not column:
-                raise DeregError(f"{file}: column {position + 1} of the header has no name")
+                raise DeregError(
+                    _("{file}: column {position} of the header has no name").format(
+                        file=file, position=position + 1
+                    )
+                )
             if column in index:
-                raise DeregError(f"{file}: column {column!r} appears twice in the header")
+                raise DeregError(
+                    _("{file}: column {column!r} appears twice in the header").format(
+                        file=file, column=column
+                    )
+                )
             if column not in self.names and column not in IGNORED:
                 unknown.append(cell.strip())
             index[column] = position
         if unknown:
-            hint = "" if set(index) & set(self.names) else "; does the file start with a header row?"
+            hint = "" if set(index) & set(self.names) else _("; does the file start with a header row?")
             raise DeregError(
-                f"{file}: unknown column(s) {', '.join(map(repr, unknown))}{hint} "
-                f"(known: {', '.join(self.names)})"
+                ngettext(
+                    "{file}: unknown column {unknown}{hint} (known: {names})",
+                    "{file}: unknown columns {unknown}{hint} (known: {names})",
+                    len(unknown),
+                ).format(
+                    file=file, unknown=", ".join(map(repr, unknown)), hint=hint, names=", ".join(self.names)
+                )
             )
         missing = [column for column in self.required if column not in index]
         if missing:
-            raise DeregError(f"{file}: missing column(s) {', '.join(missing)}")
+            raise DeregError(
+                ngettext(
+                    "{file}: missing column {missing}", "{file}: missing columns {missing}", len(missing)
+                ).format(file=file, missing=", ".join(missing))
+            )
         return index
+
+    def column(self, cell: str) -> str:
+        """The column a header cell names: its own name, or a Russian or Kazakh word for it
+        (words.csv); 'Мест' is district_seats in a cases file, where seats are the district's."""
+        column = column_name(cell)
+        if column in self.names or column in IGNORED:
+            return column
+        named = words("column").get(word_key(cell))
+        if named is None:
+            return column
+        return named if named in self.names or f"district_{named}" not in self.names else f"district_{named}"
 
     def row_reader(self, index: dict[str, int]) -> Callable[[list], tuple]:
         """A line's cells -> its Row: each declared column's cell, None where the file lacks it."""

@@ -8,6 +8,7 @@ from dereg.csvio.cells import RowInvalid, column_problems
 from dereg.csvio.columns import DISTRICTS
 from dereg.csvio.places import Places, set_figures
 from dereg.errors import InvalidValue
+from dereg.i18n import _
 
 
 class DistrictLoader:
@@ -53,7 +54,7 @@ class DistrictLoader:
         except InvalidValue as exc:
             raise RowInvalid(column_problems(self.checks, row) or [(exc.field, str(exc))]) from None
         if place.line is not None:
-            raise RowInvalid([(None, f"the same district as line {place.line}")])
+            raise RowInvalid([(None, _("the same district as line {line}").format(line=place.line))])
         return set_figures(self.conn, self.actor, self.command, place, line, figures)
 
     def flush(self) -> None:

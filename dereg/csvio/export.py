@@ -14,6 +14,7 @@ from dereg.cases import CASE_COLUMNS
 from dereg.csvio.cells import guard
 from dereg.csvio.columns import CASES
 from dereg.errors import DeregError
+from dereg.i18n import _
 from dereg.offices import office_sql
 from dereg.output import write_json_array
 from dereg.text import fold
@@ -53,7 +54,7 @@ class Pseudonyms:
     def __init__(self, conn: sqlite3.Connection):
         row = conn.execute("SELECT value FROM meta WHERE key = 'redaction_secret'").fetchone()
         if row is None:
-            raise DeregError("the database has no redaction secret: run 'dereg init'")
+            raise DeregError(_("the database has no redaction secret: run 'dereg init'"))
         self.key = bytes.fromhex(row[0])
 
     def __call__(self, name: str) -> str:
@@ -130,7 +131,9 @@ def export_cases(
     """Write every case to out; returns how many. excel (an interface language) writes the CSV
     for a spreadsheet in that language (the BOM is the caller's encoding: utf-8-sig)."""
     if fmt not in FORMATS:
-        raise DeregError(f"format {fmt!r} is not one of: {', '.join(FORMATS)}")
+        raise DeregError(
+            _("format {fmt!r} is not one of: {FORMATS}").format(fmt=fmt, FORMATS=", ".join(FORMATS))
+        )
     if fmt == "json":
         return write_json(case_rows(conn, redact), out)
     delimiter, decimal = spreadsheet_dialect(excel) if excel is not None else (",", ".")

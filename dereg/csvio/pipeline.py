@@ -27,6 +27,7 @@ from dereg.db import transaction
 from dereg.errors import DeregError
 from dereg.files import private_output
 from dereg.history import audit
+from dereg.i18n import _, ngettext
 from dereg.text import CONTROL_CHARACTERS
 
 MAX_LISTED = 50  # problems listed; the rest are counted
@@ -55,9 +56,8 @@ class ImportResult:
     warning_count: int = 0
 
     def counts(self) -> str:
-        return (
-            f"inserted {self.inserted}, updated {self.updated}, "
-            f"unchanged {self.unchanged}, rejected {self.rejected}"
+        return _("inserted {inserted}, updated {updated}, unchanged {unchanged}, rejected {rejected}").format(
+            inserted=self.inserted, updated=self.updated, unchanged=self.unchanged, rejected=self.rejected
         )
 
 
@@ -69,14 +69,16 @@ class InvalidRows(DeregError):
     """Rows failed their checks, so nothing was written; result lists the problems."""
 
     def __init__(self, result: ImportResult, *, together: bool = False):
-        rows = "row" if result.rejected == 1 else "rows"
         if together:  # rules that rows break together: no row can be skipped to mend them
-            message = f"the rows of {result.file} break the rules above: nothing was written"
-        else:
-            message = (
-                f"{result.rejected} invalid {rows} in {result.file}: nothing was written "
-                "(fix them, or load the rest with --skip-invalid --rejects FILE)"
+            message = _("the rows of {file} break the rules above: nothing was written").format(
+                file=result.file
             )
+        else:
+            message = ngettext(
+                "{rejected} invalid row in {file}: nothing was written (fix it, or load the rest with --skip-invalid --rejects FILE)",
+                "{rejected} invalid rows in {file}: nothing was written (fix them, or load the rest with --skip-invalid --rejects FILE)",
+                result.rejected,
+            ).format(rejected=result.rejected, file=result.file)
         super().__init__(message)
         self.result = result
 
@@ -238,7 +240,7 @@ def _check_rules(conn: sqlite3.Connection, loader, result: ImportResult) -> None
         column = {"appeal": f"appeal_{problem.field}", "district": loader.district_column(problem.field)}.get(
             kind, problem.field
         )
-        where = f"line {line}: " if line else ""
+        where = _("line {line}: ").format(line=line) if line else ""
         messages.append(
             f"{where}{column}: {problem.as_error()}" if column else f"{where}{problem.as_error()}"
         )
@@ -277,7 +279,9 @@ def _load_rows(source, loader, header, result, sink, progress) -> None:
         if progress is not None and not rows % PROGRESS_EVERY:
             progress(rows, source.bytes_read)
         if len(cells) != width:
-            problems = [(None, f"{len(cells)} fields, but the header has {width}")]
+            problems = [
+                (None, _("{count} fields, but the header has {width}").format(count=len(cells), width=width))
+            ]
         else:
             joined = "".join(cells)
             if not joined.isprintable() and _FORBIDDEN.search(joined):
@@ -293,7 +297,7 @@ def _load_rows(source, loader, header, result, sink, progress) -> None:
                 except RowInvalid as exc:
                     problems = exc.problems
         messages = [
-            f"line {line}: {column}: {message}" if column else f"line {line}: {message}"
+            _("line {line}: ").format(line=line) + (f"{column}: {message}" if column else message)
             for column, message in problems
         ]
         result.rejected += 1
@@ -320,10 +324,14 @@ def _forbidden(cells: list[str], header: list[str], source: Source) -> list[tupl
             continue
         column = column_name(header[position])
         if "\udc00" <= bad.group() <= "\udcff":
-            hint = "" if source.encoding_given else "; name the file's encoding with --encoding"
-            message = f"byte 0x{ord(bad.group()) - 0xDC00:02X} is not {source.label} text{hint}"
+            hint = "" if source.encoding_given else _("; name the file's encoding with --encoding")
+            message = _("byte 0x{group:02X} is not {label} text{hint}").format(
+                group=ord(bad.group()) - 0xDC00, label=source.label, hint=hint
+            )
         else:
-            message = f"a control character (U+{ord(bad.group()):04X}) in {cell!r}"
+            message = _("a control character (U+{group:04X}) in {cell!r}").format(
+                group=ord(bad.group()), cell=cell
+            )
         problems.append((column, message))
     return problems
 

@@ -10,6 +10,7 @@ from dereg import elections, regions, rules
 from dereg.csvio.cells import Cache, RowInvalid, name_text, unguard
 from dereg.errors import InvalidValue
 from dereg.history import audit
+from dereg.i18n import _
 from dereg.text import fold, fold_region
 
 SPELLINGS = 32768  # (election, region, district) spellings remembered at once
@@ -134,7 +135,9 @@ class Places:
             ).fetchall()
             if len(like) == 1:
                 row = like[0]
-                self.matched = f"district {district_name!r} taken as the recorded {row[1]!r}"
+                self.matched = _("district {district_name!r} taken as the recorded {row!r}").format(
+                    district_name=district_name, row=row[1]
+                )
         if row:
             place = District(*row[:7], new=row[0] >= self.first_district_id)
             if row[7] is not None:
@@ -187,7 +190,12 @@ def check_figures(place: District, line: int, figures: dict, prefix: str = "dist
     if differ:
         raise RowInvalid(
             [
-                (prefix + k, f"{figures[k]}, but line {place.line} gave {place.given[k]} for this district")
+                (
+                    prefix + k,
+                    _("{figures}, but line {line} gave {given} for this district").format(
+                        figures=figures[k], line=place.line, given=place.given[k]
+                    ),
+                )
                 for k in differ
             ]
         )

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from dereg.errors import DeregError, UsageError
+from dereg.i18n import _
 
 SNIFF_BYTES = 1 << 16
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t"}
@@ -93,7 +94,7 @@ def detect_delimiter(header_line: str) -> str:
 def parse_delimiter(text: str) -> str:
     delimiter = DELIMITERS.get(text if text == "\t" else text.strip().casefold())
     if delimiter is None:
-        raise UsageError(f"--delimiter {text!r}: use ',', ';' or TAB")
+        raise UsageError(_("--delimiter {text!r}: use ',', ';' or TAB").format(text=text))
     return delimiter
 
 
@@ -105,9 +106,13 @@ def parse_encoding(text: str) -> str:
     try:
         info = codecs.lookup(text)
     except LookupError:
-        raise UsageError(f"--encoding {text!r} is not an encoding Python knows") from None
+        raise UsageError(_("--encoding {text!r} is not an encoding Python knows").format(text=text)) from None
     if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FILE_ENCODINGS:
-        raise UsageError(f"--encoding {text!r} is not a character set: use e.g. utf-8, windows-1251, kz-1048")
+        raise UsageError(
+            _("--encoding {text!r} is not a character set: use e.g. utf-8, windows-1251, kz-1048").format(
+                text=text
+            )
+        )
     return info.name
 
 
@@ -117,8 +122,9 @@ def _refuse_a_doubtful_guess(name: str, label: str, text: str) -> None:
     if odd:
         line = text[: text.index(odd[0]) if odd[0] in text else 0].count("\n") + 1
         raise DeregError(
-            f"{name}: line {line}: the encoding is unclear: read as {label} it holds "
-            f"{' '.join(odd[:6])}, letters no Russian or Kazakh text has; name it with --encoding"
+            _(
+                "{name}: line {line}: the encoding is unclear: read as {label} it holds {odd}, letters no Russian or Kazakh text has; name it with --encoding"
+            ).format(name=name, line=line, label=label, odd=" ".join(odd[:6]))
         )
 
 
@@ -215,8 +221,12 @@ class Source:
                     cells[0] = cells[0].lstrip("\ufeff")  # a BOM the given --encoding kept
                     return cells
         except csv.Error as exc:
-            raise DeregError(f"{self.name}: line 1: the header cannot be read: {exc}") from None
-        raise DeregError(f"{self.name} is empty: a header row naming the columns is needed")
+            raise DeregError(
+                _("{name}: line 1: the header cannot be read: {exc}").format(name=self.name, exc=exc)
+            ) from None
+        raise DeregError(
+            _("{name} is empty: a header row naming the columns is needed").format(name=self.name)
+        )
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(line, cells) for each row after the header; line is where the row starts.
@@ -233,8 +243,9 @@ class Source:
                     yield line, cells
         except csv.Error as exc:
             raise DeregError(
-                f"{self.name}: line {previous + 1}: {exc} (a quote that is never closed?); "
-                "nothing was written"
+                _(
+                    "{name}: line {previous}: {exc} (a quote that is never closed?); nothing was written"
+                ).format(name=self.name, previous=previous + 1, exc=exc)
             ) from None
 
 
@@ -242,14 +253,14 @@ def open_source(path: str, *, encoding: str | None = None, delimiter: str | None
     """Open a file (or '-', standard input) for import, finding its encoding and delimiter."""
     if path == "-":
         if sys.stdin is None:
-            raise UsageError("standard input is closed: name the FILE to import, or pipe it in")
+            raise UsageError(_("standard input is closed: name the FILE to import, or pipe it in"))
         return Source(sys.stdin.buffer, "<stdin>", encoding=encoding, delimiter=delimiter)
     try:
         stream = open(path, "rb")
     except IsADirectoryError:
-        raise UsageError(f"{path} is a folder, not a CSV file") from None
+        raise UsageError(_("{path} is a folder, not a CSV file").format(path=path)) from None
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
+        raise UsageError(_("{path}: no such file").format(path=path)) from None
     except OSError as exc:
         raise DeregError(f"{path}: {exc.strerror}") from None
     size = os.fstat(stream.fileno()).st_size

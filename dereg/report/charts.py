@@ -9,8 +9,11 @@ import math
 from collections import Counter
 from html import escape
 
+from dereg.i18n import _, ngettext
+from dereg.labels import value_label
 from dereg.money import format_amount
-from dereg.report.figures import CUT_THRESHOLD, OUTCOME_LABELS, money
+from dereg.report.figures import CUT_THRESHOLD, OUTCOME_LABELS
+from dereg.report.numbers import money, number, percent
 
 MAX_BARS = 40  # a chart longer than this is a table; the table follows anyway
 WIDTH = 720
@@ -105,33 +108,37 @@ def reduction_chart(rows: list[dict], *, label_keys: tuple[str, ...], chart: str
     step = 10 if scale <= 60 else 20
     px = lambda pct: x0 + (x1 - x0) * pct / scale  # noqa: E731
     height = top + row_h * len(rows) + 6
-    body = [_text(x0, 11, "share of candidates removed, net of reinstatements", size=10, fill=MUTED)]
+    body = [_text(x0, 11, _("share of candidates removed, net of reinstatements"), size=10, fill=MUTED)]
     for tick in range(0, scale + 1, step):
         body.append(
             f'<line x1="{px(tick):.1f}" y1="{top - 6}" x2="{px(tick):.1f}" '
             f'y2="{height - 4}" stroke="{RULE}" stroke-width="1"/>'
         )
-        body.append(_text(px(tick), top - 10, f"{tick}%", anchor="middle", size=10, fill=MUTED))
+        body.append(_text(px(tick), top - 10, percent(tick, 0), anchor="middle", size=10, fill=MUTED))
     marker = px(CUT_THRESHOLD)  # drawn first, so that bars and labels lie over it
     body.append(
         f'<line x1="{marker:.1f}" y1="{top - 6}" x2="{marker:.1f}" y2="{height - 4}" '
         f'stroke="{RED}" stroke-width="1.2" stroke-dasharray="4 3"/>'
     )
     room_for = lambda secondary: 36 - min(len(secondary), 14) if secondary else 38  # noqa: E731
+
+    def shown(row: dict, key: str) -> str:  # as the reader's language names it
+        return str(value_label(key, row[key]))
+
     fitted = {
-        width: distinct_labels([str(r[label_keys[0]]) for r in rows], width)
-        for width in {room_for(" · ".join(str(r[k]) for k in label_keys[1:])) for r in rows}
+        width: distinct_labels([shown(r, label_keys[0]) for r in rows], width)
+        for width in {room_for(" · ".join(shown(r, k) for k in label_keys[1:])) for r in rows}
     }
     for i, row in enumerate(rows):
         y = top + i * row_h
         pct = row["reduction_pct"] or 0
-        primary = str(row[label_keys[0]])
-        secondary = " · ".join(str(row[k]) for k in label_keys[1:])
+        primary = shown(row, label_keys[0])
+        secondary = " · ".join(shown(row, k) for k in label_keys[1:])
         name = fitted[room_for(secondary)][primary]
         room = 37 - len(name)
         place = _fit(secondary, room) if secondary and room >= 6 else ""
         body.append(
-            f"<g><title>{escape(primary)}{' · ' + escape(secondary) if secondary else ''}: {pct:.1f}%</title>"
+            f"<g><title>{escape(primary)}{' · ' + escape(secondary) if secondary else ''}: {percent(pct)}</title>"
         )
         body.append(
             f'<text x="{x0 - 8}" y="{y + 11.5}" text-anchor="end" font-size="11" fill="{INK}">'
@@ -143,12 +150,14 @@ def reduction_chart(rows: list[dict], *, label_keys: tuple[str, ...], chart: str
             f'fill="{severity(pct)}" rx="1.5"/>'
         )
         removed = row["deregistered"] - row["reinstated"]
-        detail = f"{removed} of {row['candidates']}"
+        detail = _("{removed} of {candidates}").format(
+            removed=number(removed), candidates=number(row["candidates"])
+        )
         if row.get("uncontested"):
-            detail += ", uncontested"
+            detail += _(", uncontested")
         body.append(
             f'<text x="{px(pct) + 5:.1f}" y="{y + 11.5}" font-size="10.5" fill="{INK}">'
-            f'<tspan font-weight="bold">{pct:.1f}%</tspan>'
+            f'<tspan font-weight="bold">{percent(pct)}</tspan>'
             f'<tspan fill="{MUTED}"> {escape(detail)}</tspan></text>'
         )
         body.append("</g>")
@@ -167,8 +176,8 @@ def _tenge_label(value: float) -> str:
     if value >= 1_000_000_000:
         return f"{value / 1_000_000_000:g} billion"
     if value >= 1_000_000:
-        return f"{value / 1_000_000:g} million"
-    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+        return _("{count} million").format(count=money(f"{value / 1_000_000:g}", ""))
+    return number(round(value)) if value >= 1 else money(f"{value:g}", "")
 
 
 def amount_bins(amounts_tiyn: list[int]) -> list[tuple[str, int]]:
@@ -177,10 +186,15 @@ def amount_bins(amounts_tiyn: list[int]) -> list[tuple[str, int]]:
     rows = []
     for decade in sorted(counts, key=lambda d: -math.inf if d is None else d):  # zero first
         if decade is None:
-            rows.append(("0 (no difference in tenge)", counts[decade]))
+            rows.append((_("0 (no difference in tenge)"), counts[decade]))
             continue
         low, high = 10.0**decade, 10.0 ** (decade + 1)
-        rows.append((f"{_tenge_label(low)} to under {_tenge_label(high)}", counts[decade]))
+        rows.append(
+            (
+                _("{low} to under {high}").format(low=_tenge_label(low), high=_tenge_label(high)),
+                counts[decade],
+            )
+        )
     return rows
 
 
@@ -218,12 +232,25 @@ def amounts_chart(amounts_tiyn: list[int], *, title: str) -> str:
         _text(
             x0,
             14,
-            f"under 1,000 tenge: {trivial} of {len(positive)} cases",
+            ngettext(
+                "under {limit} tenge: {count} of {total} case",
+                "under {limit} tenge: {count} of {total} cases",
+                len(positive),
+            ).format(limit=number(1000), count=number(trivial), total=number(len(positive))),
             size=11.5,
             fill=RED,
             weight="bold",
         ),
-        _text(x1, 14, f"1,000 tenge or more: {len(positive) - trivial}", anchor="end", size=11.5, fill=MUTED),
+        _text(
+            x1,
+            14,
+            _("{limit} tenge or more: {count}").format(
+                limit=number(1000), count=number(len(positive) - trivial)
+            ),
+            anchor="end",
+            size=11.5,
+            fill=MUTED,
+        ),
     ]
     for decade in range(lo, hi + 1):
         x = px(10.0**decade)
@@ -237,7 +264,7 @@ def amounts_chart(amounts_tiyn: list[int], *, title: str) -> str:
         _text(
             (x0 + x1) / 2,
             base + 36,
-            "discrepancy in tenge (log scale: each mark is ten times the one before)",
+            _("discrepancy in tenge (log scale: each mark is ten times the one before)"),
             anchor="middle",
             size=10.5,
             fill=MUTED,
@@ -327,7 +354,7 @@ def outcomes_chart(outcomes: Counter, *, title: str) -> str:
     for outcome in ("not_filed", "pending", "not_heard", "upheld", "reinstated"):
         if not outcomes[outcome] and outcome != "reinstated":  # none reinstated is news; keep it
             continue
-        label = f"{OUTCOME_LABELS[outcome]}: {outcomes[outcome]}"
+        label = f"{_(OUTCOME_LABELS[outcome])}: {number(outcomes[outcome])}"
         width = 26 + 6.4 * len(label)
         if lx + width > WIDTH:
             lx, ly = 0.0, ly + 18

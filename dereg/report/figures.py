@@ -14,23 +14,26 @@ from dataclasses import dataclass, field
 from dereg import summary
 from dereg.cases import list_cases
 from dereg.districts import scope
+from dereg.i18n import N_, _, ngettext
+from dereg.labels import value_label
 from dereg.money import format_amount, parse_amount
+from dereg.report.numbers import day, money, number, percent
 
 CUT_THRESHOLD = 25.0  # "in some districts such failures have reduced competition by 25-30%"
 OUTCOME_LABELS = {
-    "not_filed": "not appealed",
-    "pending": "appeal pending",
-    "upheld": "court upheld removal",
-    "not_heard": "appeal not heard",
-    "reinstated": "reinstated by a court",
+    "not_filed": N_("not appealed"),
+    "pending": N_("appeal pending"),
+    "upheld": N_("court upheld removal"),
+    "not_heard": N_("appeal not heard"),
+    "reinstated": N_("reinstated by a court"),
 }
 # In tables, where room is short; the chart legend and the footer say them in full.
 SHORT_OUTCOMES = {
-    "not_filed": "none",
-    "pending": "pending",
-    "upheld": "upheld",
-    "not_heard": "not heard",
-    "reinstated": "reinstated",
+    "not_filed": N_("none"),
+    "pending": N_("pending"),
+    "upheld": N_("upheld"),
+    "not_heard": N_("not heard"),
+    "reinstated": N_("reinstated"),
 }
 
 
@@ -134,78 +137,92 @@ def headline(report: ElectionReport) -> list[Figure]:
     t = report.totals
     known = report.known_districts
     where = (
-        f"of the {number(t['candidates'])} who stood"
+        _("of the {candidates} who stood").format(candidates=number(t["candidates"]))
         if known == t["districts"]
-        else f"in the {known} of {t['districts']} districts whose candidate count is known"
+        else _("in the {known} of {districts} districts whose candidate count is known").format(
+            known=known, districts=t["districts"]
+        )
     )
     amounts = len(report.kzt_amounts)
     cut = len(report.districts_cut) if known else None  # no count known: it cannot be told
     of_districts = (
-        f"of {plural(t['districts'], 'district')}"
+        ngettext("of {count} district", "of {count} districts", t["districts"]).format(
+            count=number(t["districts"])
+        )
         if known == t["districts"]
-        else f"of the {known} of {t['districts']} districts whose candidate count is known"
+        else _("of the {known} of {districts} districts whose candidate count is known").format(
+            known=known, districts=t["districts"]
+        )
     )
-    uncontested_note = "no more candidates left than seats" + (
+    uncontested_note = _("no more candidates left than seats") + (
         "" if known == t["districts"] else f", {of_districts}"
     )
     if report.made_uncontested != t["uncontested_districts"]:
-        uncontested_note += f"; {report.made_uncontested} of them made so by removals"
+        uncontested_note += _("; {made_uncontested} of them made so by removals").format(
+            made_uncontested=report.made_uncontested
+        )
     return [
         Figure(
             "deregistered",
             t["deregistered"],
             number(t["deregistered"]),
-            "candidates removed",
-            "registration refused or cancelled",
+            _("candidates removed"),
+            _("registration refused or cancelled"),
         ),
         Figure(
             "reduction_pct",
             t["reduction_pct"],
             percent(t["reduction_pct"]),
-            "of candidates lost",
-            f"net of reinstatements, {where}",
+            _("of candidates lost"),
+            _("net of reinstatements, {where}").format(where=where),
         ),
         Figure(
             "appeals",
             t["appeals"],
             number(t["appeals"]),
-            "appeals filed",
-            f"by {plural(report.appealed_cases, 'candidate')}",
+            _("appeals filed"),
+            ngettext("by {count} candidate", "by {count} candidates", report.appealed_cases).format(
+                count=number(report.appealed_cases)
+            ),
         ),
         Figure(
             "appeals_won",
             report.appeals_won,
             number(report.appeals_won),
-            "appeals won",
-            "a court restored the candidate",
+            _("appeals won"),
+            _("a court restored the candidate"),
         ),
         Figure(
             "reinstated",
             t["reinstated"],
             number(t["reinstated"]),
-            "candidates reinstated",
-            "by the last ruling in their case",
+            _("candidates reinstated"),
+            _("by the last ruling in their case"),
         ),
         Figure(
             "median_discrepancy_kzt",
             t["median_discrepancy_kzt"],
             money(t["median_discrepancy_kzt"], "₸"),
-            "median discrepancy",
-            f"in tenge, over {plural(amounts, 'case')} with an amount",
+            _("median discrepancy"),
+            ngettext(
+                "in tenge, over {count} case with an amount",
+                "in tenge, over {count} cases with an amount",
+                amounts,
+            ).format(count=number(amounts)),
         ),
         Figure(
             "uncontested_districts",
             t["uncontested_districts"],
             number(t["uncontested_districts"]),
-            "districts uncontested",
+            _("districts uncontested"),
             uncontested_note,
         ),
         Figure(
             "districts_cut_25",
             cut,
             number(cut),
-            "districts lost 25% or more",
-            f"of their candidates, {of_districts}",
+            _("districts lost 25% or more"),
+            _("of their candidates, {of_districts}").format(of_districts=of_districts),
         ),
     ]
 
@@ -213,33 +230,52 @@ def headline(report: ElectionReport) -> list[Figure]:
 def lead(report: ElectionReport) -> str:
     """The story in two sentences, for a reader who reads nothing else."""
     t = report.totals
+    removed = t["deregistered"]
     parts = [
-        f"{plural(t['deregistered'], 'candidate')} {'was' if t['deregistered'] == 1 else 'were'} "
-        "refused registration or struck off the ballot over discrepancies in their income "
-        "and property declarations"
+        ngettext(
+            "{count} candidate was refused registration or struck off the ballot over discrepancies in "
+            "their income and property declarations",
+            "{count} candidates were refused registration or struck off the ballot over discrepancies in "
+            "their income and property declarations",
+            removed,
+        ).format(count=number(removed))
     ]
     if t["median_discrepancy_kzt"] is not None:
-        parts[0] += f"; the median discrepancy was {money(t['median_discrepancy_kzt'], 'tenge')}"
+        median = money(t["median_discrepancy_kzt"], _("tenge"))
+        parts[0] += _("; the median discrepancy was {median}").format(median=median)
     smallest = min(report.kzt_amounts, default=None)
     if smallest is not None:
-        parts[0] += f", the smallest {money(format_amount(smallest, 'KZT'), 'tenge')}"
+        parts[0] += _(", the smallest {smallest}").format(
+            smallest=money(format_amount(smallest, "KZT"), _("tenge"))
+        )
     parts[0] += "."
-    reinstated = t["reinstated"]
+    reinstated, appeals = t["reinstated"], t["appeals"]
     parts.append(
-        f"{plural(t['appeals'], 'appeal')} went to court; "
+        ngettext("{count} appeal went to court; ", "{count} appeals went to court; ", appeals).format(
+            count=number(appeals)
+        )
         + (
-            "no candidate was reinstated."
+            _("no candidate was reinstated.")
             if not reinstated
-            else f"{plural(reinstated, 'candidate')} {'was' if reinstated == 1 else 'were'} reinstated."
+            else ngettext(
+                "{count} candidate was reinstated.", "{count} candidates were reinstated.", reinstated
+            ).format(count=number(reinstated))
         )
     )
     cut, uncontested = len(report.districts_cut), t["uncontested_districts"]
     if cut or uncontested:
         parts.append(
-            f"Removals cut the field by a quarter or more in {plural(cut, 'district')}"
+            ngettext(
+                "Removals cut the field by a quarter or more in {count} district",
+                "Removals cut the field by a quarter or more in {count} districts",
+                cut,
+            ).format(count=number(cut))
             + (
-                f"; {plural(uncontested, 'district')} {'was' if uncontested == 1 else 'were'} "
-                "left with no more candidates than seats."
+                ngettext(
+                    "; {count} district was left with no more candidates than seats.",
+                    "; {count} districts were left with no more candidates than seats.",
+                    uncontested,
+                ).format(count=number(uncontested))
                 if uncontested
                 else "."
             )
@@ -250,45 +286,45 @@ def lead(report: ElectionReport) -> str:
 # --- columns shown in the tables, with their headings --------------------------------------
 
 REGION_COLUMNS = (
-    ("region", "Region"),
-    ("districts", "Districts"),
-    ("seats", "Seats"),
-    ("candidates", "Candidates"),
-    ("deregistered", "Removed"),
-    ("reinstated", "Reinstated"),
-    ("remaining", "Remaining"),
-    ("reduction_pct", "Cut %"),
-    ("uncontested_districts", "Uncontested"),
-    ("appeals", "Appeals"),
-    ("median_discrepancy_kzt", "Median ₸"),
+    ("region", N_("Region")),
+    ("districts", N_("Districts")),
+    ("seats", N_("Seats")),
+    ("candidates", N_("Candidates")),
+    ("deregistered", N_("Removed")),
+    ("reinstated", N_("Reinstated")),
+    ("remaining", N_("Remaining")),
+    ("reduction_pct", N_("Cut %")),
+    ("uncontested_districts", N_("Uncontested")),
+    ("appeals", N_("Appeals")),
+    ("median_discrepancy_kzt", N_("Median ₸")),
 )
 DISTRICT_COLUMNS = (
-    ("region", "Region"),
-    ("district", "District"),
-    ("seats", "Seats"),
-    ("candidates", "Candidates"),
-    ("deregistered", "Removed"),
-    ("reinstated", "Reinstated"),
-    ("remaining", "Remaining"),
-    ("per_seat_before", "Per seat"),
-    ("per_seat_after", "After"),
-    ("reduction_pct", "Cut %"),
-    ("uncontested", "Uncontested"),
+    ("region", N_("Region")),
+    ("district", N_("District")),
+    ("seats", N_("Seats")),
+    ("candidates", N_("Candidates")),
+    ("deregistered", N_("Removed")),
+    ("reinstated", N_("Reinstated")),
+    ("remaining", N_("Remaining")),
+    ("per_seat_before", N_("Per seat")),
+    ("per_seat_after", N_("After")),
+    ("reduction_pct", N_("Cut %")),
+    ("uncontested", N_("Uncontested")),
 )
 
 
 def case_columns(redact: bool) -> tuple[tuple[str, str], ...]:
     columns = (
-        ("id", "#"),
-        ("region", "Region"),
-        ("district", "District"),
-        ("candidate", "Candidate"),
-        ("nominated_by", "Nominated by"),
-        ("decision", "Decision"),
-        ("decided_on", "Date"),
-        ("discrepancy_amount", "Discrepancy"),
-        ("reason", "Reason given"),
-        ("appeal_outcome", "Appeal"),
+        ("id", N_("#")),
+        ("region", N_("Region")),
+        ("district", N_("District")),
+        ("candidate", N_("Candidate")),
+        ("nominated_by", N_("Nominated by")),
+        ("decision", N_("Decision")),
+        ("decided_on", N_("Date")),
+        ("discrepancy_amount", N_("Discrepancy")),
+        ("reason", N_("Reason given")),
+        ("appeal_outcome", N_("Appeal")),
     )
     return tuple(c for c in columns if not (redact and c[0] == "candidate"))
 
@@ -324,36 +360,15 @@ def cell_text(column: str, row: dict) -> str:
     if column == "median_discrepancy_kzt":
         return money(value, "")
     if column == "appeal_outcome":
-        return SHORT_OUTCOMES.get(value, value or "")
+        return _(SHORT_OUTCOMES[value]) if value in SHORT_OUTCOMES else value or ""
+    if column in ("decision", "region"):
+        return value_label(column, value) or ""
+    if column == "decided_on":
+        return day(value)
     if column in ("uncontested",) and isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if column in summary.DECIMALS:
-        return "" if value is None else str(summary.fixed_decimals(column, value))
+        return "" if value is None else money(str(summary.fixed_decimals(column, value)), "")
     if isinstance(value, int) and not isinstance(value, bool):
         return number(value)
     return "" if value is None else str(value)
-
-
-# --- numbers as text -------------------------------------------------------------------------
-
-
-def number(value: int | None) -> str:
-    return "–" if value is None else f"{value:,}"
-
-
-def percent(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}%"
-
-
-def money(amount: str | None, unit: str) -> str:
-    """'1234.56' -> '1,234.56 ₸': thousands grouped, the exact decimals kept."""
-    if amount is None:
-        return "–"
-    whole, _, fraction = amount.partition(".")
-    grouped = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
-    return f"{grouped} {unit}".strip()
-
-
-def plural(count: int | None, noun: str) -> str:
-    count = count or 0
-    return f"{number(count)} {noun}{'' if count == 1 else 's'}"

@@ -11,6 +11,7 @@ from datetime import date
 from html import escape
 
 from dereg import __version__
+from dereg.i18n import N_, _, current, ngettext
 from dereg.report.charts import (
     MAX_BARS,
     amounts_as_dots,
@@ -30,10 +31,10 @@ from dereg.report.figures import (
     headline,
     lead,
     natural_order,
-    plural,
 )
+from dereg.report.numbers import day, number
 
-TITLE = "Candidates removed over declaration discrepancies"
+TITLE = N_("Candidates removed over declaration discrepancies")
 NUMERIC = {
     "id",
     "districts",
@@ -121,28 +122,29 @@ footer dd { margin: 0; }
 
 
 def render(reports: list[ElectionReport], *, redact: bool, today: date) -> str:
-    title = TITLE if len(reports) != 1 else f"{TITLE}: {reports[0].election}"
+    title = _(TITLE) if len(reports) != 1 else f"{_(TITLE)}: {reports[0].election}"
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{current()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="dereg {escape(__version__)}">',
         f"<title>{escape(title)}</title><style>{CSS}</style></head>",
         "<body><main>",
         "<header>",
-        '<p class="kicker">Election observation · tax-declaration removals</p>',
-        f"<h1>{escape(TITLE)}</h1>",
-        f'<p class="meta">Made on {today.isoformat()} with dereg {escape(__version__)}. '
-        "Every figure is that of <code>dereg summary</code> on the same records."
-        + (" Candidates' names are left out of this copy." if redact else "")
+        _('<p class="kicker">Election observation · tax-declaration removals</p>'),
+        f"<h1>{escape(_(TITLE))}</h1>",
+        _(
+            '<p class="meta">Made on {date} with dereg {version}. Every figure is that of <code>dereg summary</code> on the same records.'
+        ).format(date=day(today), version=escape(__version__))
+        + (_(" Candidates' names are left out of this copy.") if redact else "")
         + "</p>",
     ]
     if len(reports) > 1:
         links = "".join(f'<a href="#election-{i}">{escape(r.election)}</a>' for i, r in enumerate(reports, 1))
-        parts.append(f"<nav>Elections: {links}</nav>")
+        parts.append(_("<nav>Elections: {links}</nav>").format(links=links))
     parts.append("</header>")
     if not reports:
-        parts.append('<p class="lead">No election is recorded yet: add districts and cases first.</p>')
+        parts.append(_('<p class="lead">No election is recorded yet: add districts and cases first.</p>'))
     for i, report in enumerate(reports, 1):
         parts.append(_election(report, i, redact))
     parts.append(_footer())
@@ -176,12 +178,12 @@ def _election(report: ElectionReport, index: int, redact: bool) -> str:
     out.append("</div>")
     out += _charts(report)
     out += [
-        "<h3>By region</h3>",
+        _("<h3>By region</h3>"),
         _table("region", report.regions, REGION_COLUMNS, report.region_total, report.election),
-        "<h3>By district</h3>",
-        '<p class="note">Candidates: who stood before any removal. Per seat: candidates per seat '
-        "before removals; after: after them. Cut: share of candidates removed and not "
-        "reinstated. Uncontested: no more candidates left than seats.</p>",
+        _("<h3>By district</h3>"),
+        _(
+            '<p class="note">Candidates: who stood before any removal. Per seat: candidates per seat before removals; after: after them. Cut: share of candidates removed and not reinstated. Uncontested: no more candidates left than seats.</p>'
+        ),
         _table(
             "district",
             natural_order(report.districts),
@@ -189,12 +191,11 @@ def _election(report: ElectionReport, index: int, redact: bool) -> str:
             report.district_total,
             report.election,
         ),
-        f"<h3>Cases ({len(report.cases)})</h3>",
-        '<p class="note">Smallest discrepancy first. Decision: registration refused, or '
-        "registration cancelled. Appeal: the outcome of the latest appeal (the highest court "
-        "that ruled): upheld (the court kept the removal), not heard (no trial: fee unpaid, "
-        "deadline missed), pending, reinstated, or none filed."
-        + (" Candidates' names are left out of this copy." if redact else "")
+        _("<h3>Cases ({count})</h3>").format(count=number(len(report.cases))),
+        _(
+            '<p class="note">Smallest discrepancy first. Decision: registration refused, or registration cancelled. Appeal: the outcome of the latest appeal (the highest court that ruled): upheld (the court kept the removal), not heard (no trial: fee unpaid, deadline missed), pending, reinstated, or none filed.'
+        )
+        + (_(" Candidates' names are left out of this copy.") if redact else "")
         + "</p>",
         _case_table(report, redact),
         "</section>",
@@ -205,54 +206,61 @@ def _election(report: ElectionReport, index: int, redact: bool) -> str:
 def _charts(report: ElectionReport) -> list[str]:
     out = []
     amounts = report.kzt_amounts
-    out.append("<figure><h3>How small the discrepancies were</h3>")
+    out.append(_("<figure><h3>How small the discrepancies were</h3>"))
     if amounts:
         out.append(
-            f'<p class="explain">{"Each dot is a case" if amounts_as_dots(amounts) else "Cases counted"}, '
-            "by the discrepancy the tax authorities found between the candidate's declaration "
-            "and their records. The scale is logarithmic, so that amounts of a few tenge are not "
-            "lost beside large ones; the smallest are named.</p>"
+            _(
+                '<p class="explain">{value}, by the discrepancy the tax authorities found between the candidate\'s declaration and their records. The scale is logarithmic, so that amounts of a few tenge are not lost beside large ones; the smallest are named.</p>'
+            ).format(value=_("Each dot is a case") if amounts_as_dots(amounts) else _("Cases counted"))
         )
-        out.append(amounts_chart(amounts, title="Discrepancy amounts in tenge, log scale"))
+        out.append(amounts_chart(amounts, title=_("Discrepancy amounts in tenge, log scale")))
         others = len(report.cases) - len(amounts)
         if others:
             out.append(
-                f'<p class="note">{plural(others, "case")} with no amount in tenge '
-                "(unknown, or in another currency) are not shown.</p>"
+                ngettext(
+                    '<p class="note">{count} case with no amount in tenge (unknown, or in another currency) is not shown.</p>',
+                    '<p class="note">{count} cases with no amount in tenge (unknown, or in another currency) are not shown.</p>',
+                    others,
+                ).format(count=number(others))
             )
     else:
-        out.append('<p class="note">No case has a discrepancy amount in tenge.</p>')
+        out.append(_('<p class="note">No case has a discrepancy amount in tenge.</p>'))
     out.append("</figure>")
 
     worst, hidden = worst_first(report.districts)
-    out.append("<figure><h3>Where removals cut competition most</h3>")
+    out.append(_("<figure><h3>Where removals cut competition most</h3>"))
     if worst:
         out.append(
-            '<p class="explain">Each bar is a district: the share of its candidates removed and not '
-            f"reinstated, worst first. Red: {CUT_THRESHOLD:.0f}% or more (the dashed line), "
-            "where a quarter of the field or more was lost.</p>"
+            _(
+                '<p class="explain">Each bar is a district: the share of its candidates removed and not reinstated, worst first. Red: {CUT_THRESHOLD:.0f}% or more (the dashed line), where a quarter of the field or more was lost.</p>'
+            ).format(CUT_THRESHOLD=CUT_THRESHOLD)
         )
         out.append(
             reduction_chart(
                 worst,
                 label_keys=("district", "region"),
                 chart="district-reduction",
-                title="Reduction of competition per district, worst first",
+                title=_("Reduction of competition per district, worst first"),
             )
         )
         if hidden:
             out.append(
-                f'<p class="note">The {MAX_BARS} hardest-hit districts are shown; '
-                f"{plural(hidden, 'more district')} lost candidates (all are in the district table).</p>"
+                ngettext(
+                    '<p class="note">The {shown} hardest-hit districts are shown; {count} more district lost candidates (all are in the district table).</p>',
+                    '<p class="note">The {shown} hardest-hit districts are shown; {count} more districts lost candidates (all are in the district table).</p>',
+                    hidden,
+                ).format(shown=MAX_BARS, count=number(hidden))
             )
     else:
         unknown = sum(1 for d in report.districts if d["deregistered"] and d["candidates"] is None)
         out.append(
-            '<p class="note">No district whose number of candidates is known lost any.'
+            _('<p class="note">No district whose number of candidates is known lost any.')
             + (
-                f" {plural(unknown, 'district')} with cases {'has' if unknown == 1 else 'have'} no "
-                "number of candidates recorded (<code>dereg district add ... --candidates N</code>), "
-                "so their cut cannot be told."
+                ngettext(
+                    " {count} district with cases has no number of candidates recorded (<code>dereg district add ... --candidates N</code>), so its cut cannot be told.",
+                    " {count} districts with cases have no number of candidates recorded (<code>dereg district add ... --candidates N</code>), so their cut cannot be told.",
+                    unknown,
+                ).format(count=number(unknown))
                 if unknown
                 else ""
             )
@@ -265,24 +273,25 @@ def _charts(report: ElectionReport) -> list[str]:
         key=lambda r: (-r["reduction_pct"], r["region"]),
     )
     if regions:
-        out.append("<figure><h3>Competition lost, by region</h3>")
+        out.append(_("<figure><h3>Competition lost, by region</h3>"))
         out.append(
-            '<p class="explain">Share of each region\'s candidates removed and not '
-            "reinstated, in districts whose candidate count is known.</p>"
+            _(
+                '<p class="explain">Share of each region\'s candidates removed and not reinstated, in districts whose candidate count is known.</p>'
+            )
         )
         out.append(
             reduction_chart(
                 regions,
                 label_keys=("region",),
                 chart="region-reduction",
-                title="Reduction of competition per region",
+                title=_("Reduction of competition per region"),
             )
         )
         out.append("</figure>")
 
     if report.cases:
-        out.append("<figure><h3>What the courts did</h3>")
-        out.append(outcomes_chart(report.outcomes, title="Cases by outcome of their appeal"))
+        out.append(_("<figure><h3>What the courts did</h3>"))
+        out.append(outcomes_chart(report.outcomes, title=_("Cases by outcome of their appeal")))
         out.append("</figure>")
     return out
 
@@ -314,9 +323,9 @@ def _cell(key: str, row: dict) -> str:
 
 def _table(kind: str, rows: list[dict], columns, total: dict, election: str) -> str:
     if not rows:
-        return '<p class="note">(none)</p>'
+        return f'<p class="note">{_("(none)")}</p>'
     head = "".join(
-        f"<th{' class=num' if key in NUMERIC else ''}>{escape(heading)}</th>" for key, heading in columns
+        f"<th{' class=num' if key in NUMERIC else ''}>{escape(_(heading))}</th>" for key, heading in columns
     )
     body = []
     for row in rows:
@@ -325,7 +334,7 @@ def _table(kind: str, rows: list[dict], columns, total: dict, election: str) -> 
             keys += f' data-district="{escape(row["district"])}"'
         cells = "".join(_cell(key, row) for key, _ in columns)
         body.append(f'<tr data-election="{escape(election)}"{keys}>{cells}</tr>')
-    total_cells = "<td>total</td>" + "".join(_cell(key, total) for key, _ in columns[1:])
+    total_cells = f"<td>{_('total')}</td>" + "".join(_cell(key, total) for key, _ in columns[1:])
     body.append(f'<tr class="total" data-total="{kind}">{total_cells}</tr>')
     return (
         f'<table class="data" data-table="{kind}"><thead><tr>{head}</tr></thead>'
@@ -335,10 +344,10 @@ def _table(kind: str, rows: list[dict], columns, total: dict, election: str) -> 
 
 def _case_table(report: ElectionReport, redact: bool) -> str:
     if not report.cases:
-        return '<p class="note">(none)</p>'
+        return f'<p class="note">{_("(none)")}</p>'
     columns = case_columns(redact)
     head = "".join(
-        f"<th{' class=num' if key in NUMERIC else ''}>{escape(heading)}</th>" for key, heading in columns
+        f"<th{' class=num' if key in NUMERIC else ''}>{escape(_(heading))}</th>" for key, heading in columns
     )
     rows = "".join(
         f'<tr data-case-id="{case["id"]}">' + "".join(_cell(key, case) for key, _ in columns) + "</tr>"
@@ -352,21 +361,26 @@ def _case_table(report: ElectionReport, redact: bool) -> str:
 def _footer() -> str:
     terms = [
         (
-            "Removed",
-            "registration refused (never registered) or cancelled (struck off after "
-            "registration) by the district election commission.",
+            _("Removed"),
+            _(
+                "registration refused (never registered) or cancelled (struck off after registration) by the district election commission."
+            ),
         ),
-        ("Reinstated", "a court restored the candidate: the outcome of the latest appeal."),
-        ("Cut", "candidates removed and not reinstated, as a share of those who stood."),
-        ("Uncontested", "no more candidates left than seats."),
+        (_("Reinstated"), _("a court restored the candidate: the outcome of the latest appeal.")),
+        (_("Cut"), _("candidates removed and not reinstated, as a share of those who stood.")),
+        (_("Uncontested"), _("no more candidates left than seats.")),
         (
-            "Discrepancy",
-            "the difference the tax authorities found between the candidate's "
-            "declaration of income and property and their own records.",
+            _("Discrepancy"),
+            _(
+                "the difference the tax authorities found between the candidate's declaration of income and property and their own records."
+            ),
         ),
     ]
     items = "".join(f"<dt>{escape(t)}</dt><dd>{escape(d)}</dd>" for t, d in terms)
     return (
-        "<footer><dl>" + items + "</dl><p>Where a district's number of candidates is not known, "
-        "its ratios are left blank and it is left out of the shares, never guessed.</p></footer>"
+        "<footer><dl>"
+        + items
+        + _(
+            "</dl><p>Where a district's number of candidates is not known, its ratios are left blank and it is left out of the shares, never guessed.</p></footer>"
+        )
     )

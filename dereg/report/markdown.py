@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from dereg import __version__
+from dereg.i18n import _, ngettext
 from dereg.report.charts import amount_bins, worst_first
 from dereg.report.figures import (
     CUT_THRESHOLD,
@@ -19,8 +20,8 @@ from dereg.report.figures import (
     lead,
     natural_order,
     percent,
-    plural,
 )
+from dereg.report.numbers import day, number
 
 # CommonMark lets any ASCII punctuation be escaped; these are the ones that could turn a name
 # into markup, a link, raw HTML or a new table cell.
@@ -32,91 +33,104 @@ def escape(text: str) -> str:
 
 
 def render(reports: list[ElectionReport], *, redact: bool, today: date) -> str:
-    out = ["# Candidates removed over declaration discrepancies", ""]
+    out = [_("# Candidates removed over declaration discrepancies"), ""]
     if not reports:
-        out += ["No election is recorded yet: add districts and cases first.", ""]
+        out += [_("No election is recorded yet: add districts and cases first."), ""]
     for report in reports:
         out += _election(report, redact)
     out.append(
-        f"_Made with dereg {__version__} on {today.isoformat()}. Figures are those of "
-        "`dereg summary` for the same database._"
+        _(
+            "_Made with dereg {version} on {date}. Figures are those of `dereg summary` for the same database._"
+        ).format(version=__version__, date=day(today))
     )
     return "\n".join(out) + "\n"
 
 
 def _election(report: ElectionReport, redact: bool) -> list[str]:
     out = [f"## {escape(report.election)}", "", escape(lead(report)), ""]
-    out += ["| Figure | Value | Note |", "|---|--:|---|"]
+    out += [_("| Figure | Value | Note |"), "|---|--:|---|"]
     for figure in headline(report):
         out.append(f"| {escape(figure.label)} | {escape(figure.shown)} | {escape(figure.note)} |")
     out.append("")
 
     worst, hidden = worst_first(report.districts)
-    out += ["### Districts where removals cut competition most", ""]
+    out += [_("### Districts where removals cut competition most"), ""]
     if worst:
         out += [
-            "| Region | District | Cut % | Removed | Candidates | Uncontested |",
+            _("| Region | District | Cut % | Removed | Candidates | Uncontested |"),
             "|---|---|--:|--:|--:|---|",
         ]
         for d in worst:
             out.append(
                 f"| {escape(d['region'])} | {escape(d['district'])} | {percent(d['reduction_pct'])} "
-                f"| {d['deregistered'] - d['reinstated']} | {d['candidates']} "
-                f"| {'yes' if d['uncontested'] else 'no'} |"
+                f"| {number(d['deregistered'] - d['reinstated'])} | {number(d['candidates'])} "
+                f"| {_('yes') if d['uncontested'] else _('no')} |"
             )
         if hidden:
-            out.append(f"\n{hidden} more districts lost candidates; all are in the district table.")
+            out.append(
+                ngettext(
+                    "\n{count} more district lost candidates; all are in the district table.",
+                    "\n{count} more districts lost candidates; all are in the district table.",
+                    hidden,
+                ).format(count=number(hidden))
+            )
     else:
         unknown = sum(1 for d in report.districts if d["deregistered"] and d["candidates"] is None)
-        verb = "has" if unknown == 1 else "have"
         out.append(
-            "No district with a known number of candidates lost any."
+            _("No district with a known number of candidates lost any.")
             + (
-                f" {plural(unknown, 'district')} with cases {verb} no number of candidates recorded, "
-                "so their cut cannot be told."
+                ngettext(
+                    " {count} district with cases has no number of candidates recorded, so its cut cannot be told.",
+                    " {count} districts with cases have no number of candidates recorded, so their cut cannot be told.",
+                    unknown,
+                ).format(count=number(unknown))
                 if unknown
                 else ""
             )
         )
-    out.append(f"\nDistricts that lost {CUT_THRESHOLD:.0f}% or more: {len(report.districts_cut)}.\n")
+    out.append(
+        _("\nDistricts that lost {threshold:.0f}% or more: {count}.\n").format(
+            threshold=CUT_THRESHOLD, count=number(len(report.districts_cut))
+        )
+    )
 
-    out += ["### Discrepancy amounts", ""]
+    out += [_("### Discrepancy amounts"), ""]
     bins = amount_bins(report.kzt_amounts)
     if bins:
-        out += ["| Amount in tenge | Cases |", "|---|--:|"]
-        out += [f"| {escape(label)} | {count} |" for label, count in bins]
+        out += [_("| Amount in tenge | Cases |"), "|---|--:|"]
+        out += [f"| {escape(label)} | {number(count)} |" for label, count in bins]
     else:
-        out.append("No case has a discrepancy amount in tenge.")
+        out.append(_("No case has a discrepancy amount in tenge."))
     out.append("")
 
-    out += ["### By region", ""] + _table(report.regions, REGION_COLUMNS, report.region_total)
+    out += [_("### By region"), ""] + _table(report.regions, REGION_COLUMNS, report.region_total)
     districts = natural_order(report.districts)
-    out += ["### By district", ""] + _table(districts, DISTRICT_COLUMNS, report.district_total)
-    out += [f"### Cases ({len(report.cases)}), smallest discrepancy first", ""]
+    out += [_("### By district"), ""] + _table(districts, DISTRICT_COLUMNS, report.district_total)
+    out += [_("### Cases ({count}), smallest discrepancy first").format(count=number(len(report.cases))), ""]
     out += [
-        "Decision: registration refused or cancelled. Appeal: the outcome of the latest "
-        "appeal: upheld (the court kept the removal), not heard (no trial), pending, "
-        "reinstated, or none filed.",
+        _(
+            "Decision: registration refused or cancelled. Appeal: the outcome of the latest appeal: upheld (the court kept the removal), not heard (no trial), pending, reinstated, or none filed."
+        ),
         "",
     ]
     if redact:
-        out += ["Candidates' names are left out of this copy.", ""]
+        out += [_("Candidates' names are left out of this copy."), ""]
     out += _table(cases_smallest_first(report.cases), case_columns(redact), None)
     return out
 
 
 def _table(rows: list[dict], columns, total: dict | None) -> list[str]:
     if not rows:
-        return ["(none)", ""]
-    keys = [key for key, _ in columns]
+        return [_("(none)"), ""]
+    keys = [key for key, __ in columns]
     out = [
-        "| " + " | ".join(escape(heading) for _, heading in columns) + " |",
+        "| " + " | ".join(escape(_(heading)) for __, heading in columns) + " |",
         "|" + "|".join("---" if _is_text(key) else "--:" for key in keys) + "|",
     ]
     for row in rows:
         out.append("| " + " | ".join(escape(cell_text(key, row)) for key in keys) + " |")
     if total is not None:
-        cells = ["**total**"] + [escape(cell_text(key, total)) for key in keys[1:]]
+        cells = [f"**{_('total')}**"] + [escape(cell_text(key, total)) for key in keys[1:]]
         out.append("| " + " | ".join(cells) + " |")
     return out + [""]
 
