@@ -194,12 +194,16 @@ def list_cases(
     max_amount: str | None = None,
     search: str | None = None,
     limit: int | None = None,
+    ids: list[int] | None = None,
 ) -> Iterator[dict]:
     """The matching cases, read as they are needed: a million need not fit in memory.
 
     The filters are checked before the first row is asked for.
     """
     where, params = scope_clause(conn, election, region)
+    if ids is not None:
+        where += f" AND c.id IN ({', '.join('?' * len(ids)) or 'NULL'})"
+        params.extend(ids)
     if district is not None:
         where += " AND d.key = ?"
         params.append(fold(district))

@@ -11,6 +11,7 @@ tool, a restored or damaged file).
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -261,13 +262,20 @@ def likely_persons(conn: sqlite3.Connection) -> Iterator[str]:
     share a name): a line for someone to look at, which `dereg check` lists after the problems
     (none from a damaged file, whose problems check_database has said)."""
     try:
-        for newer, candidate, older, name in persons.likely_duplicates(conn):
+        pairs = persons.likely_duplicates(conn)
+        for newer, candidate, older, name in itertools.islice(pairs, LIKELY_PAIRS_LISTED):
             yield (
                 f"case {older} ({name}) and case {newer} ({candidate}): likely one person; "
                 f"'dereg case merge {older} {newer}' unites them"
             )
+        more = persons.likely_pair_count(conn) - LIKELY_PAIRS_LISTED
+        if more > 0:  # a list no one reads to the end helps no one: count the rest
+            yield _("... and {count} more such pairs (names shared by many candidates)").format(count=more)
     except sqlite3.DatabaseError:
         return
+
+
+LIKELY_PAIRS_LISTED = 100
 
 
 def schema_objects(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:

@@ -31,6 +31,15 @@ def likely_duplicates(conn: sqlite3.Connection) -> Iterator[tuple[int, str, int,
     yield from conn.execute(_PAIRS.format(older="n.id", newer="1"))
 
 
+def likely_pair_count(conn: sqlite3.Connection) -> int:
+    """How many pairs likely_duplicates() gives, counted by key (n cases: n(n-1)/2 pairs)."""
+    return conn.execute(
+        "SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(*) AS n FROM cases c "
+        "JOIN districts d ON d.id = c.district_id WHERE c.person_key <> '' "
+        "GROUP BY d.election_id, c.person_key HAVING n > 1)"
+    ).fetchone()[0]
+
+
 def may_be(candidate: str, case: int, recorded: str) -> str:
     """The warning's words: '"Tulesova Asya" may be case 3 "Тулесова Асья"'."""
     return f'"{candidate}" may be case {case} "{recorded}"'

@@ -94,6 +94,26 @@ def summary(
     return [_typed(dict(zip(columns, row[:-1]))) for row in rows]
 
 
+# Where removals cut competition most first (the unknown last), then most removed.
+WORST_FIRST = "reduction_pct IS NULL, reduction_pct DESC, deregistered - reinstated DESC, region, district"
+
+
+def district_counts(conn: sqlite3.Connection, election_id: int, threshold: float) -> dict:
+    """How many of an election's districts there are, have their candidates known, lost
+    threshold percent or more, were made uncontested by removals, lost candidates (a cut
+    above 0), and have cases but no count of candidates."""
+    row = conn.execute(
+        "SELECT count(*), count(candidates), coalesce(sum(reduction_pct >= ?), 0), "
+        "coalesce(sum(uncontested AND seats IS NOT NULL AND candidates > seats), 0), "
+        "coalesce(sum(reduction_pct > 0), 0), coalesce(sum(deregistered > 0 AND candidates IS NULL), 0) "
+        "FROM competition WHERE level = 'district' AND election_id = ?",
+        (threshold, election_id),
+    ).fetchone()
+    return dict(
+        zip(("all", "known", "cut", "made_uncontested", "hit", "unknown_with_cases"), row, strict=True)
+    )
+
+
 # Elections in the order they were held (those of unknown day last), then by name.
 DAY_ORDER = "coalesce(voting_day, '9999-12-31') AS day_order"
 
@@ -146,9 +166,13 @@ def with_total(
     by: str = "district",
     election: str | None = None,
     region: str | None = None,
+    *,
+    hardest_hit: int | None = None,
 ) -> tuple[list[dict], dict]:
     """The rows of summary() and their total row, read in one statement (the CTE x, used twice,
-    is worked out once): the total's sums and ratios are the views' own, never recomputed."""
+    is worked out once): the total's sums and ratios are the views' own, never recomputed.
+    With hardest_hit, only that many rows: those whose competition was cut most (the total
+    stays that of all)."""
     election_id, region_id = _scope(conn, by, election, region)
     total_level = TOTAL_LEVELS[election_id is not None, region_id is not None]
     columns = COLUMNS[by]
@@ -158,12 +182,13 @@ def with_total(
     ]
     where, params = _scope_on_ids(conn, by, election, region)
     found = conn.execute(
-        f"WITH x AS (SELECT * FROM {LEVELS[by]} WHERE level IN (?, ?)) "
-        f"SELECT 0 AS is_total, {', '.join(columns)}, {DAY_ORDER} FROM x WHERE level = ?{where} "
-        f"UNION ALL "
+        f"WITH x AS (SELECT * FROM {LEVELS[by]} WHERE level IN (?, ?)) SELECT * FROM ("
+        f"SELECT * FROM (SELECT 0 AS is_total, {', '.join(columns)}, {DAY_ORDER} FROM x WHERE level = ?{where}"
+        + ("" if hardest_hit is None else f" ORDER BY {WORST_FIRST} LIMIT {int(hardest_hit)}")
+        + ") UNION ALL "
         f"SELECT 1, {', '.join(total_columns)}, NULL FROM x "
-        f"WHERE level = ? AND election_id IS ? AND region_id IS ? "
-        f"ORDER BY is_total, {_order(columns)}",
+        f"WHERE level = ? AND election_id IS ? AND region_id IS ?) "
+        f"ORDER BY is_total, {_order(columns) if hardest_hit is None else WORST_FIRST}",
         (by, total_level, by, *params, total_level, election_id, region_id),
     ).fetchall()
     rows = [_typed(dict(zip(columns, row[1:-1]))) for row in found if not row[0]]

@@ -11,7 +11,7 @@ import sqlite3
 from datetime import date
 
 from dereg.report import html, markdown
-from dereg.report.figures import gather
+from dereg.report.sources import gather
 
 
 def build(

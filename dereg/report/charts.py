@@ -5,8 +5,11 @@ Every string that reaches the SVG goes through html.escape; numbers are formatte
 
 from __future__ import annotations
 
+import bisect
 import math
+from array import array
 from collections import Counter
+from collections.abc import Sequence
 from html import escape
 
 from dereg.i18n import _, ngettext
@@ -15,7 +18,6 @@ from dereg.money import format_amount
 from dereg.report.figures import CUT_THRESHOLD, OUTCOME_LABELS
 from dereg.report.numbers import money, number, percent
 
-MAX_BARS = 40  # a chart longer than this is a table; the table follows anyway
 WIDTH = 720
 RED, ORANGE, GREY, INK, MUTED, RULE = "#b3261e", "#e8833a", "#8a97a8", "#1d2433", "#5b6475", "#d5d9e0"
 OUTCOME_COLOURS = {
@@ -31,20 +33,6 @@ def severity(pct: float | None) -> str:
     if pct is None:
         return GREY
     return RED if pct >= CUT_THRESHOLD else ORANGE if pct >= 10 else GREY
-
-
-def worst_first(districts: list[dict], limit: int = MAX_BARS) -> tuple[list[dict], int]:
-    """Districts that lost candidates, worst first; and how many more there were."""
-    hit = [d for d in districts if d["reduction_pct"]]
-    hit.sort(
-        key=lambda d: (
-            -d["reduction_pct"],
-            -(d["deregistered"] - d["reinstated"]),
-            d["region"],
-            d["district"],
-        )
-    )
-    return hit[:limit], max(0, len(hit) - limit)
 
 
 def _svg(height: float, title: str, body: list[str], chart: str) -> str:
@@ -206,6 +194,14 @@ def _bins(amounts_tiyn: list[int]) -> Counter:
     return Counter(math.floor(math.log10(a / 100) * BINS_PER_DECADE + 1e-9) for a in amounts_tiyn if a > 0)
 
 
+def _positive(amounts_tiyn: Sequence[int]) -> Sequence[int]:
+    """The amounts above zero, smallest first: a sorted array (a report's, read in order from
+    SQL) is sliced, in memory a million cases keep small; anything else is sorted."""
+    if isinstance(amounts_tiyn, array):
+        return amounts_tiyn[bisect.bisect_right(amounts_tiyn, 0) :]
+    return sorted(a for a in amounts_tiyn if a > 0)
+
+
 def amounts_as_dots(amounts_tiyn: list[int]) -> bool:
     """A dot per case while no bin holds more than fit one above the other; else bars."""
     return max(_bins(amounts_tiyn).values(), default=0) <= MAX_DOTS
@@ -213,7 +209,7 @@ def amounts_as_dots(amounts_tiyn: list[int]) -> bool:
 
 def amounts_chart(amounts_tiyn: list[int], *, title: str) -> str:
     """Each case a dot (or, when many, a bar) on a log axis of tenge, the trivial end shaded."""
-    positive = sorted(a for a in amounts_tiyn if a > 0)
+    positive = _positive(amounts_tiyn)
     lo = min(-1, math.floor(math.log10(positive[0] / 100))) if positive else -1
     hi = max(6, math.ceil(math.log10(positive[-1] / 100) + 1e-9)) if positive else 6
     x0, x1, top, band = 24, WIDTH - 24, 26, 40  # band: where the smallest amounts are named
@@ -226,7 +222,7 @@ def amounts_chart(amounts_tiyn: list[int], *, title: str) -> str:
     dots = amounts_as_dots(positive)
     unit = DOT if dots else (base - stacks_top) / max(bins.values(), default=1)
 
-    trivial = sum(1 for a in positive if a < TRIVIAL_TIYN)
+    trivial = bisect.bisect_left(positive, TRIVIAL_TIYN)
     body = [
         f'<rect x="{x0}" y="{top}" width="{px(1000) - x0:.1f}" height="{base - top}" fill="#fbe9e7"/>',
         _text(
@@ -317,14 +313,15 @@ ICONIC_TIYN = 78  # 0.78 tenge: the rounding difference that cost Tulesova Asya 
 def named_amounts(amounts_tiyn: list[int], count: int = 3, spread: int = 3) -> list[int]:
     """The smallest amount, then the next ones at least `spread` times the last named; and
     0.78 tenge whenever a case has it, the report's own example."""
-    present = sorted(set(a for a in amounts_tiyn if a > 0))
+    present = _positive(amounts_tiyn)
     named: list[int] = []
-    for tiyn in present:
+    for tiyn in present:  # smallest first
         if not named or tiyn >= spread * named[-1]:
             named.append(tiyn)
         if len(named) == count:
             break
-    if ICONIC_TIYN in present and ICONIC_TIYN not in named:
+    at = bisect.bisect_left(present, ICONIC_TIYN)
+    if at < len(present) and present[at] == ICONIC_TIYN and ICONIC_TIYN not in named:
         named = sorted([*named, ICONIC_TIYN])
     return named
 

@@ -7,17 +7,17 @@ report and `dereg summary` agree by construction. Nothing here prints or writes 
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dereg import summary
-from dereg.cases import list_cases
-from dereg.districts import scope
 from dereg.i18n import N_, _, ngettext
 from dereg.labels import value_label
 from dereg.money import format_amount, parse_amount
 from dereg.report.numbers import day, money, number, percent
+
+MAX_BARS = 40  # a chart longer than this is a table; the table follows anyway
 
 CUT_THRESHOLD = 25.0  # "in some districts such failures have reduced competition by 25-30%"
 OUTCOME_LABELS = {
@@ -37,28 +37,40 @@ SHORT_OUTCOMES = {
 }
 
 
+# A report is a page a person reads, at any size: it lists at most this many districts (those
+# where removals cut competition most) and cases (the smallest discrepancies, and those that
+# went to court), counts the rest and says where they all are (dereg summary, dereg export).
+DISTRICT_LIMIT = 500
+CASE_LIMIT = 250  # the smallest discrepancies; as many again of the cases with an appeal
+
+
 @dataclass
 class ElectionReport:
-    """One election's figures: the rows of the three summaries and its cases."""
+    """One election's figures: the summaries, the districts and cases listed, and counts."""
 
     election: str
     totals: dict  # the election_competition row
     regions: list[dict]
     region_total: dict
-    districts: list[dict]
+    districts: list[dict]  # every district, or the DISTRICT_LIMIT hit hardest
     district_total: dict
-    cases: list[dict]
+    cases: list[dict]  # every case, or those CASE_LIMIT and the appeals' bring
     appeals_won: int  # appeals (any instance) whose court restored the candidate
-    outcomes: Counter = field(default_factory=Counter)
+    outcomes: Counter = field(default_factory=Counter)  # of every case
+    counts: dict = field(default_factory=dict)  # summary.district_counts
+    kzt_amounts: Sequence[int] = ()  # every KZT discrepancy in tiyn, exact, smallest first
+    worst: list[dict] = field(default_factory=list)  # the districts the chart shows
+    case_count: int = 0
+    appealed_listed: int = 0  # of the cases listed, those listed for their appeal
 
     @property
-    def districts_cut(self) -> list[dict]:
+    def districts_cut(self) -> int:
         """Districts that lost CUT_THRESHOLD percent or more of their candidates."""
-        return [d for d in self.districts if (d["reduction_pct"] or 0) >= CUT_THRESHOLD]
+        return self.counts["cut"]
 
     @property
     def known_districts(self) -> int:
-        return sum(1 for d in self.districts if d["candidates"] is not None)
+        return self.counts["known"]
 
     @property
     def appealed_cases(self) -> int:
@@ -67,20 +79,7 @@ class ElectionReport:
     @property
     def made_uncontested(self) -> int:
         """Uncontested districts that had a contest before the removals."""
-        return sum(
-            1
-            for d in self.districts
-            if d["uncontested"] and d["seats"] is not None and d["candidates"] > d["seats"]
-        )
-
-    @property
-    def kzt_amounts(self) -> list[int]:
-        """The KZT discrepancies in tiyn, exact."""
-        return [
-            parse_amount(case["discrepancy_amount"], "KZT")
-            for case in self.cases
-            if case["currency"] == "KZT" and case["discrepancy_amount"] is not None
-        ]
+        return self.counts["made_uncontested"]
 
 
 @dataclass(frozen=True)
@@ -94,43 +93,38 @@ class Figure:
     note: str
 
 
-def gather(conn: sqlite3.Connection, election: str | None = None) -> list[ElectionReport]:
-    """The figures of each election (or of the one named), read from the summary views."""
-    conn.execute("BEGIN")  # one snapshot: every figure from the same state of the database
-    try:
-        return _gather(conn, election)
-    finally:
-        conn.execute("ROLLBACK")  # nothing was written
+def hidden_worst(report: ElectionReport) -> int:
+    """Districts that lost candidates beyond those the chart of the worst hit shows."""
+    return max(0, report.counts["hit"] - len(report.worst))
 
 
-def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionReport]:
-    reports = []
-    for totals in summary.summary(conn, "election", election):
-        name = totals["election"]
-        regions, region_total = summary.with_total(conn, "region", name)
-        districts, district_total = summary.with_total(conn, "district", name)
-        cases = list(list_cases(conn, election=name))
-        election_id = scope(conn, name, None)[0]
-        won = conn.execute(
-            "SELECT count(*) FROM appeals a JOIN cases c ON c.id = a.case_id "
-            "JOIN districts d ON d.id = c.district_id "
-            "WHERE d.election_id = ? AND a.outcome = 'reinstated'",
-            (election_id,),
-        ).fetchone()[0]
-        reports.append(
-            ElectionReport(
-                election=name,
-                totals=totals,
-                regions=regions,
-                region_total=region_total,
-                districts=districts,
-                district_total=district_total,
-                cases=cases,
-                appeals_won=won,
-                outcomes=Counter(case["appeal_outcome"] for case in cases),
+def listed_note(report: ElectionReport) -> str:
+    """What the district and case tables leave out, and where it all is; '' when they list all."""
+    notes = []
+    if len(report.districts) < report.counts["all"]:
+        notes.append(
+            _(
+                "The {listed} districts where removals cut competition most are listed of {count}; "
+                "'dereg summary --election \"{election}\"' lists them all."
+            ).format(
+                listed=number(len(report.districts)),
+                count=number(report.counts["all"]),
+                election=report.election,
             )
         )
-    return reports
+    if len(report.cases) < report.case_count:
+        notes.append(
+            _(
+                "The {listed} cases listed of {count} are the {smallest} smallest discrepancies and {appealed} "
+                "more that went to court; 'dereg export cases' writes them all."
+            ).format(
+                listed=number(len(report.cases)),
+                count=number(report.case_count),
+                smallest=number(len(report.cases) - report.appealed_listed),
+                appealed=number(report.appealed_listed),
+            )
+        )
+    return " ".join(notes)
 
 
 def headline(report: ElectionReport) -> list[Figure]:
@@ -144,7 +138,7 @@ def headline(report: ElectionReport) -> list[Figure]:
         )
     )
     amounts = len(report.kzt_amounts)
-    cut = len(report.districts_cut) if known else None  # no count known: it cannot be told
+    cut = report.districts_cut if known else None  # no count known: it cannot be told
     of_districts = (
         ngettext("of {count} district", "of {count} districts", t["districts"]).format(
             count=number(t["districts"])
@@ -243,7 +237,7 @@ def lead(report: ElectionReport) -> str:
     if t["median_discrepancy_kzt"] is not None:
         median = money(t["median_discrepancy_kzt"], _("tenge"))
         parts[0] += _("; the median discrepancy was {median}").format(median=median)
-    smallest = min(report.kzt_amounts, default=None)
+    smallest = report.kzt_amounts[0] if report.kzt_amounts else None
     if smallest is not None:
         parts[0] += _(", the smallest {smallest}").format(
             smallest=money(format_amount(smallest, "KZT"), _("tenge"))
@@ -262,7 +256,7 @@ def lead(report: ElectionReport) -> str:
             ).format(count=number(reinstated))
         )
     )
-    cut, uncontested = len(report.districts_cut), t["uncontested_districts"]
+    cut, uncontested = report.districts_cut, t["uncontested_districts"]
     if cut or uncontested:
         parts.append(
             ngettext(

@@ -13,23 +13,24 @@ from html import escape
 from dereg import __version__
 from dereg.i18n import N_, _, current, ngettext
 from dereg.report.charts import (
-    MAX_BARS,
     amounts_as_dots,
     amounts_chart,
     outcomes_chart,
     reduction_chart,
-    worst_first,
 )
 from dereg.report.figures import (
     CUT_THRESHOLD,
     DISTRICT_COLUMNS,
+    MAX_BARS,
     REGION_COLUMNS,
     ElectionReport,
     case_columns,
     cases_smallest_first,
     cell_text,
     headline,
+    hidden_worst,
     lead,
+    listed_note,
     natural_order,
 )
 from dereg.report.numbers import day, number
@@ -191,7 +192,8 @@ def _election(report: ElectionReport, index: int, redact: bool) -> str:
             report.district_total,
             report.election,
         ),
-        _("<h3>Cases ({count})</h3>").format(count=number(len(report.cases))),
+        (f'<p class="note">{escape(listed_note(report))}</p>' if listed_note(report) else ""),
+        _("<h3>Cases ({count})</h3>").format(count=number(report.case_count)),
         _(
             '<p class="note">Smallest discrepancy first. Decision: registration refused, or registration cancelled. Appeal: the outcome of the latest appeal (the highest court that ruled): upheld (the court kept the removal), not heard (no trial: fee unpaid, deadline missed), pending, reinstated, or none filed.'
         )
@@ -214,7 +216,7 @@ def _charts(report: ElectionReport) -> list[str]:
             ).format(value=_("Each dot is a case") if amounts_as_dots(amounts) else _("Cases counted"))
         )
         out.append(amounts_chart(amounts, title=_("Discrepancy amounts in tenge, log scale")))
-        others = len(report.cases) - len(amounts)
+        others = report.case_count - len(amounts)
         if others:
             out.append(
                 ngettext(
@@ -227,7 +229,7 @@ def _charts(report: ElectionReport) -> list[str]:
         out.append(_('<p class="note">No case has a discrepancy amount in tenge.</p>'))
     out.append("</figure>")
 
-    worst, hidden = worst_first(report.districts)
+    worst, hidden = report.worst, hidden_worst(report)
     out.append(_("<figure><h3>Where removals cut competition most</h3>"))
     if worst:
         out.append(
@@ -252,7 +254,7 @@ def _charts(report: ElectionReport) -> list[str]:
                 ).format(shown=MAX_BARS, count=number(hidden))
             )
     else:
-        unknown = sum(1 for d in report.districts if d["deregistered"] and d["candidates"] is None)
+        unknown = report.counts["unknown_with_cases"]
         out.append(
             _('<p class="note">No district whose number of candidates is known lost any.')
             + (
@@ -289,7 +291,7 @@ def _charts(report: ElectionReport) -> list[str]:
         )
         out.append("</figure>")
 
-    if report.cases:
+    if report.case_count:
         out.append(_("<figure><h3>What the courts did</h3>"))
         out.append(outcomes_chart(report.outcomes, title=_("Cases by outcome of their appeal")))
         out.append("</figure>")

@@ -7,7 +7,7 @@ from datetime import date
 
 from dereg import __version__
 from dereg.i18n import _, ngettext
-from dereg.report.charts import amount_bins, worst_first
+from dereg.report.charts import amount_bins
 from dereg.report.figures import (
     CUT_THRESHOLD,
     DISTRICT_COLUMNS,
@@ -17,7 +17,9 @@ from dereg.report.figures import (
     cases_smallest_first,
     cell_text,
     headline,
+    hidden_worst,
     lead,
+    listed_note,
     natural_order,
     percent,
 )
@@ -53,7 +55,7 @@ def _election(report: ElectionReport, redact: bool) -> list[str]:
         out.append(f"| {escape(figure.label)} | {escape(figure.shown)} | {escape(figure.note)} |")
     out.append("")
 
-    worst, hidden = worst_first(report.districts)
+    worst, hidden = report.worst, hidden_worst(report)
     out += [_("### Districts where removals cut competition most"), ""]
     if worst:
         out += [
@@ -75,7 +77,7 @@ def _election(report: ElectionReport, redact: bool) -> list[str]:
                 ).format(count=number(hidden))
             )
     else:
-        unknown = sum(1 for d in report.districts if d["deregistered"] and d["candidates"] is None)
+        unknown = report.counts["unknown_with_cases"]
         out.append(
             _("No district with a known number of candidates lost any.")
             + (
@@ -90,7 +92,7 @@ def _election(report: ElectionReport, redact: bool) -> list[str]:
         )
     out.append(
         _("\nDistricts that lost {threshold:.0f}% or more: {count}.\n").format(
-            threshold=CUT_THRESHOLD, count=number(len(report.districts_cut))
+            threshold=CUT_THRESHOLD, count=number(report.districts_cut)
         )
     )
 
@@ -106,7 +108,9 @@ def _election(report: ElectionReport, redact: bool) -> list[str]:
     out += [_("### By region"), ""] + _table(report.regions, REGION_COLUMNS, report.region_total)
     districts = natural_order(report.districts)
     out += [_("### By district"), ""] + _table(districts, DISTRICT_COLUMNS, report.district_total)
-    out += [_("### Cases ({count}), smallest discrepancy first").format(count=number(len(report.cases))), ""]
+    if listed_note(report):
+        out += [listed_note(report), ""]
+    out += [_("### Cases ({count}), smallest discrepancy first").format(count=number(report.case_count)), ""]
     out += [
         _(
             "Decision: registration refused or cancelled. Appeal: the outcome of the latest appeal: upheld (the court kept the removal), not heard (no trial), pending, reinstated, or none filed."

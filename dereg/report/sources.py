@@ -1,0 +1,106 @@
+"""Where a report's figures come from: the summary views, bounded lists of districts and cases,
+and counts over all of them, read in one snapshot, so that a report of a million cases is a
+page a person can use, made in memory that does not grow with the cases."""
+
+from __future__ import annotations
+
+import sqlite3
+from array import array
+from collections import Counter
+
+from dereg import summary
+from dereg.cases import list_cases
+from dereg.districts import scope
+from dereg.report.figures import CASE_LIMIT, CUT_THRESHOLD, DISTRICT_LIMIT, MAX_BARS, ElectionReport
+
+
+def gather(conn: sqlite3.Connection, election: str | None = None) -> list[ElectionReport]:
+    """The figures of each election (or of the one named), read from the summary views."""
+    conn.execute("BEGIN")  # one snapshot: every figure from the same state of the database
+    try:
+        return _gather(conn, election)
+    finally:
+        conn.execute("ROLLBACK")  # nothing was written
+
+
+def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionReport]:
+    reports = []
+    for totals in summary.summary(conn, "election", election):
+        name = totals["election"]
+        election_id = scope(conn, name, None)[0]
+        counts = summary.district_counts(conn, election_id, CUT_THRESHOLD)
+        regions, region_total = summary.with_total(conn, "region", name)
+        limit = None if counts["all"] <= DISTRICT_LIMIT else DISTRICT_LIMIT
+        districts, district_total = summary.with_total(conn, "district", name, hardest_hit=limit)
+        worst, _total = summary.with_total(conn, "district", name, hardest_hit=MAX_BARS)
+        in_election = "FROM cases c JOIN districts d ON d.id = c.district_id WHERE d.election_id = ?"
+        won = conn.execute(
+            f"SELECT count(*) FROM appeals a WHERE a.outcome = 'reinstated' AND a.case_id IN (SELECT c.id {in_election})",
+            (election_id,),
+        ).fetchone()[0]
+        amounts = array(
+            "q",
+            (
+                tiyn
+                for (tiyn,) in conn.execute(
+                    f"SELECT c.amount_minor {in_election} AND c.currency = 'KZT' AND c.amount_minor IS NOT NULL "
+                    "ORDER BY c.amount_minor",
+                    (election_id,),
+                )
+            ),
+        )
+        outcomes = Counter(
+            dict(
+                conn.execute(
+                    f"SELECT o.outcome, count(*) FROM case_outcome o WHERE o.case_id IN (SELECT c.id {in_election}) "
+                    "GROUP BY o.outcome",
+                    (election_id,),
+                ).fetchall()
+            )
+        )
+        cases, appealed_listed = _listed_cases(conn, name, election_id, sum(outcomes.values()))
+        reports.append(
+            ElectionReport(
+                election=name,
+                totals=totals,
+                regions=regions,
+                region_total=region_total,
+                districts=districts,
+                district_total=district_total,
+                cases=cases,
+                appeals_won=won,
+                outcomes=outcomes,
+                counts=counts,
+                kzt_amounts=amounts,
+                worst=[d for d in worst if d["reduction_pct"]],
+                case_count=sum(outcomes.values()),
+                appealed_listed=appealed_listed,
+            )
+        )
+    return reports
+
+
+def _listed_cases(conn: sqlite3.Connection, name: str, election_id: int, count: int) -> tuple[list, int]:
+    """Every case, when they are few; else the CASE_LIMIT smallest discrepancies and up to as
+    many cases that went to court (smallest discrepancy first); and how many of those."""
+    if count <= 2 * CASE_LIMIT:
+        return list(list_cases(conn, election=name)), 0
+    in_election = "FROM cases c JOIN districts d ON d.id = c.district_id WHERE d.election_id = ?"
+    smallest = [
+        ident
+        for (ident,) in conn.execute(
+            f"SELECT c.id {in_election} ORDER BY c.currency <> 'KZT', c.amount_minor IS NULL, c.amount_minor, "
+            "c.id LIMIT ?",
+            (election_id, CASE_LIMIT),
+        )
+    ]
+    appealed = [
+        ident
+        for (ident,) in conn.execute(
+            f"SELECT c.id {in_election} AND c.id NOT IN ({', '.join(map(str, smallest)) or 'NULL'}) "
+            "AND EXISTS (SELECT 1 FROM appeals a WHERE a.case_id = c.id) "
+            "ORDER BY c.currency <> 'KZT', c.amount_minor IS NULL, c.amount_minor, c.id LIMIT ?",
+            (election_id, CASE_LIMIT),
+        )
+    ]
+    return list(list_cases(conn, ids=smallest + appealed)), len(appealed)
