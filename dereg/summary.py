@@ -83,22 +83,37 @@ def summary(
     by: str = "district",
     election: str | None = None,
     region: str | None = None,
+    *,
+    levels: dict[str, str] = LEVELS,
 ) -> list[dict]:
     columns = COLUMNS[by]
     where, params = _scope_on_ids(conn, by, election, region)
     rows = conn.execute(
-        f"SELECT {', '.join(columns)}, {DAY_ORDER} FROM {LEVELS[by]} WHERE level = ?{where} "
+        f"SELECT {', '.join(columns)}, {DAY_ORDER} FROM {levels[by]} WHERE level = ?{where} "
         f"ORDER BY {_order(columns)}",
         (by, *params),
     ).fetchall()
     return [_typed(dict(zip(columns, row[:-1]))) for row in rows]
 
 
+def materialized(conn: sqlite3.Connection) -> dict[str, str]:
+    """The three level views worked out once, as temporary tables, for a reader that asks them
+    many questions (a report asks each election's): their names, for the levels= arguments."""
+    names = {}
+    for by, view in LEVELS.items():
+        names[by] = f"temp.summary_{by}"
+        conn.execute(f"DROP TABLE IF EXISTS {names[by]}")
+        conn.execute(f"CREATE TEMP TABLE summary_{by} AS SELECT * FROM {view}")
+    return names
+
+
 # Where removals cut competition most first (the unknown last), then most removed.
 WORST_FIRST = "reduction_pct IS NULL, reduction_pct DESC, deregistered - reinstated DESC, region, district"
 
 
-def district_counts(conn: sqlite3.Connection, election_id: int, threshold: float) -> dict:
+def district_counts(
+    conn: sqlite3.Connection, election_id: int, threshold: float, *, levels: dict[str, str] = LEVELS
+) -> dict:
     """How many of an election's districts there are, have their candidates known, lost
     threshold percent or more, were made uncontested by removals, lost candidates (a cut
     above 0), and have cases but no count of candidates."""
@@ -106,7 +121,7 @@ def district_counts(conn: sqlite3.Connection, election_id: int, threshold: float
         "SELECT count(*), count(candidates), coalesce(sum(reduction_pct >= ?), 0), "
         "coalesce(sum(uncontested AND seats IS NOT NULL AND candidates > seats), 0), "
         "coalesce(sum(reduction_pct > 0), 0), coalesce(sum(deregistered > 0 AND candidates IS NULL), 0) "
-        "FROM competition WHERE level = 'district' AND election_id = ?",
+        f"FROM {levels['district']} WHERE level = 'district' AND election_id = ?",
         (threshold, election_id),
     ).fetchone()
     return dict(
@@ -168,6 +183,7 @@ def with_total(
     region: str | None = None,
     *,
     hardest_hit: int | None = None,
+    levels: dict[str, str] = LEVELS,
 ) -> tuple[list[dict], dict]:
     """The rows of summary() and their total row, read in one statement (the CTE x, used twice,
     is worked out once): the total's sums and ratios are the views' own, never recomputed.
@@ -182,7 +198,7 @@ def with_total(
     ]
     where, params = _scope_on_ids(conn, by, election, region)
     found = conn.execute(
-        f"WITH x AS (SELECT * FROM {LEVELS[by]} WHERE level IN (?, ?)) SELECT * FROM ("
+        f"WITH x AS (SELECT * FROM {levels[by]} WHERE level IN (?, ?)) SELECT * FROM ("
         f"SELECT * FROM (SELECT 0 AS is_total, {', '.join(columns)}, {DAY_ORDER} FROM x WHERE level = ?{where}"
         + ("" if hardest_hit is None else f" ORDER BY {WORST_FIRST} LIMIT {int(hardest_hit)}")
         + ") UNION ALL "

@@ -25,14 +25,17 @@ def gather(conn: sqlite3.Connection, election: str | None = None) -> list[Electi
 
 def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionReport]:
     reports = []
-    for totals in summary.summary(conn, "election", election):
+    levels = summary.materialized(conn)  # each election's questions, answered from one pass
+    for totals in summary.summary(conn, "election", election, levels=levels):
         name = totals["election"]
         election_id = scope(conn, name, None)[0]
-        counts = summary.district_counts(conn, election_id, CUT_THRESHOLD)
-        regions, region_total = summary.with_total(conn, "region", name)
+        counts = summary.district_counts(conn, election_id, CUT_THRESHOLD, levels=levels)
+        regions, region_total = summary.with_total(conn, "region", name, levels=levels)
         limit = None if counts["all"] <= DISTRICT_LIMIT else DISTRICT_LIMIT
-        districts, district_total = summary.with_total(conn, "district", name, hardest_hit=limit)
-        worst, _total = summary.with_total(conn, "district", name, hardest_hit=MAX_BARS)
+        districts, district_total = summary.with_total(
+            conn, "district", name, hardest_hit=limit, levels=levels
+        )
+        worst, _total = summary.with_total(conn, "district", name, hardest_hit=MAX_BARS, levels=levels)
         in_election = "FROM cases c JOIN districts d ON d.id = c.district_id WHERE d.election_id = ?"
         won = conn.execute(
             f"SELECT count(*) FROM appeals a WHERE a.outcome = 'reinstated' AND a.case_id IN (SELECT c.id {in_election})",
