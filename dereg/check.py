@@ -24,7 +24,7 @@ from dereg.money import CURRENCY_EXPONENTS, format_amount
 from dereg.rules import Problem, appeal_dates, appeal_order, case_dates, places, removals
 from dereg.rules import case_subject as _case
 from dereg.rules import district_subject as _district
-from dereg.text import fold, person_key, search_text
+from dereg.text import SearchTexts, fold, person_key, search_text
 
 
 def check_database(conn: sqlite3.Connection, today: date | None = None) -> list[Problem]:
@@ -200,13 +200,14 @@ def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
                 )
                 yield Problem(subject, _("its matching key is out of date (renamed outside dereg?)"))
     stale: set[int] = set()  # districts with a case whose key is out of date
+    texts = SearchTexts()  # parties and districts repeat: folded and keyed once
     for case_id, district_id, candidate, key, person, search, *words in conn.execute(
         "SELECT c.id, c.district_id, c.candidate, c.candidate_key, c.person_key, c.search, "
         "c.nominated_by, c.reason, c.notes, d.name FROM cases c "
         "LEFT JOIN districts d ON d.id = c.district_id ORDER BY c.id"
     ):
         outdated = key != fold(candidate) or person not in ("", person_key(candidate))  # "": added by SQL
-        if outdated or search != search_text(candidate, *words):
+        if outdated or search != texts(candidate, *words) and search != search_text(candidate, *words):
             yield Problem(
                 _case(conn, case_id),
                 _(

@@ -144,16 +144,15 @@ def election_key(name: str) -> str:
     return " ".join(sorted(latin_key(name).split())) or fold(name)
 
 
-def person_key(name: str) -> str:
+def person_key(name: str, key: str | None = None) -> str:
     """The key of a person's name in any alphabet, surname and given name in either order: the
     first two words of latin_key, sorted (a patronymic one office writes and another leaves out
     does not part them). 'Тулесова Асья Маратовна' and 'Asya Tulesova' share it. A name with a
     digit is no person's ('Worker 12 case 1'): it has none. It only finds likely duplicates;
-    people decide ('dereg case merge')."""
-    words = latin_key(name).split()
+    people decide ('dereg case merge'). key: latin_key(name), when the caller has it."""
     if any(character.isdigit() for character in name):
         return ""
-    return " ".join(sorted(words[:2]))
+    return " ".join(sorted((key if key is not None else latin_key(name)).split()[:2]))
 
 
 def search_text(
@@ -183,3 +182,35 @@ def search_terms(query: str) -> tuple[str, ...]:
     """What a --search query looks for in search_text(): its folded text, or its latin_key."""
     terms = [fold(query), latin_key(query)]
     return tuple(dict.fromkeys(term for term in terms if term))
+
+
+class SearchTexts:
+    """search_text() for many cases, whose parties, reasons and districts repeat: each such
+    value folded and keyed once (the same text: neither folding nor the key crosses a space)."""
+
+    def __init__(self, size: int = 1 << 16):
+        self.fold = functools.lru_cache(size)(fold)
+        self.key = functools.lru_cache(size)(latin_key)
+
+    def __call__(
+        self,
+        candidate: str | None,
+        nominated_by: str | None = None,
+        reason: str | None = None,
+        notes: str | None = None,
+        district: str | None = None,
+    ) -> str:
+        cached = self.fold
+        words = (
+            fold(candidate) if candidate else "",
+            cached(nominated_by) if nominated_by else "",
+            cached(reason) if reason else "",
+            fold(notes) if notes else "",
+            cached(district) if district else "",
+        )
+        keys = (
+            latin_key(words[0]) if words[0] else "",
+            self.key(words[1]) if words[1] else "",
+            self.key(words[4]) if words[4] else "",
+        )
+        return joined_search_text(" ".join(w for w in words if w), " ".join(k for k in keys if k))

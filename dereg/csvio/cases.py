@@ -16,14 +16,14 @@ from functools import partial
 
 from dereg import rules
 from dereg.cases import get_case, list_appeals
-from dereg.csvio.cells import KEEP, Cache, RowInvalid, amount_parser, column_problems
+from dereg.csvio.cells import KEEP, RowInvalid, amount_parser, column_problems
 from dereg.csvio.columns import CASES
 from dereg.csvio.places import District, Places, check_figures, recorded_like, set_figures
 from dereg.csvio.seen import Case, CaseValues, SeenCases, case_values
 from dereg.errors import InvalidValue
 from dereg.history import audit
 from dereg.i18n import _
-from dereg.text import fold, joined_search_text, latin_key, person_key, search_text
+from dereg.text import SearchTexts, fold, person_key, search_text
 
 BATCH = 5000  # rows between writes of the new cases (each an executemany)
 MAX_WARNINGS = 50
@@ -80,8 +80,7 @@ class CaseLoader:
         self.read = CASES.readers(**self.places.readers())
         self.checks = CASES.checks(index, self.read)
         self.amount = amount_parser(delimiter)  # not cached: nearly every amount is different
-        self.folds = Cache(fold)  # for the search column: parties and reasons repeat
-        self.keys = Cache(latin_key)  # their latin_key, and the district's
+        self.search_texts = SearchTexts()  # parties, reasons and districts repeat: folded once
         self.seen = SeenCases(conn, self.places.first_case_id)
         self.new_cases: list[tuple] = []
         self.new_appeals: list[tuple] = []
@@ -280,7 +279,9 @@ class CaseLoader:
                 values.discrepancy_amount,
                 values.currency,
                 values.notes,
-                self._search(key[1], values, place),
+                self.search_texts(
+                    values.candidate, values.nominated_by, values.reason, values.notes, place.name
+                ),
                 person_key(values.candidate),
             )
         )
@@ -291,15 +292,6 @@ class CaseLoader:
         self.seen.named(case, slot, line)
         if len(self.seen.lines) >= BATCH:
             self.flush()
-
-    def _search(self, candidate_key: str, values: CaseValues, place: District) -> str:
-        """text.search_text() of a new case, joined from folds of its values (the same text:
-        folding is per character and per run of spaces), so that repeated values fold once."""
-        parts = [candidate_key, *(self.folds[text] for text in (values.nominated_by, values.reason) if text)]
-        parts += [fold(values.notes), place.key] if values.notes else [place.key]
-        names = [candidate_key, self.folds[values.nominated_by] if values.nominated_by else "", place.key]
-        keys = [latin_key(candidate_key), *(self.keys[name] for name in names[1:])]
-        return joined_search_text(" ".join(p for p in parts if p), " ".join(key for key in keys if key))
 
     def _update(self, case: Case, place: District, values: CaseValues, appeal: Appeal | None) -> str:
         """Bring a case recorded before this import in step with a row; audit what changed."""
