@@ -70,9 +70,9 @@ def foreign_keys(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
         elif table == "districts":
             subject = _district(conn, rowid)
         elif table == "appeals":
-            subject = f"appeal {rowid}"
+            subject = _("appeal {appeal}").format(appeal=rowid)
         else:
-            subject = f"{table} row {rowid}"
+            subject = _("{table} row {row}").format(table=table, row=rowid)
         yield Problem(
             subject,
             _("its {column} {value!r} is not in {parent} (changed outside dereg?)").format(
@@ -262,10 +262,10 @@ def likely_persons(conn: sqlite3.Connection) -> Iterator[str]:
     (none from a damaged file, whose problems check_database has said)."""
     try:
         for newer, candidate, older, name in persons.likely_duplicates(conn):
-            yield (
-                f"case {older} ({name}) and case {newer} ({candidate}): likely one person; "
-                f"'dereg case merge {older} {newer}' unites them"
-            )
+            yield _(
+                "case {older} ({name}) and case {newer} ({candidate}): likely one person; "
+                "'dereg case merge {older} {newer}' unites them"
+            ).format(older=older, name=name, newer=newer, candidate=candidate)
     except sqlite3.DatabaseError:
         return
 
@@ -345,7 +345,9 @@ def notes(conn: sqlite3.Connection) -> list[str]:
     import shlex
 
     return [
-        f"election {name!r} has no voting day: `dereg election edit {shlex.quote(name)} --on DATE`"
+        _("election {name!r} has no voting day: `dereg election edit {quoted} --on DATE`").format(
+            name=name, quoted=shlex.quote(name)
+        )
         for (name,) in conn.execute("SELECT name FROM elections WHERE voting_day IS NULL ORDER BY name")
     ]
 

@@ -33,4 +33,8 @@ def likely_duplicates(conn: sqlite3.Connection) -> Iterator[tuple[int, str, int,
 
 def may_be(candidate: str, case: int, recorded: str) -> str:
     """The warning's words: '"Tulesova Asya" may be case 3 "Тулесова Асья"'."""
-    return f'"{candidate}" may be case {case} "{recorded}"'
+    from dereg.i18n import _
+
+    return _('"{candidate}" may be case {case} "{recorded}"').format(
+        candidate=candidate, case=case, recorded=recorded
+    )
