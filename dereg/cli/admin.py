@@ -71,10 +71,11 @@ def publish(
     from dereg.publish import publish as write_copy
 
     cases = write_copy(connect(ctx), file, database=ctx.obj.db)
+    # English keeps the words scripts and tests have always read; Russian and Kazakh have their plural forms.
     typer.echo(
         ngettext(
-            "published {cases} case to '{file}': names pseudonymous, no notes, no audit log",
-            "published {cases} cases to '{file}': names pseudonymous, no notes, no audit log",
+            "published {cases} case(s) to '{file}': names pseudonymous, no notes, no audit log",
+            "published {cases} case(s) to '{file}': names pseudonymous, no notes, no audit log",
             cases,
         ).format(cases=cases, file=file)
     )

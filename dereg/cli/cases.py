@@ -330,9 +330,10 @@ def case_delete(
     if not yes:
         case = get_case(conn, case_id)
         count = len(list_appeals(conn, case_id))
+        # English asks as it always has; Russian and Kazakh in their plural forms.
         question = ngettext(
-            "Delete case {case_id} ({candidate}) and its {count} appeal?",
-            "Delete case {case_id} ({candidate}) and its {count} appeals?",
+            "Delete case {case_id} ({candidate}) and its {count} appeal(s)?",
+            "Delete case {case_id} ({candidate}) and its {count} appeal(s)?",
             count,
         ).format(case_id=case_id, candidate=case["candidate"], count=count)
         if not Desk().confirm(question, default=False):

@@ -37,7 +37,7 @@ class Conflicts(DeregError):
     def __init__(self, lines: list[str], count: int, other: str):
         super().__init__(
             ngettext(
-                "{count} conflict with {other}: nothing was merged; --prefer ours|theirs|newer settles it",
+                "{count} conflict with {other}: nothing was merged; --prefer ours|theirs|newer settles them",
                 "{count} conflicts with {other}: nothing was merged; --prefer ours|theirs|newer settles them",
                 count,
             ).format(count=count, other=other)
