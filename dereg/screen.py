@@ -12,6 +12,7 @@ from itertools import chain, islice
 
 from dereg.i18n import _
 from dereg.labels import label as heading
+from dereg.labels import value_label
 
 # What a case list shows on a terminal unless --columns or --wide says otherwise.
 CASE_SCREEN_COLUMNS = (
@@ -117,14 +118,15 @@ def table(rows: Iterable[dict], columns: Sequence[str], width: int) -> Iterator[
 
 
 def pairs(fields: Sequence[tuple[str, object]], width: int) -> Iterator[str]:
-    """One record as label, value lines; a long value wraps under itself, between words."""
+    """One record as label, value lines (a stored value in words, as labels.value_label says it);
+    a long value wraps under itself, between words."""
     import textwrap
 
     labels = [heading(key, screen=True) for key, _value in fields]
     indent = max(map(len, labels)) + len(GAP)
     room = max(width - indent, 20)
-    for label, (_key, value) in zip(labels, fields, strict=True):
-        text = cell_text(value)
+    for label, (key, value) in zip(labels, fields, strict=True):
+        text = cell_text(value_label(key, value))
         lines = textwrap.wrap(text, room, break_long_words=True, break_on_hyphens=False) or [""]
         yield (label.ljust(indent) + lines[0]).rstrip()
         for line in lines[1:]:

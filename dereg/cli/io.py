@@ -175,7 +175,7 @@ class _progress:
         self.bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            TextColumn("{task.fields[rows]:,} rows, {task.fields[rate]:,.0f} rows/s"),
+            TextColumn(_("{task.fields[rows]:,} rows, {task.fields[rate]:,.0f} rows/s")),
             TimeElapsedColumn(),
             transient=True,
             console=None,
