@@ -11,6 +11,7 @@ import typer
 from dereg.cli.entry import Cancelled, Desk
 from dereg.errors import DeregError
 from dereg.i18n import N_, _
+from dereg.labels import value_label
 
 # The question for each field of a case (the catalog's words; _() at the asking).
 LABELS = {
@@ -52,7 +53,7 @@ def case_answers(conn: sqlite3.Connection, raw: dict[str, str], desk: Desk) -> d
             default=last_region,
             choices=known.regions(conn),
         )
-        shown = resolve(conn, raw["region"])[1]
+        shown = value_label("region", resolve(conn, raw["region"])[1])
         if shown != raw["region"].strip():
             typer.echo(f"  = {shown}", err=True)
     region_id = resolve(conn, raw["region"])[0]
