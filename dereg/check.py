@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 from dereg import persons
-from dereg.i18n import N_, _
+from dereg.i18n import N_, _, ngettext
 from dereg.migrations import schema_statements
 from dereg.money import CURRENCY_EXPONENTS, format_amount
 from dereg.rules import Problem, appeal_dates, appeal_order, case_dates, places, removals
@@ -71,9 +71,9 @@ def foreign_keys(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
         elif table == "districts":
             subject = _district(conn, rowid)
         elif table == "appeals":
-            subject = f"appeal {rowid}"
+            subject = _("appeal {appeal}").format(appeal=rowid)
         else:
-            subject = f"{table} row {rowid}"
+            subject = _("{table} row {row}").format(table=table, row=rowid)
         yield Problem(
             subject,
             _("its {column} {value!r} is not in {parent} (changed outside dereg?)").format(
@@ -265,13 +265,17 @@ def likely_persons(conn: sqlite3.Connection) -> Iterator[str]:
     try:
         pairs = persons.likely_duplicates(conn)
         for newer, candidate, older, name in itertools.islice(pairs, LIKELY_PAIRS_LISTED):
-            yield (
-                f"case {older} ({name}) and case {newer} ({candidate}): likely one person; "
-                f"'dereg case merge {older} {newer}' unites them"
-            )
+            yield _(
+                "case {older} ({name}) and case {newer} ({candidate}): likely one person; "
+                "'dereg case merge {older} {newer}' unites them"
+            ).format(older=older, name=name, newer=newer, candidate=candidate)
         more = persons.likely_pair_count(conn) - LIKELY_PAIRS_LISTED
         if more > 0:  # a list no one reads to the end helps no one: count the rest
-            yield _("... and {count} more such pairs (names shared by many candidates)").format(count=more)
+            yield ngettext(
+                "... and {count} more such pair (names shared by many candidates)",
+                "... and {count} more such pairs (names shared by many candidates)",
+                more,
+            ).format(count=more)
     except sqlite3.DatabaseError:
         return
 
@@ -354,7 +358,9 @@ def notes(conn: sqlite3.Connection) -> list[str]:
     import shlex
 
     return [
-        f"election {name!r} has no voting day: `dereg election edit {shlex.quote(name)} --on DATE`"
+        _("election {name!r} has no voting day: `dereg election edit {quoted} --on DATE`").format(
+            name=name, quoted=shlex.quote(name)
+        )
         for (name,) in conn.execute("SELECT name FROM elections WHERE voting_day IS NULL ORDER BY name")
     ]
 

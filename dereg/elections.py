@@ -38,7 +38,7 @@ def find_election(conn: sqlite3.Connection, name: str) -> tuple[int, str]:
     name = with_field("election", required_text, name, "election")
     found = find(conn, name)
     if found is None:
-        raise NotFound(f"unknown election {name!r}{_nearest(conn, name)}")
+        raise NotFound(_("unknown election {name!r}{hint}").format(name=name, hint=_nearest(conn, name)))
     return found
 
 
@@ -51,7 +51,9 @@ def election_id(conn: sqlite3.Connection, name: str, *, create: bool, new_day: s
     if found:
         return found[0]
     if not create:
-        raise InvalidValue(f"unknown election {name!r}{_nearest(conn, name)}", "election")
+        raise InvalidValue(
+            _("unknown election {name!r}{hint}").format(name=name, hint=_nearest(conn, name)), "election"
+        )
     if new_day is None:
         refuse_typo(conn, name)
     else:
@@ -68,8 +70,10 @@ def refuse_typo(conn: sqlite3.Connection, name: str) -> None:
     probably a typo of it (what entry asks again for, and what election_id refuses)."""
     if find(conn, name) is None and (like := _dated_like(conn, name)):
         raise InvalidValue(
-            f"unknown election {name!r}; did you mean {', '.join(map(repr, like))}? "
-            "(--new-election DATE records it as a new election)",
+            _(
+                "unknown election {name!r}; did you mean {names}? "
+                "(--new-election DATE records it as a new election)"
+            ).format(name=name, names=", ".join(map(repr, like))),
             "election",
         )
 
@@ -106,8 +110,8 @@ def _nearest(conn: sqlite3.Connection, name: str) -> str:
     )
     near = nearest(election_key(name), spellings)
     if near:
-        return f"; did you mean {', '.join(map(repr, near))}?"
-    return "; see 'dereg election list'"
+        return _("; did you mean {names}?").format(names=", ".join(map(repr, near)))
+    return _("; see 'dereg election list'")
 
 
 def _add_spelling(conn: sqlite3.Connection, ident: int, spelling: str) -> bool:
@@ -115,7 +119,9 @@ def _add_spelling(conn: sqlite3.Connection, ident: int, spelling: str) -> bool:
     spelling = with_field("alias", required_text, spelling, "alias")
     owner = find(conn, spelling)
     if owner and owner[0] != ident:
-        raise Conflict(f"{spelling!r} already names election {owner[1]!r}")
+        raise Conflict(
+            _("{spelling!r} already names election {election!r}").format(spelling=spelling, election=owner[1])
+        )
     if owner:
         return False
     conn.execute(
@@ -169,7 +175,9 @@ def add_election(
     kind = None if kind is None else with_field("kind", parse_choice, kind, "kind", KINDS)
     found = find(conn, name)
     if found:
-        raise Conflict(f"election {found[1]!r} exists already: 'dereg election edit' changes it")
+        raise Conflict(
+            _("election {name!r} exists already: 'dereg election edit' changes it").format(name=found[1])
+        )
     ident = conn.execute(
         "INSERT INTO elections (name, key, voting_day, kind) VALUES (?, ?, ?, ?)",
         (name, fold(name), day, kind),

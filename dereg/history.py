@@ -144,7 +144,7 @@ def _changes(entry: dict, case: int) -> list[str]:
         if field == "appeals":
             lines.extend(_appeal_changes(before.get("appeals") or [], after.get("appeals") or []))
         elif field == "merged_from_case":  # dereg case merge: what came from the case it removed
-            lines.insert(0, f"case {after[field]} merged into this case")
+            lines.insert(0, _("case {case} merged into this case").format(case=after[field]))
         elif before.get(field) != after.get(field):
             lines.append(
                 f"{label(field)}: {_text(before.get(field), field)} -> {_text(after.get(field), field)}"

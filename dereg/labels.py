@@ -13,17 +13,6 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from dereg.i18n import N_, _, current
 
-# The questions `case add` asks for a missing field.
-PROMPTS = {
-    "election": N_("Election (e.g. 2016 maslikhat)"),
-    "region": N_("Region"),
-    "district": N_("District"),
-    "candidate": N_("Candidate"),
-    "decision": N_("Decision (refused/cancelled)"),
-    "decided_on": N_("Decided on (YYYY-MM-DD or DD.MM.YYYY)"),
-    "amount": N_("Discrepancy amount (blank if unknown)"),
-}
-
 COLUMN_LABELS = {
     "id": N_("ID"),
     "case_id": N_("Case"),
@@ -70,6 +59,21 @@ COLUMN_LABELS = {
     "uncontested_districts": N_("Uncontested districts"),
     "appeals": N_("Appeals"),
     "median_discrepancy_kzt": N_("Median discrepancy, KZT"),
+    "amount": N_("Amount"),
+    "name": N_("Name"),
+    "aliases_count": N_("Spellings"),
+    "office": N_("Office"),
+    "source": N_("Source"),
+}
+# A terminal's table in English heads a column with its heading in lower case, or with the
+# shorter word said here (a table for a pipe keeps the contract's keys).
+SCREEN_WORDS = {
+    "decided_on": "decided",
+    "discrepancy_amount": "amount",
+    "appeal_outcome": "outcome",
+    "filed_on": "filed",
+    "aliases": "also written",
+    "aliases_count": "aliases",
 }
 
 # Stored values a person reads in words. The English words are what the catalog translates;
@@ -105,10 +109,17 @@ VALUE_COLUMNS = {
 }
 
 
-def label(column: str) -> str:
-    """A column's heading in the chosen language (its key in English)."""
-    if current() == "en" or column not in COLUMN_LABELS:
-        return column
+def label(column: str, *, screen: bool = False) -> str:
+    """A column's heading in the chosen language (its key in English; on a terminal, screen,
+    English words too). One heading a column, for tables, markdown and the terminal alike."""
+    if current() == "en":
+        if not screen:
+            return column
+        if column in SCREEN_WORDS:
+            return SCREEN_WORDS[column]
+        return COLUMN_LABELS[column].lower() if column in COLUMN_LABELS else column.replace("_", " ")
+    if column not in COLUMN_LABELS:
+        return column.replace("_", " ") if screen else column
     return _(COLUMN_LABELS[column])
 
 

@@ -42,4 +42,8 @@ def likely_pair_count(conn: sqlite3.Connection) -> int:
 
 def may_be(candidate: str, case: int, recorded: str) -> str:
     """The warning's words: '"Tulesova Asya" may be case 3 "Тулесова Асья"'."""
-    return f'"{candidate}" may be case {case} "{recorded}"'
+    from dereg.i18n import _
+
+    return _('"{candidate}" may be case {case} "{recorded}"').format(
+        candidate=candidate, case=case, recorded=recorded
+    )

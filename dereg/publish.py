@@ -11,6 +11,7 @@ from pathlib import Path
 from dereg.csvio.export import Pseudonyms
 from dereg.errors import DeregError
 from dereg.files import refuse_database
+from dereg.i18n import _
 from dereg.text import fold
 
 # The summaries, also as plain tables: a published copy never changes, and a table answers
@@ -29,7 +30,7 @@ def publish(conn: sqlite3.Connection, out: str | os.PathLike, *, database: str |
     out = Path(out)
     refuse_database(out, database)
     if out.is_dir():
-        raise DeregError(f"{out} is a folder: name the file to write")
+        raise DeregError(_("{path} is a folder: name the file to write").format(path=out))
     pseudonym = Pseudonyms(conn)  # before anything is made: a database without a secret stops here
     try:
         fd, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")

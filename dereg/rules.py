@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dereg.errors import InvalidValue
-from dereg.i18n import _
+from dereg.i18n import _, current, ngettext
 
 INSTANCE_RANK = {"first": 1, "appeal": 2, "cassation": 3}
 
@@ -260,7 +260,10 @@ def _chain_problems(conn: sqlite3.Connection, case_id: int, chain: list[tuple]) 
 
 
 def region_label(name: str, kind: str) -> str:
-    """A region as a sentence names it: 'Abai oblast', 'Almaty oblast', 'Shymkent'."""
+    """A region as a sentence names it: 'Abai oblast', 'Almaty oblast', 'Shymkent'; in Russian
+    or Kazakh as the language names it (the shipped regions' names are in the catalog)."""
+    if current() != "en":
+        return _(name)
     return f"{name} oblast" if kind == "oblast" and "oblast" not in name.casefold() else name
 
 
@@ -272,9 +275,13 @@ def region_on_day_problem(
     if day is None:
         return None
     if valid_from is not None and day < valid_from:
-        return f"{region} exists from {valid_from}; this election is on {day}"
+        return _("{region} exists from {valid_from}; this election is on {day}").format(
+            region=region, valid_from=valid_from, day=day
+        )
     if valid_to is not None and day > valid_to:
-        return f"{region} existed until {valid_to}; this election is on {day}"
+        return _("{region} existed until {valid_to}; this election is on {day}").format(
+            region=region, valid_to=valid_to, day=day
+        )
     return None
 
 
@@ -286,8 +293,13 @@ def constituency_problem(constituency: str | None, seats: int | None) -> str | N
     low, high = CONSTITUENCY_SEATS.get(constituency, (None, None))
     if seats is None or low is None or low <= seats <= (high or seats):
         return None
-    wanted = "1 seat" if high == 1 else f"at least {low} seats"
-    return f"a {constituency.replace('_', '-')} district has {wanted}, not {seats}"
+    if high == 1:
+        return _("a single-mandate district has 1 seat, not {seats}").format(seats=seats)
+    return ngettext(
+        "a multi-mandate district has at least {low} seats, not {seats}",
+        "a multi-mandate district has at least {low} seats, not {seats}",
+        low,
+    ).format(low=low, seats=seats)
 
 
 def places(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -> Iterator[Problem]:

@@ -10,38 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
 
-# The header of each column a listing may show, in words: one mapping, for translation.
-LABELS = {
-    "id": "id",
-    "case_id": "case",
-    "election": "election",
-    "region": "region",
-    "district": "district",
-    "candidate": "candidate",
-    "nominated_by": "nominated by",
-    "decision": "decision",
-    "decided_on": "decided",
-    "reason": "reason",
-    "discrepancy_amount": "amount",
-    "amount": "amount",
-    "currency": "currency",
-    "appeal_outcome": "outcome",
-    "outcome": "outcome",
-    "notes": "notes",
-    "court": "court",
-    "instance": "instance",
-    "filed_on": "filed",
-    "kind": "kind",
-    "aliases": "also written",
-    "seats": "seats",
-    "candidates": "candidates",
-    "level": "level",
-    "cases": "cases",
-    "districts": "districts",
-    "name": "name",
-    "voting_day": "voting day",
-    "aliases_count": "aliases",
-}
+from dereg.i18n import _
+from dereg.labels import label as heading
+from dereg.labels import value_label
+
 # What a case list shows on a terminal unless --columns or --wide says otherwise.
 CASE_SCREEN_COLUMNS = (
     "id",
@@ -80,7 +52,7 @@ def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     text = str(value)
     if not text.isprintable():
         text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
@@ -128,9 +100,9 @@ def table(rows: Iterable[dict], columns: Sequence[str], width: int) -> Iterator[
     rows = iter(rows)
     sample = list(islice(rows, SAMPLE))
     if not sample:
-        yield "(none)"
+        yield _("(none)")
         return
-    labels = [LABELS.get(column, column.replace("_", " ")) for column in columns]
+    labels = [heading(column, screen=True) for column in columns]
     cells = [[_cell(row, column) for column in columns] for row in sample]
     right = [column in RIGHT or _numbers(row[i] for row in cells) for i, column in enumerate(columns)]
     natural = [max(len(labels[i]), *(len(row[i]) for row in cells)) for i in range(len(columns))]
@@ -146,14 +118,15 @@ def table(rows: Iterable[dict], columns: Sequence[str], width: int) -> Iterator[
 
 
 def pairs(fields: Sequence[tuple[str, object]], width: int) -> Iterator[str]:
-    """One record as label, value lines; a long value wraps under itself, between words."""
+    """One record as label, value lines (a stored value in words, as labels.value_label says it);
+    a long value wraps under itself, between words."""
     import textwrap
 
-    labels = [LABELS.get(key, key.replace("_", " ")) for key, _ in fields]
+    labels = [heading(key, screen=True) for key, _value in fields]
     indent = max(map(len, labels)) + len(GAP)
     room = max(width - indent, 20)
-    for label, (_, value) in zip(labels, fields, strict=True):
-        text = cell_text(value)
+    for label, (key, value) in zip(labels, fields, strict=True):
+        text = cell_text(value_label(key, value))
         lines = textwrap.wrap(text, room, break_long_words=True, break_on_hyphens=False) or [""]
         yield (label.ljust(indent) + lines[0]).rstrip()
         for line in lines[1:]:
@@ -194,7 +167,8 @@ def chosen_columns(text: str, allowed: Sequence[str], option: str = "--columns")
     unknown = [name for name in names if name not in allowed]
     if unknown or not any(names):
         raise UsageError(
-            f"{option}: {', '.join(map(repr, unknown)) or repr(text)} is not a column; "
-            f"choose from {','.join(allowed)}"
+            _("{option}: {names} is not a column; choose from {columns}").format(
+                option=option, names=", ".join(map(repr, unknown)) or repr(text), columns=",".join(allowed)
+            )
         )
     return names

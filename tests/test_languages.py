@@ -105,13 +105,33 @@ def test_errors_and_values_read_in_russian_and_kazakh(run):
 
 def test_case_add_asks_in_kazakh(db_path):
     run = Run(terminal=True)
-    answers = "2016 maslikhat\nAlmaty\n1\nҚасымова Айгүл\nбас тарту\nтіркеуден бас тарту\n20.03.2016\n83\n"
+    # Every field in turn (election, region, district, candidate, decision, decided on, amount,
+    # currency, nominated by, reason, notes), then the Save question, answered in Kazakh.
+    answers = (
+        "2016 maslikhat\nAlmaty\n1\nҚасымова Айгүл\nбас тарту\nтіркеуден бас тарту\n20.03.2016\n83\n"
+        "\n\n\n\nиә\n"
+    )
     result = run("--lang", "kk", "case", "add", input=answers)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "1\n"
-    assert "Сайлау (мысалы, 2016 maslikhat): " in result.stderr
-    assert "Шешім (тіркеуден бас тарту / тіркеудің күшін жою): " in result.stderr
+    for prompt in (
+        "Сайлау: ",
+        "Өңір: ",
+        "Округ: ",
+        "Кандидат: ",
+        "Шешім (тіркеуден бас тарту / тіркеудің күшін жою): ",
+        "Шешім күні (КК.АА.ЖЖЖЖ немесе ЖЖЖЖ-АА-КК): ",
+        "Сәйкессіздік сомасы (Enter: бос): ",
+        "Валюта [KZT]: ",
+        "Кім ұсынды (өзін-өзі ұсыну, партия, қоғамдық бірлестік) (Enter: бос): ",
+        "Комиссия көрсеткен себеп (Enter: бос): ",
+        "Ескертпе (Enter: бос): ",
+        "Осы істі сақтау керек пе? [И/ж]: ",
+    ):
+        assert prompt in result.stderr, prompt
     assert "'бас тарту' шешімі тіркеуден бас тарту (refused) да" in result.stderr  # asked again
+    assert result.stderr.count("Шешім (тіркеуден бас тарту / тіркеудің күшін жою): ") == 2
+    assert "Decision" not in result.stderr and "Save" not in result.stderr
 
 
 def test_show_history_summary_and_import_counts_in_russian(run, tmp_path):

@@ -21,7 +21,7 @@ def check(ctx: typer.Context) -> None:
 
     conn = connect(ctx)
     for note in notes(conn):  # not problems: the exit status does not count them
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(_("note: {note}").format(note=note), err=True)
     problems = check_database(conn)
     for problem in problems:
         typer.echo(str(problem))
@@ -71,4 +71,11 @@ def publish(
     from dereg.publish import publish as write_copy
 
     cases = write_copy(connect(ctx), file, database=ctx.obj.db)
-    typer.echo(f"published {cases} case(s) to '{file}': names pseudonymous, no notes, no audit log")
+    # English keeps the words scripts and tests have always read; Russian and Kazakh have their plural forms.
+    typer.echo(
+        ngettext(
+            "published {cases} case(s) to '{file}': names pseudonymous, no notes, no audit log",
+            "published {cases} case(s) to '{file}': names pseudonymous, no notes, no audit log",
+            cases,
+        ).format(cases=cases, file=file)
+    )

@@ -8,6 +8,7 @@ import typer
 
 from dereg.cli.kit import Format, FormatOption, LimitOption, connect, echo_rows, given_options, handles_errors
 from dereg.errors import UsageError
+from dereg.i18n import _
 
 appeal_app = typer.Typer(help="Court appeals against a decision.", no_args_is_help=True)
 
@@ -50,7 +51,7 @@ def appeal_add(
     conn = connect(ctx)
     if court is None:
         if not at_terminal(no_input):
-            raise UsageError("missing option --court (no terminal to ask in)")
+            raise UsageError(_("missing option --court (no terminal to ask in)"))
         parse_appeal({k: v for k, v in raw.items() if v is not None})  # a bad option fails first
         get_case(conn, case_id)  # and an unknown case
         from dereg.cli.interview import appeal_answers
@@ -86,7 +87,7 @@ def appeal_edit(
         court=court, instance=instance, filed_on=filed_on, outcome=outcome, decided_on=decided_on, notes=notes
     )
     if not raw:
-        raise UsageError("nothing to change: give at least one --<field> VALUE")
+        raise UsageError(_("nothing to change: give at least one --<field> VALUE"))
     conn = connect(ctx)
     with transaction(conn):
         appeal = edit_appeal(conn, ctx.obj.actor, appeal_id, raw)

@@ -186,7 +186,7 @@ def case_list(
     from dereg.screen import CASE_SCREEN_COLUMNS, chosen_columns
 
     if columns is not None and wide:
-        raise UsageError("--columns and --wide: give one of them")
+        raise UsageError(_("--columns and --wide: give one of them"))
     chosen = CASE_COLUMNS if columns is None else chosen_columns(columns, CASE_COLUMNS)
 
     rows = list_cases(
@@ -239,7 +239,7 @@ def _print_case(conn: sqlite3.Connection, case_id: int, fmt: Format) -> None:
         fields = [("amount", amount) if c == "discrepancy_amount" else (c, case[c]) for c in columns]
         typer.echo("\n".join(pairs([field for field in fields if field[0] != "currency"], screen)))
         if appeals:
-            typer.echo("\nappeals:")
+            typer.echo("\n" + _("appeals:"))
             echo_rows(appeals, [c for c in APPEAL_COLUMNS if c not in ("case_id", "candidate")], fmt)
     else:
         width = max(len(label(column)) for column in (*CASE_COLUMNS, "office"))
@@ -294,7 +294,7 @@ def case_edit(
         from dereg.cli.entry import Desk, at_terminal
 
         if not at_terminal():
-            raise UsageError("nothing to change: give at least one --<field> VALUE")
+            raise UsageError(_("nothing to change: give at least one --<field> VALUE"))
         from dereg.cases import get_case
         from dereg.cli.interview import edit_answers
 
@@ -302,7 +302,7 @@ def case_edit(
         ctx.call_on_close(desk.close)
         raw = edit_answers(conn, get_case(conn, case_id), desk)
         if not raw:
-            typer.echo("nothing changed", err=True)
+            typer.echo(_("nothing changed"), err=True)
             return
     with transaction(conn):
         edit_case(conn, ctx.obj.actor, case_id, raw)
@@ -329,9 +329,15 @@ def case_delete(
     conn = connect(ctx)
     if not yes:
         case = get_case(conn, case_id)
-        question = f"Delete case {case_id} ({case['candidate']}) and its {len(list_appeals(conn, case_id))} appeal(s)?"
+        count = len(list_appeals(conn, case_id))
+        # English asks as it always has; Russian and Kazakh in their plural forms.
+        question = ngettext(
+            "Delete case {case_id} ({candidate}) and its {count} appeal(s)?",
+            "Delete case {case_id} ({candidate}) and its {count} appeal(s)?",
+            count,
+        ).format(case_id=case_id, candidate=case["candidate"], count=count)
         if not Desk().confirm(question, default=False):
-            raise Cancelled("cancelled, nothing written")
+            raise Cancelled(_("cancelled, nothing written"))
     with transaction(conn):
         case = delete_case(conn, ctx.obj.actor, case_id)
     typer.echo(_("deleted case {case_id} ({candidate})").format(case_id=case_id, candidate=case["candidate"]))

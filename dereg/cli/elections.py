@@ -43,7 +43,7 @@ def election_add(
     conn = connect(ctx, create=True)
     with transaction(conn):
         ident = add_election(conn, ctx.obj.actor, name, on, kind, alias or [])
-    typer.echo(f"election {ident}: {name.strip()!r}")
+    typer.echo(_("election {ident}: {name!r}").format(ident=ident, name=name.strip()))
 
 
 @election_app.command("list")
@@ -63,9 +63,12 @@ def election_show(ctx: typer.Context, election: ElectionArgument, fmt: FormatOpt
 
     shown = show_election(connect(ctx), election)
     if fmt is Format.table:
+        from dereg.labels import label
+
+        width = max(12, *(len(label(key)) + 2 for key in shown))
         for key, value in shown.items():
             value = " | ".join(value) if isinstance(value, list) else value
-            typer.echo(f"{key + ':':<12}{'' if value is None else value}")
+            typer.echo(f"{label(key) + ':':<{width}}{'' if value is None else value}")
         return
     if fmt is Format.json:
         import json
@@ -91,7 +94,11 @@ def election_edit(
     conn = connect(ctx)
     with transaction(conn):
         shown = edit_election(conn, ctx.obj.actor, election, voting_day=on, kind=kind, aliases=alias or [])
-    typer.echo(f"election {shown['id']}: {shown['election']!r}, {shown['voting_day'] or 'day unknown'}")
+    typer.echo(
+        _("election {ident}: {name!r}, {day}").format(
+            ident=shown["id"], name=shown["election"], day=shown["voting_day"] or _("day unknown")
+        )
+    )
 
 
 @election_app.command("rename")

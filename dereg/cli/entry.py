@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 
 from dereg.errors import DeregError
+from dereg.i18n import _
 
 HISTORY_LENGTH = 500
 
@@ -98,7 +99,7 @@ class Desk:
         """One answer: the default for Enter, '' for Enter at an optional question.
         Ctrl-D cancels (Cancelled: nothing written)."""
         self.choices = choices
-        shown = f" [{default}]" if default else " (Enter: none)" if optional and hint else ""
+        shown = f" [{default}]" if default else _(" (Enter: none)") if optional and hint else ""
         prompt = f"{label}{shown}: "
         while True:
             try:
@@ -110,7 +111,7 @@ class Desk:
                     answer = input()
             except EOFError:
                 typer.echo("", err=True)  # off the question's line
-                raise Cancelled("cancelled, nothing written") from None
+                raise Cancelled(_("cancelled, nothing written")) from None
             if private and self.readline is not None and answer.strip():
                 self.readline.remove_history_item(self.readline.get_current_history_length() - 1)
             if answer.strip():
@@ -119,7 +120,7 @@ class Desk:
                 return default
             if optional:
                 return ""
-            typer.echo("  required: type a value, or Ctrl-D to cancel", err=True)
+            typer.echo("  " + _("required: type a value, or Ctrl-D to cancel"), err=True)
 
     def checked(self, label: str, check: Callable[[str], object], **options) -> str:
         """Ask until check(answer) passes; its error is shown and the question asked again."""
@@ -138,7 +139,7 @@ class Desk:
 
     def confirm(self, question: str, *, default: bool) -> bool:
         """y/n; Enter takes the default; Ctrl-D cancels."""
-        choices = "[Y/n]" if default else "[y/N]"
+        choices = _("[Y/n]") if default else _("[y/N]")
         while True:
             answer = self.ask(f"{question} {choices}", optional=True, hint=False, private=True).casefold()
             if not answer:
@@ -147,7 +148,7 @@ class Desk:
                 return True
             if answer in ("n", "no", "н", "нет", "ж", "жоқ"):
                 return False
-            typer.echo("  y or n", err=True)
+            typer.echo("  " + _("y or n"), err=True)
 
 
 def at_terminal(no_input: bool = False) -> bool:

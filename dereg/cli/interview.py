@@ -10,19 +10,22 @@ import typer
 
 from dereg.cli.entry import Cancelled, Desk
 from dereg.errors import DeregError
+from dereg.i18n import N_, _
+from dereg.labels import value_label
 
+# The question for each field of a case (the catalog's words; _() at the asking).
 LABELS = {
-    "election": "Election",
-    "region": "Region",
-    "district": "District",
-    "candidate": "Candidate",
-    "decision": "Decision (refused/cancelled)",
-    "decided_on": "Decided on (YYYY-MM-DD or DD.MM.YYYY)",
-    "amount": "Discrepancy amount",
-    "currency": "Currency",
-    "nominated_by": "Nominated by (self, a party, an NGO)",
-    "reason": "Reason the commission gave",
-    "notes": "Notes",
+    "election": N_("Election"),
+    "region": N_("Region"),
+    "district": N_("District"),
+    "candidate": N_("Candidate"),
+    "decision": N_("Decision (refused/cancelled)"),
+    "decided_on": N_("Decided on (YYYY-MM-DD or DD.MM.YYYY)"),
+    "amount": N_("Discrepancy amount"),
+    "currency": N_("Currency"),
+    "nominated_by": N_("Nominated by (self, a party, an NGO)"),
+    "reason": N_("Reason the commission gave"),
+    "notes": N_("Notes"),
 }
 
 
@@ -41,23 +44,23 @@ def case_answers(conn: sqlite3.Connection, raw: dict[str, str], desk: Desk) -> d
 
     if "election" not in raw:
         raw["election"] = desk.checked(
-            LABELS["election"], _election_check(conn), default=last_election, choices=known.elections(conn)
+            _(LABELS["election"]), _election_check(conn), default=last_election, choices=known.elections(conn)
         )
     if "region" not in raw:
         raw["region"] = desk.checked(
-            LABELS["region"],
+            _(LABELS["region"]),
             _region_check(conn, raw["election"]),
             default=last_region,
             choices=known.regions(conn),
         )
-        shown = resolve(conn, raw["region"])[1]
+        shown = value_label("region", resolve(conn, raw["region"])[1])
         if shown != raw["region"].strip():
             typer.echo(f"  = {shown}", err=True)
     region_id = resolve(conn, raw["region"])[0]
     if "district" not in raw:
         while True:
             raw["district"] = desk.checked(
-                LABELS["district"],
+                _(LABELS["district"]),
                 check("district"),
                 choices=known.districts(conn, raw["election"], region_id),
             )
@@ -65,30 +68,33 @@ def case_answers(conn: sqlite3.Connection, raw: dict[str, str], desk: Desk) -> d
                 break
     if "candidate" not in raw:
         while True:
-            raw["candidate"] = desk.checked(LABELS["candidate"], check("candidate"), private=True)
+            raw["candidate"] = desk.checked(_(LABELS["candidate"]), check("candidate"), private=True)
             case = known.existing_case(conn, raw["election"], region_id, raw["district"], raw["candidate"])
             if case is None:
                 break
             typer.echo(
-                f"  {raw['candidate']!r} already has case {case} in this district "
-                f"(dereg case show {case}; dereg case edit {case} to change it)",
+                "  "
+                + _(
+                    "{candidate!r} already has case {case} in this district "
+                    "(dereg case show {case}; dereg case edit {case} to change it)"
+                ).format(candidate=raw["candidate"], case=case),
                 err=True,
             )
     if "decision" not in raw:
         raw["decision"] = desk.checked(
-            LABELS["decision"], check("decision"), choices=("refused", "cancelled")
+            _(LABELS["decision"]), check("decision"), choices=("refused", "cancelled")
         )
     if "decided_on" not in raw:
-        raw["decided_on"] = desk.checked(LABELS["decided_on"], check("decided_on"))
+        raw["decided_on"] = desk.checked(_(LABELS["decided_on"]), check("decided_on"))
     _amount(conn, raw, desk)
     if "nominated_by" not in raw:
-        raw["nominated_by"] = desk.ask(LABELS["nominated_by"], optional=True, choices=("self",))
+        raw["nominated_by"] = desk.ask(_(LABELS["nominated_by"]), optional=True, choices=("self",))
     for field in ("reason", "notes"):
         if field not in raw:
-            raw[field] = desk.ask(LABELS[field], optional=True, private=True)
+            raw[field] = desk.ask(_(LABELS[field]), optional=True, private=True)
     _summary(conn, raw)
-    if not desk.confirm("Save this case?", default=True):
-        raise Cancelled("cancelled, nothing written")
+    if not desk.confirm(_("Save this case?"), default=True):
+        raise Cancelled(_("cancelled, nothing written"))
     return {field: value for field, value in raw.items() if value != ""}
 
 
@@ -103,9 +109,13 @@ def _new_district_ok(conn: sqlite3.Connection, raw: dict, desk: Desk) -> bool:
     if not near:
         return True
     typer.echo(
-        f"  new district {raw['district']!r}; recorded names like it: {', '.join(map(repr, near))}", err=True
+        "  "
+        + _("new district {district!r}; recorded names like it: {names}").format(
+            district=raw["district"], names=", ".join(map(repr, near))
+        ),
+        err=True,
     )
-    return desk.confirm("Record it as a new district?", default=False)
+    return desk.confirm(_("Record it as a new district?"), default=False)
 
 
 def _amount(conn: sqlite3.Connection, raw: dict, desk: Desk) -> None:
@@ -115,12 +125,17 @@ def _amount(conn: sqlite3.Connection, raw: dict, desk: Desk) -> None:
     while "amount" not in raw:
         currency = raw.get("currency") or "KZT"
         amount = desk.checked(
-            LABELS["amount"], lambda a, c=currency: parse_case(conn, {"amount": a}, currency=c), optional=True
+            _(LABELS["amount"]),
+            lambda a, c=currency: parse_case(conn, {"amount": a}, currency=c),
+            optional=True,
         )
         if amount and "currency" not in raw:
             codes = [code for (code,) in conn.execute("SELECT code FROM currencies ORDER BY code")]
             chosen = desk.checked(
-                LABELS["currency"], lambda c: parse_case(conn, {"currency": c}), default="KZT", choices=codes
+                _(LABELS["currency"]),
+                lambda c: parse_case(conn, {"currency": c}),
+                default="KZT",
+                choices=codes,
             )
             if chosen.strip().upper() != "KZT":
                 raw["currency"] = chosen
@@ -163,16 +178,16 @@ def appeal_answers(conn: sqlite3.Connection, raw: dict[str, str | None], desk: D
         return lambda answer: parse_appeal({"court": "x", field: answer})
 
     questions = (
-        ("court", "Court", {}),
-        ("instance", "Instance", {"default": "first", "choices": INSTANCES}),
-        ("filed_on", "Filed on (YYYY-MM-DD or DD.MM.YYYY)", {"optional": True}),
-        ("outcome", "Outcome", {"default": "pending", "choices": OUTCOMES}),
-        ("decided_on", "Decided on (YYYY-MM-DD or DD.MM.YYYY)", {"optional": True}),
-        ("notes", "Notes", {"optional": True, "private": True}),
+        ("court", N_("Court"), {}),
+        ("instance", N_("Instance"), {"default": "first", "choices": INSTANCES}),
+        ("filed_on", N_("Filed on (YYYY-MM-DD or DD.MM.YYYY)"), {"optional": True}),
+        ("outcome", N_("Outcome"), {"default": "pending", "choices": OUTCOMES}),
+        ("decided_on", N_("Decided on (YYYY-MM-DD or DD.MM.YYYY)"), {"optional": True}),
+        ("notes", N_("Notes"), {"optional": True, "private": True}),
     )
     for field, label, options in questions:
         if raw.get(field) is None:
-            raw[field] = desk.checked(label, check(field), **options) or None
+            raw[field] = desk.checked(_(label), check(field), **options) or None
     return raw
 
 
@@ -216,27 +231,30 @@ def district_answers(
     last_election, last_region = known.last_place(conn)
     if raw.get("election") is None:
         raw["election"] = desk.checked(
-            "Election", _election_check(conn), default=last_election, choices=known.elections(conn)
+            _("Election"), _election_check(conn), default=last_election, choices=known.elections(conn)
         )
     if raw.get("region") is None:
         raw["region"] = desk.checked(
-            "Region", _region_check(conn, raw["election"]), default=last_region, choices=known.regions(conn)
+            _("Region"),
+            _region_check(conn, raw["election"]),
+            default=last_region,
+            choices=known.regions(conn),
         )
     if raw.get("district") is None:
         region_id = resolve(conn, raw["region"])[0]
-        raw["district"] = desk.ask("District", choices=known.districts(conn, raw["election"], region_id))
+        raw["district"] = desk.ask(_("District"), choices=known.districts(conn, raw["election"], region_id))
     if raw.get("seats") is None:
-        raw["seats"] = desk.checked("Seats", lambda answer: parse_count(answer, "seats", 1))
+        raw["seats"] = desk.checked(_("Seats"), lambda answer: parse_count(answer, "seats", 1))
     if raw.get("candidates") is None:
         raw["candidates"] = (
             desk.checked(
-                "Candidates who stood", lambda answer: parse_count(answer, "candidates", 0), optional=True
+                _("Candidates who stood"), lambda answer: parse_count(answer, "candidates", 0), optional=True
             )
             or None
         )
     if raw.get("level") is None:
         raw["level"] = (
-            desk.ask("Level (mazhilis, oblast, city, district)", optional=True, choices=LEVELS) or None
+            desk.ask(_("Level (mazhilis, oblast, city, district)"), optional=True, choices=LEVELS) or None
         )
     return raw
 
@@ -254,7 +272,12 @@ def edit_answers(conn: sqlite3.Connection, case: dict, desk: Desk) -> dict[str, 
 
     current = {field: case.get(field) for field in EDITABLE}
     current["amount"] = case.get("discrepancy_amount")
-    typer.echo(f"Case {case['id']}: Enter keeps a value; '{CLEAR}' empties an optional one.", err=True)
+    typer.echo(
+        _("Case {case}: Enter keeps a value; '{clear}' empties an optional one.").format(
+            case=case["id"], clear=CLEAR
+        ),
+        err=True,
+    )
     choices = {
         "election": known.elections(conn),
         "region": known.regions(conn),
@@ -271,7 +294,7 @@ def edit_answers(conn: sqlite3.Connection, case: dict, desk: Desk) -> dict[str, 
                 parse_case(conn, {field: answer}, currency=currency)
 
         answer = desk.checked(
-            LABELS[field],
+            _(LABELS[field]),
             check,
             default=old or None,
             optional=optional,
@@ -287,6 +310,6 @@ def edit_answers(conn: sqlite3.Connection, case: dict, desk: Desk) -> dict[str, 
         typer.echo("", err=True)
         shown = [(field, f"{current[field] or ''} → {value}") for field, value in changes.items()]
         typer.echo("\n".join(pairs(shown, 80)), err=True)
-        if not desk.confirm("Save these changes?", default=True):
-            raise Cancelled("cancelled, nothing written")
+        if not desk.confirm(_("Save these changes?"), default=True):
+            raise Cancelled(_("cancelled, nothing written"))
     return changes

@@ -175,7 +175,7 @@ class _progress:
         self.bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            TextColumn("{task.fields[rows]:,} rows, {task.fields[rate]:,.0f} rows/s"),
+            TextColumn(_("{task.fields[rows]:,} rows, {task.fields[rate]:,.0f} rows/s")),
             TimeElapsedColumn(),
             transient=True,
             console=None,
@@ -223,9 +223,11 @@ def export_cases(
     from dereg.files import private_output
 
     if excel and fmt is not ExportFormat.csv:
-        raise UsageError("--excel writes CSV: leave out --format json")
-    # The interface language (--lang, being added) chooses Excel's delimiter and decimal mark.
-    language = (getattr(ctx.obj, "lang", None) or "en") if excel else None
+        raise UsageError(_("--excel writes CSV: leave out --format json"))
+    # The interface language (--lang, $DEREG_LANG, the locale) chooses Excel's delimiter and decimal mark.
+    from dereg.i18n import current
+
+    language = current() if excel else None
     encoding = "utf-8-sig" if excel else "utf-8"  # the BOM by which Excel knows UTF-8
     conn = connect(ctx)
     try:

@@ -61,7 +61,7 @@ def handles_errors(command):
         except BrokenPipeError:
             raise typer.Exit(quiet_broken_pipe()) from None
         except OSError as exc:
-            fail(DeregError(f"{exc.filename or 'file'}: {exc.strerror or exc}"))
+            fail(DeregError(f"{exc.filename or _('file')}: {exc.strerror or exc}"))
         except KeyboardInterrupt as exc:
             raise typer.Exit(interrupted(exc, written=db.commits > written_before)) from None
         except Exception as exc:

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from dereg.cli.kit import connect, handles_errors
+from dereg.i18n import _
 
 
 class Prefer(str, Enum):
@@ -33,7 +34,7 @@ def _echo_conflicts(exc) -> None:
     for line in exc.lines:
         typer.echo(line, err=True)
     if exc.count > len(exc.lines):
-        typer.echo(f"... and {exc.count - len(exc.lines)} more", err=True)
+        typer.echo(_("... and {more} more").format(more=exc.count - len(exc.lines)), err=True)
 
 
 @handles_errors
@@ -58,13 +59,17 @@ def merge(
             _echo_conflicts(exc)
             raise
     for line in result.conflicts:
-        typer.echo(f"settled ({prefer.value}): {line}", err=True)
+        typer.echo(_("settled ({prefer}): {line}").format(prefer=prefer.value, line=line), err=True)
     for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(_("warning: {warning}").format(warning=warning), err=True)
     if result.warning_count > len(result.warnings):
-        typer.echo(f"warning: ... and {result.warning_count - len(result.warnings)} more", err=True)
-    what = "would merge" if dry_run else "merged"
-    typer.echo(f"{what} {other} (office {result.office!r}): {result.counts()}")
+        more = result.warning_count - len(result.warnings)
+        typer.echo(_("warning: ... and {more} more").format(more=more), err=True)
+    if dry_run:
+        done = _("would merge {file} (office {office!r}): {counts}")
+    else:
+        done = _("merged {file} (office {office!r}): {counts}")
+    typer.echo(done.format(file=other, office=result.office, counts=result.counts()))
 
 
 @handles_errors
@@ -86,4 +91,4 @@ def case_merge(
     except Conflicts as exc:
         _echo_conflicts(exc)
         raise
-    typer.echo(f"case {other} merged into case {keep}")
+    typer.echo(_("case {other} merged into case {keep}").format(other=other, keep=keep))

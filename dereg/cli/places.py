@@ -109,7 +109,13 @@ def district_add(
     raw = {"election": election, "region": region, "district": district, "seats": seats}
     missing = [field for field, value in raw.items() if value is None]
     if missing and not at_terminal(no_input):
-        raise UsageError(f"missing option(s) {', '.join('--' + f for f in missing)} (no terminal to ask in)")
+        raise UsageError(
+            ngettext(
+                "missing option {options} (no terminal to ask in)",
+                "missing options {options} (no terminal to ask in)",
+                len(missing),
+            ).format(options=", ".join("--" + f for f in missing))
+        )
     conn = connect(ctx, create=True)
     if missing:
         from dereg.cli.interview import district_answers
@@ -219,8 +225,10 @@ def district_delete(
     if not yes and at_terminal():
         found = find_district(conn, ident, election, region, district)
         name = conn.execute("SELECT name FROM districts WHERE id = ?", (found,)).fetchone()[0]
-        if not Desk().confirm(f"Delete district {found} ({name})?", default=False):
-            raise Cancelled("cancelled, nothing written")
+        if not Desk().confirm(
+            _("Delete district {found} ({name})?").format(found=found, name=name), default=False
+        ):
+            raise Cancelled(_("cancelled, nothing written"))
     with transaction(conn):
         found = find_district(conn, ident, election, region, district)
         before = delete_district(conn, ctx.obj.actor, found)

@@ -39,7 +39,7 @@ def report(
 
     to_stdout = output is None or str(output) == "-"
     if to_stdout and fmt is ReportFormat.html and terminal_width() is not None:
-        raise UsageError("the HTML report is not for a terminal: give -o report.html, or > report.html")
+        raise UsageError(_("the HTML report is not for a terminal: give -o report.html, or > report.html"))
     text = build(connect(ctx), election, fmt.value, redact=redact)
     if to_stdout:
         # In pieces, so that a reader who stops early (`| head`) stops the writing: a broken

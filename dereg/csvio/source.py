@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from dereg.errors import DeregError, UsageError
-from dereg.i18n import _
+from dereg.i18n import N_, _
 
 SNIFF_BYTES = 1 << 16
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t"}
@@ -45,7 +45,7 @@ codecs.register_error(UNDECODABLE, _escape)
 # What the file's encoding is called when dereg says it on stderr.
 LABELS = {
     "utf-8": "utf-8",
-    "utf-8-sig": "utf-8 (with BOM)",
+    "utf-8-sig": N_("utf-8 (with BOM)"),
     "utf-16": "utf-16",
     "cp1251": "windows-1251",
     "kz1048": "kz-1048",
@@ -192,7 +192,7 @@ class Source:
 
     @property
     def label(self) -> str:
-        return LABELS.get(self.encoding, self.encoding)
+        return _(LABELS.get(self.encoding, self.encoding))
 
     @property
     def sha256(self) -> str:

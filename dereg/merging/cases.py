@@ -11,6 +11,7 @@ from dereg import rules
 from dereg.cases import get_case, list_appeals
 from dereg.errors import InvalidValue
 from dereg.history import audit
+from dereg.i18n import _
 from dereg.merging import settle as s
 
 COMMAND = "case merge"
@@ -21,15 +22,15 @@ _APPEAL_VALUES = ", ".join(s.APPEAL_FIELDS)
 def merge_cases(conn: sqlite3.Connection, actor: str, keep: int, other: int, prefer: str | None) -> dict:
     """Unite case other into case keep; returns keep as it now stands."""
     if keep == other:
-        raise InvalidValue(f"KEEP and OTHER are both case {keep}: name two cases")
+        raise InvalidValue(_("KEEP and OTHER are both case {case}: name two cases").format(case=keep))
     before = _snapshot(conn, keep)
     gone = _snapshot(conn, other)
-    label = f"case {other}"
+    label = _("case {case_id}").format(case_id=other)
     changes, conflicts = s.settle(
         s.CASE_FIELDS,
         _values(conn, "cases", _CASE_VALUES, s.CASE_FIELDS, keep),
         _values(conn, "cases", _CASE_VALUES, s.CASE_FIELDS, other),
-        subject=f'case {keep} "{before["candidate"]}"',
+        subject=_('case {case} "{candidate}"').format(case=keep, candidate=before["candidate"]),
         other=label,
         prefer=prefer,
         when=lambda field: (_changed(conn, "case", keep, field), _changed(conn, "case", other, field)),
@@ -48,7 +49,7 @@ def merge_cases(conn: sqlite3.Connection, actor: str, keep: int, other: int, pre
             s.APPEAL_FIELDS,
             _values(conn, "appeals", _APPEAL_VALUES, s.APPEAL_FIELDS, kept[0]),
             dict(zip(s.APPEAL_FIELDS, values, strict=True)),
-            subject=f"case {keep}, {instance}-instance appeal",
+            subject=_("case {case}, {instance}-instance appeal").format(case=keep, instance=instance),
             other=label,
             prefer=prefer,
             when=lambda field, a=kept[0], b=appeal: (
@@ -72,7 +73,11 @@ def merge_cases(conn: sqlite3.Connection, actor: str, keep: int, other: int, pre
     s.write_case(conn, "main", keep, changes)
     (district,) = conn.execute("SELECT district_id FROM cases WHERE id = ?", (keep,)).fetchone()
     for problem in rules.touched(conn, cases=[keep], districts=[district]):
-        raise InvalidValue(f"{problem}: the merged case would break this rule, so nothing was changed")
+        raise InvalidValue(
+            _("{problem}: the merged case would break this rule, so nothing was changed").format(
+                problem=problem
+            )
+        )
     after = _snapshot(conn, keep)
     audit(conn, actor, COMMAND, "case", other, gone, None)
     audit(conn, actor, COMMAND, "case", keep, before, {**after, "merged_from_case": other})

@@ -22,6 +22,7 @@ from dereg.db import transaction
 from dereg.districts import district_row
 from dereg.errors import Conflict, DeregError
 from dereg.history import audit
+from dereg.i18n import _
 from dereg.merging import settle as s
 from dereg.merging.carry import carry_audit
 from dereg.merging.elections import match_elections
@@ -56,9 +57,8 @@ class MergeResult:
     audit_entries: int = 0
 
     def counts(self) -> str:
-        return (
-            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"conflicts {self.conflict_count}"
+        return _("added {added}, updated {updated}, unchanged {unchanged}, conflicts {conflicts}").format(
+            added=self.added, updated=self.updated, unchanged=self.unchanged, conflicts=self.conflict_count
         )
 
     def conflict(self, lines: list[str]) -> None:
@@ -76,7 +76,9 @@ def merge_database(
     ours, our_name = own_office(conn)
     if other.office_id == ours:
         raise DeregError(
-            f"'{other.path}' is a copy of this office's database ({our_name!r}): nothing to merge"
+            _("'{path}' is a copy of this office's database ({office!r}): nothing to merge").format(
+                path=other.path, office=our_name
+            )
         )
     result = MergeResult(str(other.path), other.office)
     conn.execute("ATTACH DATABASE ? AS other", (str(other.copy),))
@@ -127,7 +129,11 @@ def _merge(conn, other: Other, ours: str, actor: str, prefer: str | None, result
     for case, candidate, recorded, name in persons.new_likely_duplicates(conn, first_new):
         result.warning_count += 1
         if len(result.warnings) < MAX_LISTED:
-            result.warnings.append(f"case {case}: {persons.may_be(candidate, recorded, name)}")
+            result.warnings.append(
+                _("case {case}: {warning}").format(
+                    case=case, warning=persons.may_be(candidate, recorded, name)
+                )
+            )
     result.audit_entries = carry_audit(conn, params)
     last = conn.execute("SELECT max(our_id) FROM temp.merge_cases WHERE new").fetchone()[0]
     audit(
@@ -221,7 +227,9 @@ def _merge_districts(conn, other: Other, actor: str, prefer: str | None, result:
             s.DISTRICT_FIELDS,
             ours,
             theirs,
-            subject=f'district "{place["district"]}" ({place["election"]}, {place["region"]})',
+            subject=_('district "{district}" ({election}, {region})').format(
+                district=place["district"], election=place["election"], region=place["region"]
+            ),
             other=result.file,
             prefer=prefer,
             when=partial(_when, conn, "district", our_id, other_id),
@@ -301,7 +309,9 @@ def _settle_cases(conn, other: Other, actor: str, prefer: str | None, result: Me
 
 def _settle_case(conn, other_id: int, our_id: int, actor: str, prefer: str | None, result) -> bool:
     before = {**get_case(conn, our_id), "appeals": list_appeals(conn, our_id)}
-    subject = f'case "{before["candidate"]}" ({before["region"]}, {before["district"]})'
+    subject = _('case "{candidate}" ({region}, {district})').format(
+        candidate=before["candidate"], region=before["region"], district=before["district"]
+    )
     select = f"SELECT {_CASE_VALUES} FROM {{}}.cases WHERE id = ?"
     ours = dict(zip(s.CASE_FIELDS, conn.execute(select.format("main"), (our_id,)).fetchone(), strict=True))
     theirs = dict(
@@ -337,7 +347,7 @@ def _settle_case(conn, other_id: int, our_id: int, actor: str, prefer: str | Non
             s.APPEAL_FIELDS,
             dict(zip(s.APPEAL_FIELDS, row[:-1], strict=True)),
             theirs_appeal,
-            subject=f"{subject}, {instance}-instance appeal",
+            subject=_("{subject}, {instance}-instance appeal").format(subject=subject, instance=instance),
             other=result.file,
             prefer=prefer,
             when=partial(_when, conn, "appeal", row[-1], values[-1]),
@@ -368,4 +378,8 @@ def _check_rules(conn: sqlite3.Connection) -> None:
         rules.appeal_order(conn, today, f"a.case_id {cases}"),
     ):
         for problem in problems:
-            raise Conflict(f"{problem}: the merged result would break this rule, so nothing was merged")
+            raise Conflict(
+                _("{problem}: the merged result would break this rule, so nothing was merged").format(
+                    problem=problem
+                )
+            )

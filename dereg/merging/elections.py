@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 from dereg.elections import find
+from dereg.i18n import _
 from dereg.text import election_key, fold
 
 
@@ -41,7 +42,13 @@ def match_elections(conn: sqlite3.Connection, prefer: str | None, conflict) -> N
                 if prefer == "theirs":
                     conn.execute("UPDATE main.elections SET voting_day = ? WHERE id = ?", (day, ours))
                 elif prefer is None:
-                    conflict([f"election {name!r}: voting day {our_day} here, {day} in OTHER"])
+                    conflict(
+                        [
+                            _("election {name!r}: voting day {ours} here, {theirs} in OTHER").format(
+                                name=name, ours=our_day, theirs=day
+                            )
+                        ]
+                    )
             conn.execute(
                 "UPDATE main.elections SET voting_day = coalesce(voting_day, ?), kind = coalesce(kind, ?), "
                 "source = coalesce(source, ?) WHERE id = ?",

@@ -14,6 +14,9 @@ import sqlite3
 from collections.abc import Callable
 
 from dereg.errors import DeregError, InvalidValue
+from dereg.i18n import _, ngettext
+from dereg.labels import label as heading
+from dereg.labels import value_label
 from dereg.money import format_amount
 from dereg.text import search_text
 
@@ -33,15 +36,21 @@ class Conflicts(DeregError):
 
     def __init__(self, lines: list[str], count: int, other: str):
         super().__init__(
-            f"{count} conflict{'s' if count > 1 else ''} with {other}: nothing was merged; "
-            "--prefer ours|theirs|newer settles them"
+            ngettext(
+                "{count} conflict with {other}: nothing was merged; --prefer ours|theirs|newer settles them",
+                "{count} conflicts with {other}: nothing was merged; --prefer ours|theirs|newer settles them",
+                count,
+            ).format(count=count, other=other)
         )
         self.lines, self.count = lines, count
 
 
 def parse_prefer(prefer: str | None) -> str | None:
     if prefer is not None and prefer not in PREFER:
-        raise InvalidValue(f"{prefer!r} is not one of: {', '.join(PREFER)}", "prefer")
+        raise InvalidValue(
+            _("{prefer!r} is not one of: {choices}").format(prefer=prefer, choices=", ".join(PREFER)),
+            "prefer",
+        )
     return prefer
 
 
@@ -58,10 +67,10 @@ def unknown(field: str, row: dict) -> bool:
 def shown(field: str, row: dict) -> str:
     value = row[field]
     if value is None:
-        return "(empty)"
+        return _("(empty)")
     if field == "amount_minor":
         return format_amount(value, row["currency"])
-    return str(value)
+    return str(value_label(field, value))
 
 
 def settle(
@@ -84,8 +93,15 @@ def settle(
         if unknown(field, ours):
             changes[field] = theirs[field]
             continue
-        label = LABELS.get(field, field)
-        conflicts.append(f"{subject}: {label} {shown(field, ours)} here, {shown(field, theirs)} in {other}")
+        conflicts.append(
+            _("{subject}: {field} {ours} here, {theirs} in {other}").format(
+                subject=subject,
+                field=heading(LABELS.get(field, field)),
+                ours=shown(field, ours),
+                theirs=shown(field, theirs),
+                other=other,
+            )
+        )
         if prefer == "theirs" or (prefer == "newer" and _theirs_newer(*when(field))):
             changes[field] = theirs[field]
     return changes, conflicts

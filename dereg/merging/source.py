@@ -20,6 +20,7 @@ from pathlib import Path
 from dereg import db
 from dereg.errors import DeregError, NotFound
 from dereg.files import create_private
+from dereg.i18n import _
 from dereg.migrations import OFFICES_SINCE
 
 
@@ -45,15 +46,15 @@ def opened(path: str | os.PathLike, database: str | os.PathLike) -> Iterator[Oth
     """The other database as a checked, migrated private copy, removed when the merge ends."""
     path = Path(path)
     if not path.exists():
-        raise NotFound(f"database '{path}' does not exist")
+        raise NotFound(_("database '{path}' does not exist").format(path=path))
     if path.is_dir():
-        raise DeregError(f"database '{path}' is a folder, not a file")
+        raise DeregError(_("database '{path}' is a folder, not a file").format(path=path))
     if Path(database).exists() and os.path.samefile(path, database):
-        raise DeregError(f"'{path}' is this database: name another office's file")
+        raise DeregError(_("'{path}' is this database: name another office's file").format(path=path))
     try:
         db.refuse_other_file(path)
     except DeregError as exc:  # its advice is about --db; this file was named as OTHER
-        raise DeregError(str(exc).replace(": check --db or $DEREG_DB", "")) from None
+        raise DeregError(str(exc).replace(_(": check --db or $DEREG_DB"), "")) from None
     sha256 = sha256_of(path)
     folder = Path(tempfile.mkdtemp(prefix="dereg-merge-"))  # 0700: the copy stays private
     copy = folder / "other.db"
@@ -92,7 +93,7 @@ def _copy(path: Path, copy: Path) -> int:
         version = source.execute("PRAGMA user_version").fetchone()[0]
         app_id = source.execute("PRAGMA application_id").fetchone()[0]
         if not version or app_id != db.APPLICATION_ID:
-            raise DeregError(f"'{path}' is an SQLite database, but not a dereg one")
+            raise DeregError(_("'{path}' is an SQLite database, but not a dereg one").format(path=path))
         create_private(copy)
         target = sqlite3.connect(copy)
         try:
@@ -102,7 +103,9 @@ def _copy(path: Path, copy: Path) -> int:
             target.close()
         if verdict != "ok":
             raise DeregError(
-                f"database '{path}' is damaged ({verdict}): ask its office for a fresh 'dereg backup'"
+                _(
+                    "database '{path}' is damaged ({verdict}): ask its office for a fresh 'dereg backup'"
+                ).format(path=path, verdict=verdict)
             )
         return version
     except sqlite3.Error as exc:
