@@ -309,7 +309,7 @@ def places(conn: sqlite3.Connection, today: date, where: str = "1", params=()) -
         "FROM districts d JOIN elections e ON e.id = d.election_id JOIN regions r ON r.id = d.region_id "
         f"WHERE ({where}) ORDER BY d.id",
         params,
-    ).fetchall():
+    ):  # read as a stream: a national database has tens of thousands of districts
         absent = region_on_day_problem(region_label(region, kind), valid_from, valid_to, day)
         if absent:
             yield Problem(district_subject(conn, ident), absent, "region", named=True, at=("district", ident))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 
 from dereg.districts import scope
 from dereg.errors import InvalidValue
@@ -86,14 +87,27 @@ def summary(
     *,
     levels: dict[str, str] = LEVELS,
 ) -> list[dict]:
+    return list(streamed(conn, by, election, region, levels=levels))
+
+
+def streamed(
+    conn: sqlite3.Connection,
+    by: str = "district",
+    election: str | None = None,
+    region: str | None = None,
+    *,
+    levels: dict[str, str] = LEVELS,
+) -> Iterator[dict]:
+    """summary()'s rows as they are read, for csv and json: a national summary has tens of
+    thousands of districts, which need not be held at once. The filters are checked first."""
     columns = COLUMNS[by]
     where, params = _scope_on_ids(conn, by, election, region)
-    rows = conn.execute(
+    cursor = conn.execute(
         f"SELECT {', '.join(columns)}, {DAY_ORDER} FROM {levels[by]} WHERE level = ?{where} "
         f"ORDER BY {_order(columns)}",
         (by, *params),
-    ).fetchall()
-    return [_typed(dict(zip(columns, row[:-1]))) for row in rows]
+    )
+    return (_typed(dict(zip(columns, row[:-1]))) for row in cursor)
 
 
 def materialized(conn: sqlite3.Connection) -> dict[str, str]:

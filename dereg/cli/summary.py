@@ -34,9 +34,9 @@ def summary(
 
     columns = competition.COLUMNS[by.value]
     if fmt in (SummaryFormat.json, SummaryFormat.csv):
-        rows = competition.summary(connect(ctx), by.value, election, region)
+        rows = competition.streamed(connect(ctx), by.value, election, region)
         if fmt is SummaryFormat.csv:
-            rows = [competition.with_fixed_decimals(row) for row in rows]
+            rows = (competition.with_fixed_decimals(row) for row in rows)
         echo_rows(rows, columns, fmt)
         return
     rows, total = competition.with_total(connect(ctx), by.value, election, region)
