@@ -188,7 +188,7 @@ class SearchTexts:
     """search_text() for many cases, whose parties, reasons and districts repeat: each such
     value folded and keyed once (the same text: neither folding nor the key crosses a space)."""
 
-    def __init__(self, size: int = 1 << 16):
+    def __init__(self, size: int = 1 << 13):
         self.fold = functools.lru_cache(size)(fold)
         self.key = functools.lru_cache(size)(latin_key)
 
