@@ -199,17 +199,22 @@ class SearchTexts:
         reason: str | None = None,
         notes: str | None = None,
         district: str | None = None,
+        *,
+        folded: str | None = None,
+        key: str | None = None,
     ) -> str:
+        """search_text() of these values; folded and key: fold(candidate) and its latin_key,
+        when the caller has them."""
         cached = self.fold
         words = (
-            fold(candidate) if candidate else "",
+            folded if folded is not None else fold(candidate) if candidate else "",
             cached(nominated_by) if nominated_by else "",
             cached(reason) if reason else "",
             fold(notes) if notes else "",
             cached(district) if district else "",
         )
         keys = (
-            latin_key(words[0]) if words[0] else "",
+            key if key is not None else latin_key(words[0]) if words[0] else "",
             self.key(words[1]) if words[1] else "",
             self.key(words[4]) if words[4] else "",
         )

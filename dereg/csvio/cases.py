@@ -23,7 +23,7 @@ from dereg.csvio.seen import Case, CaseValues, SeenCases, case_values
 from dereg.errors import InvalidValue
 from dereg.history import audit
 from dereg.i18n import _
-from dereg.text import SearchTexts, fold, person_key, search_text
+from dereg.text import SearchTexts, fold, latin_key, person_key, search_text
 
 BATCH = 5000  # rows between writes of the new cases (each an executemany)
 MAX_WARNINGS = 50
@@ -266,6 +266,7 @@ class CaseLoader:
         if KEEP in values:  # a column the file lacks: a new case has no value there
             values = case_values(None if value is KEEP else value for value in values)
             values = values._replace(currency=values.currency or "KZT")
+        latin = latin_key(key[1])  # for the search text and the person key alike
         self.new_cases.append(
             (
                 ident,
@@ -280,9 +281,15 @@ class CaseLoader:
                 values.currency,
                 values.notes,
                 self.search_texts(
-                    values.candidate, values.nominated_by, values.reason, values.notes, place.name
+                    values.candidate,
+                    values.nominated_by,
+                    values.reason,
+                    values.notes,
+                    place.name,
+                    folded=key[1],
+                    key=latin,
                 ),
-                person_key(values.candidate),
+                person_key(values.candidate, latin),
             )
         )
         if appeal is not None:
