@@ -13,6 +13,12 @@ from dereg.cases import list_cases
 from dereg.districts import scope
 from dereg.report.figures import CASE_LIMIT, CUT_THRESHOLD, DISTRICT_LIMIT, MAX_BARS, ElectionReport
 
+# The cases of one election, as the queries below read them.
+IN_ELECTION = "FROM cases c JOIN districts d ON d.id = c.district_id WHERE d.election_id = ?"
+# figures.cases_smallest_first's order, in SQL: KZT amounts smallest first, then other
+# currencies, then no amount (which the page then shows in that order).
+SMALLEST_FIRST = "c.amount_minor IS NULL, c.currency <> 'KZT', c.amount_minor, c.id"
+
 
 def gather(conn: sqlite3.Connection, election: str | None = None) -> list[ElectionReport]:
     """The figures of each election (or of the one named), read from the summary views."""
@@ -36,9 +42,9 @@ def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionRepo
             conn, "district", name, hardest_hit=limit, levels=levels
         )
         worst, _total = summary.with_total(conn, "district", name, hardest_hit=MAX_BARS, levels=levels)
-        in_election = "FROM cases c JOIN districts d ON d.id = c.district_id WHERE d.election_id = ?"
+
         won = conn.execute(
-            f"SELECT count(*) FROM appeals a WHERE a.outcome = 'reinstated' AND a.case_id IN (SELECT c.id {in_election})",
+            f"SELECT count(*) FROM appeals a WHERE a.outcome = 'reinstated' AND a.case_id IN (SELECT c.id {IN_ELECTION})",
             (election_id,),
         ).fetchone()[0]
         amounts = array(
@@ -46,7 +52,7 @@ def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionRepo
             (
                 tiyn
                 for (tiyn,) in conn.execute(
-                    f"SELECT c.amount_minor {in_election} AND c.currency = 'KZT' AND c.amount_minor IS NOT NULL "
+                    f"SELECT c.amount_minor {IN_ELECTION} AND c.currency = 'KZT' AND c.amount_minor IS NOT NULL "
                     "ORDER BY c.amount_minor",
                     (election_id,),
                 )
@@ -55,7 +61,7 @@ def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionRepo
         outcomes = Counter(
             dict(
                 conn.execute(
-                    f"SELECT o.outcome, count(*) FROM case_outcome o WHERE o.case_id IN (SELECT c.id {in_election}) "
+                    f"SELECT o.outcome, count(*) FROM case_outcome o WHERE o.case_id IN (SELECT c.id {IN_ELECTION}) "
                     "GROUP BY o.outcome",
                     (election_id,),
                 ).fetchall()
@@ -88,21 +94,20 @@ def _listed_cases(conn: sqlite3.Connection, name: str, election_id: int, count: 
     many cases that went to court (smallest discrepancy first); and how many of those."""
     if count <= 2 * CASE_LIMIT:
         return list(list_cases(conn, election=name)), 0
-    in_election = "FROM cases c JOIN districts d ON d.id = c.district_id WHERE d.election_id = ?"
+
     smallest = [
         ident
         for (ident,) in conn.execute(
-            f"SELECT c.id {in_election} ORDER BY c.currency <> 'KZT', c.amount_minor IS NULL, c.amount_minor, "
-            "c.id LIMIT ?",
+            f"SELECT c.id {IN_ELECTION} ORDER BY {SMALLEST_FIRST} LIMIT ?",
             (election_id, CASE_LIMIT),
         )
     ]
     appealed = [
         ident
         for (ident,) in conn.execute(
-            f"SELECT c.id {in_election} AND c.id NOT IN ({', '.join(map(str, smallest)) or 'NULL'}) "
+            f"SELECT c.id {IN_ELECTION} AND c.id NOT IN ({', '.join(map(str, smallest)) or 'NULL'}) "
             "AND EXISTS (SELECT 1 FROM appeals a WHERE a.case_id = c.id) "
-            "ORDER BY c.currency <> 'KZT', c.amount_minor IS NULL, c.amount_minor, c.id LIMIT ?",
+            f"ORDER BY {SMALLEST_FIRST} LIMIT ?",
             (election_id, CASE_LIMIT),
         )
     ]
