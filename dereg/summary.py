@@ -110,14 +110,19 @@ def streamed(
     return (_typed(dict(zip(columns, row[:-1]))) for row in cursor)
 
 
-def materialized(conn: sqlite3.Connection) -> dict[str, str]:
-    """The three level views worked out once, as temporary tables, for a reader that asks them
-    many questions (a report asks each election's): their names, for the levels= arguments."""
+def materialized(conn: sqlite3.Connection, rows: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """The level views worked out once, as temporary tables, for a reader that asks them many
+    questions (a report asks each election's): rows names each view's levels it needs (a view
+    read for some levels groups those alone). Their names, for the levels= arguments."""
     names = {}
-    for by, view in LEVELS.items():
+    for by, kept in rows.items():
         names[by] = f"temp.summary_{by}"
         conn.execute(f"DROP TABLE IF EXISTS {names[by]}")
-        conn.execute(f"CREATE TEMP TABLE summary_{by} AS SELECT * FROM {view}")
+        conn.execute(
+            f"CREATE TEMP TABLE summary_{by} AS SELECT * FROM {LEVELS[by]} "
+            f"WHERE level IN ({', '.join('?' * len(kept))})",
+            kept,
+        )
     return names
 
 

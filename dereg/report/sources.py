@@ -31,7 +31,13 @@ def gather(conn: sqlite3.Connection, election: str | None = None) -> list[Electi
 
 def _gather(conn: sqlite3.Connection, election: str | None) -> list[ElectionReport]:
     reports = []
-    levels = summary.materialized(conn)  # each election's questions, answered from one pass
+    # Each election's questions answered from one pass: a summary by district or by region
+    # of one election, whose total is the election's; and the elections.
+    by_election = summary.TOTAL_LEVELS[True, False]
+    levels = summary.materialized(
+        conn,
+        {"district": ("district", by_election), "region": ("region", by_election), "election": ("election",)},
+    )
     for totals in summary.summary(conn, "election", election, levels=levels):
         name = totals["election"]
         election_id = scope(conn, name, None)[0]
