@@ -101,7 +101,7 @@ def streamed(
     """summary()'s rows as they are read, for csv and json: a national summary has tens of
     thousands of districts, which need not be held at once. The filters are checked first."""
     columns = COLUMNS[by]
-    where, params = _scope_on_ids(conn, by, election, region)
+    where, params = _on_ids(*_scope(conn, by, election, region))
     cursor = conn.execute(
         f"SELECT {', '.join(columns)}, {DAY_ORDER} FROM {levels[by]} WHERE level = ?{where} "
         f"ORDER BY {_order(columns)}",
@@ -156,12 +156,10 @@ def _order(columns) -> str:
     return ", ".join(["day_order", *(c for c in ("election", "region", "district") if c in columns)])
 
 
-def _scope_on_ids(
-    conn: sqlite3.Connection, by: str, election: str | None, region: str | None
-) -> tuple[str, list]:
-    """Filters on a level view's election and region, named as everywhere else."""
+def _on_ids(election_id: int | None, region_id: int | None) -> tuple[str, list]:
+    """Filters on a level view's election and region, by the ids _scope found."""
     where, params = "", []
-    for key, value in zip(("election_id", "region_id"), _scope(conn, by, election, region), strict=True):
+    for key, value in zip(("election_id", "region_id"), (election_id, region_id), strict=True):
         if value is not None:
             where += f" AND {key} = ?"
             params.append(value)
@@ -215,7 +213,7 @@ def with_total(
     total_columns = [
         "NULL" if c in ("election", "region") else "districts" if c == "district" else c for c in columns
     ]
-    where, params = _scope_on_ids(conn, by, election, region)
+    where, params = _on_ids(election_id, region_id)
     found = conn.execute(
         f"WITH x AS (SELECT * FROM {levels[by]} WHERE level IN (?, ?)) SELECT * FROM ("
         f"SELECT * FROM (SELECT 0 AS is_total, {', '.join(columns)}, {DAY_ORDER} FROM x WHERE level = ?{where}"
