@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from dereg import rules
 from dereg.errors import Conflict, InvalidValue
 from dereg.i18n import _
 from dereg.text import clean_text, fold_region, nearest
@@ -38,21 +39,27 @@ def _suggestion(conn: sqlite3.Connection, name: str) -> str:
 def list_regions(conn: sqlite3.Connection, on: str | None = None) -> list[dict]:
     """Every region and its spellings; on a day (ISO date), the regions of that day's map, each
     under the name then in force."""
-    name, where, params = "r.name", "1", ()
+    name, params = "r.name", ()
     if on is not None:
+        # The name in force on the day, read as the view election_regions reads it.
         name = (
-            "coalesce((SELECT n.name FROM region_names n WHERE n.region_id = r.id AND coalesce(n.valid_from, '') <= ?1 "
-            "AND coalesce(n.valid_to, '9999') >= ?1), r.name)"
+            "coalesce((SELECT n.name FROM region_names n WHERE n.region_id = r.id "
+            "AND ?1 BETWEEN coalesce(n.valid_from, '0000-00-00') AND coalesce(n.valid_to, '9999-12-31')), r.name)"
         )
-        where, params = "coalesce(r.valid_from, '') <= ?1 AND coalesce(r.valid_to, '9999') >= ?1", (on,)
+        params = (on,)
     rows = conn.execute(
         f"SELECT {name} AS shown, r.kind, (SELECT group_concat(alias, ' | ') FROM "
         "  (SELECT alias FROM region_aliases WHERE region_id = r.id AND alias <> r.name "
-        "   ORDER BY rowid)) "
-        f"FROM regions r WHERE {where} ORDER BY r.kind DESC, shown",
+        "   ORDER BY rowid)), r.name, r.valid_from, r.valid_to "
+        "FROM regions r ORDER BY r.kind DESC, shown",
         params,
     ).fetchall()
-    return [{"region": shown, "kind": kind, "aliases": aliases or ""} for shown, kind, aliases in rows]
+    return [
+        {"region": shown, "kind": kind, "aliases": aliases or ""}
+        for shown, kind, aliases, first, valid_from, valid_to in rows
+        # the regions that existed on the day, by the rule every write path keeps
+        if on is None or rules.region_on_day_problem(first, valid_from, valid_to, on) is None
+    ]
 
 
 def add_region(
