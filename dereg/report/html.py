@@ -192,7 +192,7 @@ def _election(report: ElectionReport, index: int, redact: bool) -> str:
             report.district_total,
             report.election,
         ),
-        (f'<p class="note">{escape(listed_note(report))}</p>' if listed_note(report) else ""),
+        (f'<p class="note">{escape(note)}</p>' if (note := listed_note(report)) else ""),
         _("<h3>Cases ({count})</h3>").format(count=number(report.case_count)),
         _(
             '<p class="note">Smallest discrepancy first. Decision: registration refused, or registration cancelled. Appeal: the outcome of the latest appeal (the highest court that ruled): upheld (the court kept the removal), not heard (no trial: fee unpaid, deadline missed), pending, reinstated, or none filed.'

@@ -108,8 +108,8 @@ def _election(report: ElectionReport, redact: bool) -> list[str]:
     out += [_("### By region"), ""] + _table(report.regions, REGION_COLUMNS, report.region_total)
     districts = natural_order(report.districts)
     out += [_("### By district"), ""] + _table(districts, DISTRICT_COLUMNS, report.district_total)
-    if listed_note(report):
-        out += [listed_note(report), ""]
+    if note := listed_note(report):
+        out += [note, ""]
     out += [_("### Cases ({count}), smallest discrepancy first").format(count=number(report.case_count)), ""]
     out += [
         _(
