@@ -205,17 +205,40 @@ class SearchTexts:
     ) -> str:
         """search_text() of these values; folded and key: fold(candidate) and its latin_key,
         when the caller has them."""
+        return self.joined(self.own(candidate, nominated_by, reason, notes, folded=folded, key=key), district)
+
+    def own(
+        self,
+        candidate: str | None,
+        nominated_by: str | None = None,
+        reason: str | None = None,
+        notes: str | None = None,
+        *,
+        folded: str | None = None,
+        key: str | None = None,
+    ) -> tuple[str, str]:
+        """The case's own part of its search text, (words, keys): all but its district's name,
+        which an import knows only once it has found the district (joined() adds it)."""
         cached = self.fold
         words = (
             folded if folded is not None else fold(candidate) if candidate else "",
             cached(nominated_by) if nominated_by else "",
             cached(reason) if reason else "",
             fold(notes) if notes else "",
-            cached(district) if district else "",
         )
         keys = (
             key if key is not None else latin_key(words[0]) if words[0] else "",
             self.key(words[1]) if words[1] else "",
-            self.key(words[4]) if words[4] else "",
         )
-        return joined_search_text(" ".join(w for w in words if w), " ".join(k for k in keys if k))
+        return " ".join(w for w in words if w), " ".join(k for k in keys if k)
+
+    def joined(self, own: tuple[str, str], district: str | None) -> str:
+        """search_text() from own()'s part and the district's name (folded and keyed once)."""
+        words, keys = own
+        folded = self.fold(district) if district else ""
+        if folded:
+            words = f"{words} {folded}" if words else folded
+            district_key = self.key(folded)
+            if district_key:
+                keys = f"{keys} {district_key}" if keys else district_key
+        return joined_search_text(words, keys)

@@ -11,7 +11,20 @@ from dereg.money import CURRENCY_EXPONENTS, MAX_MINOR, parse_amount
 from dereg.text import readable, unix_lines, visible
 
 GUARDED = "=+-@\t\r'"  # a cell starting so gets a leading ' on export (guard below)
-KEEP = object()  # a column the file does not have: the value already recorded stays
+
+
+class _Keep:
+    """KEEP's kind: one object, which pickles by name, so that a row read in another process
+    (pipeline.py) still says KEEP to this one."""
+
+    def __reduce__(self) -> str:
+        return "KEEP"
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()  # a column the file does not have: the value already recorded stays
 
 
 class RowInvalid(Exception):

@@ -57,5 +57,5 @@ class DistrictLoader:
             raise RowInvalid([(None, _("the same district as line {line}").format(line=place.line))])
         return set_figures(self.conn, self.actor, self.command, place, line, figures)
 
-    def flush(self) -> None:
+    def finish(self) -> None:
         pass
