@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Callable
@@ -107,7 +108,7 @@ class Places:
             place = self._find_or_make(day, district_name, folded)
             self._districts[folded] = place
         if len(self._spelled) >= SPELLINGS:  # files that spell names every which way
-            self._forget_oldest()
+            self._forget_spellings()
         self._spelled[key] = place
         return place
 
@@ -118,10 +119,14 @@ class Places:
         each up again ten times over; forgetting the oldest quarter keeps the rest found."""
         oldest = list(self._districts)[: max(1, len(self._districts) // 4)]
         gone = {id(self._districts.pop(key)) for key in oldest}
-        kept = {key: place for key, place in self._spelled.items() if id(place) not in gone}
-        if len(kept) >= SPELLINGS:  # many spellings of the remembered districts: start again
-            kept.clear()
-        self._spelled = kept
+        self._spelled = {key: place for key, place in self._spelled.items() if id(place) not in gone}
+
+    def _forget_spellings(self) -> None:
+        """Forget the older half of the spellings (their districts stay): a file that spells
+        each district many ways (capitals, hyphens, aliases) meets more spellings than
+        districts, and forgetting districts for them made it look each up again."""
+        for key in list(itertools.islice(self._spelled, len(self._spelled) // 2)):
+            del self._spelled[key]
 
     def _find_or_make(self, day, district_name, folded) -> District:
         conn = self.conn
