@@ -3,7 +3,8 @@
 Every figure is a whole process (start-up, work, exit) timed with its floor in the same run:
 the contenders of a measure take turns (the order rotating each round), and a ratio is the
 median of the ratios of each round's pair, so a noisy, shared machine moves both sides alike.
-Peak memory is each process's own maximum resident set (os.wait4).
+Peak memory is each process's own maximum resident set (os.wait4); for dereg's import, which
+reads in a second process, also both processes' proportional set size, sampled.
 
     import    dereg import cases vs the Python floor (floor.py), sqlite3 .import and
               sqlite-utils insert --csv --no-detect-types, at 100k and 1M rows
@@ -49,27 +50,57 @@ ORDER = {"district": "election, region, district", "region": "election, region",
 class Sample:
     seconds: float
     rss_mb: float
+    tree_mb: float = 0.0  # peak of the process and its children together (PSS), when sampled
 
 
 class Failed(Exception):
     pass
 
 
-def run(argv: list[str], env: dict | None = None) -> Sample:
-    """Run one process to its end: wall time and its own peak resident memory."""
+def run(argv: list[str], env: dict | None = None, tree: bool = False) -> Sample:
+    """Run one process to its end: wall time and its own peak resident memory (os.wait4: for a
+    process with children, the largest of their peaks). tree: also sample, every 50 ms, the
+    proportional set size of the process and its children together (pages they share counted
+    once), for dereg's import, which reads in a second process."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         proc = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors, env=env
         )
-        _, status, usage = os.wait4(proc.pid, 0)
+        peak = 0.0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if tree else 0)
+            if pid:
+                break
+            peak = max(peak, tree_pss_mb(proc.pid))
+            time.sleep(0.05)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             errors.seek(0)
             text = errors.read().decode(errors="replace")[-2000:]
             raise Failed(f"{shlex.join(argv)} exited {proc.returncode}:\n{text}")
-    return Sample(seconds, usage.ru_maxrss / 1024)
+    return Sample(seconds, usage.ru_maxrss / 1024, peak)
+
+
+def tree_pss_mb(pid: int) -> float:
+    """The proportional set size of a process and its children, in MB (0 once it is gone)."""
+    total = 0
+    pids = [pid]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            pids += [int(child) for child in (task / "children").read_text().split()]
+    except OSError:
+        return 0.0
+    for each in pids:
+        try:
+            for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+        except OSError:
+            pass
+    return total / 1024
 
 
 def dereg_command() -> list[str]:
@@ -82,6 +113,7 @@ class Contender:
     name: str
     argv: list[str]
     before: object = None  # called before each run, untimed (e.g. remove the output file)
+    tree: bool = False  # sample the memory of its children too (run())
     samples: list[Sample] = field(default_factory=list)
 
 
@@ -92,7 +124,7 @@ def rounds(contenders: list[Contender], repetitions: int, env: dict | None = Non
         for contender in contenders[turn:] + contenders[:turn]:
             if contender.before:
                 contender.before()
-            contender.samples.append(run(contender.argv, env))
+            contender.samples.append(run(contender.argv, env, contender.tree))
 
 
 def warmed_rounds(contenders: list[Contender], repetitions: int, env: dict, warm_up: int = 1) -> None:
@@ -251,6 +283,7 @@ def bench_import(report: Report, work: Path, sizes: list[int], repetitions: int)
                 "dereg",
                 [*dereg_command(), "--db", str(out["dereg"]), "import", "cases", str(source)],
                 remover(out["dereg"]),
+                tree=True,
             ),
             Contender(
                 "floor",
@@ -334,12 +367,12 @@ def bench_import(report: Report, work: Path, sizes: list[int], repetitions: int)
         )
         report.add(
             Row(
-                f"import {label}: dereg's peak memory",
-                f"{median(dereg, 'rss_mb'):.0f} MB",
+                f"import {label}: dereg's peak memory, both processes",
+                f"{median(dereg, 'tree_mb'):.0f} MB",
                 None,
                 "< 150",
-                "the issue on speed: under 150 MB",
-                checked=median(dereg, "rss_mb"),
+                f"the issue on speed: under 150 MB (the larger process alone: {median(dereg, 'rss_mb'):.0f} MB)",
+                checked=median(dereg, "tree_mb"),
             )
         )
         report.add(
@@ -365,7 +398,7 @@ def bench_import(report: Report, work: Path, sizes: list[int], repetitions: int)
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
         growth = large / small
-        a, b = by_size[large]["dereg"], by_size[small]["dereg"]
+        a, b = by_size[large]["dereg"], by_size[small]["dereg"]  # memory: both processes
         report.add(
             Row(
                 f"import time {size_label(large)} / {size_label(small)} (linear: {growth:.0f})",
@@ -378,8 +411,8 @@ def bench_import(report: Report, work: Path, sizes: list[int], repetitions: int)
         report.add(
             Row(
                 f"import peak memory {size_label(large)} / {size_label(small)}",
-                f"{median(a, 'rss_mb'):.0f} MB / {median(b, 'rss_mb'):.0f} MB",
-                median(a, "rss_mb") / median(b, "rss_mb"),
+                f"{median(a, 'tree_mb'):.0f} MB / {median(b, 'tree_mb'):.0f} MB",
+                median(a, "tree_mb") / median(b, "tree_mb"),
                 "<= 1.3",
                 "flat",
             )

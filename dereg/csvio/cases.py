@@ -12,11 +12,10 @@ from __future__ import annotations
 import sqlite3
 from collections import namedtuple
 from datetime import date
-from functools import partial
 
 from dereg import rules
 from dereg.cases import get_case, list_appeals
-from dereg.csvio.cells import KEEP, RowInvalid, amount_parser, column_problems
+from dereg.csvio.cells import KEEP, RowInvalid, amount_parser, column_problems, maker
 from dereg.csvio.columns import CASES
 from dereg.csvio.places import District, Places, check_figures, recorded_like, set_figures
 from dereg.csvio.seen import Case, CaseValues, SeenCases, case_values
@@ -28,20 +27,21 @@ from dereg.text import SearchTexts, fold, latin_key, person_key, search_text
 BATCH = 5000  # rows between writes of the new cases (each an executemany)
 # New cases after which an import sets the indexes aside, if they outnumber those recorded.
 SET_ASIDE_AFTER = 50_000
+REBUILD_CACHE = -8192  # KiB: the page cache (and so the sorter's memory) while they are made again
 MAX_WARNINGS = 50
 COURT_NOT_NAMED = "court not named"  # an appeal whose outcome is known but not its court
 
 # The appeal a row describes, in the appeals table's order. instance None: a row with
 # appeal_outcome alone (as export writes it), which gives the case's outcome.
 Appeal = namedtuple("Appeal", ("instance", "court", "filed_on", "outcome", "decided_on", "notes"))
-make_appeal = partial(tuple.__new__, Appeal)  # from a tuple, without namedtuple's slower __new__
+make_appeal = maker(Appeal)
 # What a row says, read and checked without the database (CaseLoader.parse): its place cells as
 # written, the case's values, its appeal and district figures, the candidate's folded key and
 # person key, and its search text but for the district's name (text.SearchTexts.own).
 Parsed = namedtuple(
     "Parsed", ("election", "region", "district", "values", "appeal", "figures", "key", "person", "search")
 )
-make_parsed = partial(tuple.__new__, Parsed)
+make_parsed = maker(Parsed)
 
 INSERT_CASE = (
     "INSERT INTO cases (id, district_id, candidate, candidate_key, nominated_by, decision, "
@@ -442,6 +442,10 @@ class CaseLoader:
         follow an import read them."""
         self.flush()
         if self.indexes:
+            # SQLite's sorter, which builds each index, takes as much memory as the page cache
+            # again: a smaller cache meanwhile keeps the import's peak where the rows kept it.
+            # (The pipeline puts the cache back as it was.)
+            self.conn.execute(f"PRAGMA cache_size = {REBUILD_CACHE}")
             for sql in self.indexes:
                 self.conn.execute(sql)
         self.indexes = ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 from dereg.errors import InvalidValue
 from dereg.i18n import _
@@ -25,6 +26,14 @@ class _Keep:
 
 
 KEEP = _Keep()  # a column the file does not have: the value already recorded stays
+
+
+def maker(kind: type) -> Callable:
+    """A namedtuple kind's instances from a tuple of their values, without namedtuple's slower
+    __new__ (a row makes several); pickled through it too, for the import's reading process."""
+    make = partial(tuple.__new__, kind)
+    kind.__reduce__ = lambda self: (make, (tuple(self),))
+    return make
 
 
 class RowInvalid(Exception):

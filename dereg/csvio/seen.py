@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import namedtuple
-from functools import partial
+
+from dereg.csvio.cells import maker
 
 # A case's values as a row gives them (the amount in minor units), in the cases table's order.
 CaseValues = namedtuple(
@@ -27,8 +28,7 @@ CaseValues = namedtuple(
         "notes",
     ),
 )
-# CaseValues from a tuple of them, at a third of the cost of namedtuple's own __new__ (a row makes one).
-case_values = partial(tuple.__new__, CaseValues)
+case_values = maker(CaseValues)
 
 
 class Case:
