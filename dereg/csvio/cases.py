@@ -16,7 +16,7 @@ from datetime import date
 from dereg import rules
 from dereg.cases import get_case, list_appeals
 from dereg.csvio.cells import KEEP, RowInvalid, amount_parser, column_problems, maker
-from dereg.csvio.columns import CASES
+from dereg.csvio.columns import CASES, PLACE
 from dereg.csvio.places import District, Places, check_figures, recorded_like, set_figures
 from dereg.csvio.seen import Case, CaseValues, SeenCases, case_values
 from dereg.errors import InvalidValue
@@ -24,6 +24,7 @@ from dereg.history import audit
 from dereg.i18n import _
 from dereg.text import SearchTexts, fold, latin_key, person_key, search_text
 
+PLACE_COLUMNS = {column.name for column in PLACE}
 BATCH = 5000  # rows between writes of the new cases (each an executemany)
 # New cases after which an import sets the indexes aside, if they outnumber those recorded.
 SET_ASIDE_AFTER = 50_000
@@ -88,6 +89,7 @@ class CaseLoader:
         self.row = CASES.row_reader(index)
         self.read = CASES.readers(**self.places.readers())
         self.checks = CASES.checks(index, self.read)
+        self.place_checks = [(name, check) for name, check in self.checks if name in PLACE_COLUMNS]
         self.amount = amount_parser(delimiter)  # not cached: nearly every amount is different
         self.search_texts = SearchTexts()  # parties, reasons and districts repeat: folded once
         self.seen = SeenCases(conn, self.places.first_case_id)
@@ -120,7 +122,7 @@ class CaseLoader:
             parsed = self._parse(row)
         except InvalidValue as exc:
             raise RowInvalid(self.problems(row) or [(exc.field, str(exc))]) from None
-        return self.write(line, cells, parsed)
+        return self.write(line, parsed)
 
     def parse(self, cells: list) -> Parsed | None:
         """What a row says, read and checked without the database (so another process can do
@@ -156,12 +158,14 @@ class CaseLoader:
             )
         )
 
-    def write(self, line: int, cells: list, parsed: Parsed) -> str:
+    def write(self, line: int, parsed: Parsed) -> str:
         """Write what a parsed row says; its district is found (or made) here."""
         try:
             place = self.places.get(parsed.election, parsed.region, parsed.district)
         except InvalidValue as exc:
-            raise RowInvalid(self.problems(self.row(cells)) or [(exc.field, str(exc))]) from None
+            # Every other column passed parse(): the place's are the row's problems.
+            problems = column_problems(self.place_checks, parsed)
+            raise RowInvalid(problems or [(exc.field, str(exc))]) from None
         if self.places.matched:
             self.warn(line, self.places.matched)
         figures = parsed.figures

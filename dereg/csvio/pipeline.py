@@ -8,6 +8,7 @@ import back, after every row has been checked so that every problem can be liste
 from __future__ import annotations
 
 import csv
+import fcntl
 import gc
 import os
 import re
@@ -298,10 +299,12 @@ def _load_rows(source, loader, header, result, sink, progress) -> Reading | Read
             if verdict.__class__ is not list:  # a list: the problems the reading side found
                 try:
                     # None: a value the reading side found invalid; load() lists the row's problems
-                    counts[load(line, cells) if verdict is None else write(line, cells, verdict)] += 1
+                    counts[load(line, cells) if verdict is None else write(line, verdict)] += 1
                     continue
                 except RowInvalid as exc:
                     verdict = exc.problems
+                    if cells.__class__ is str:  # as the reading process sent a row it read
+                        cells = cells.split(UNIT)
             messages = [
                 _("line {line}: ").format(line=line) + (f"{column}: {message}" if column else message)
                 for column, message in verdict
@@ -322,23 +325,30 @@ def _load_rows(source, loader, header, result, sink, progress) -> Reading | Read
     return reading
 
 
-def _screened(source: Source, parse: Callable | None, header: list[str]) -> Iterator[tuple]:
+def _screened(
+    source: Source, parse: Callable | None, header: list[str], joined: bool = False
+) -> Iterator[tuple]:
     """(line, cells, verdict, question) for each row: verdict is the row's problems (a list)
     if it breaks the checks common to all files, else what parse() made of it (None: a value
     is invalid, or there is no parse); question: '?' in a Cyrillic word. Nothing here reads
-    the database, so another process can do it."""
+    the database, so another process can do it. joined: the cells of a row parse() read come
+    as one string, joined by UNIT (one object to send, not one a cell), which no such row
+    holds: the control characters are refused above."""
     width = len(header)
     for line, cells in source.rows():
         if len(cells) != width:
             message = _("{count} fields, but the header has {width}").format(count=len(cells), width=width)
             yield line, cells, [(None, message)], False
             continue
-        joined = "".join(cells)
-        if not joined.isprintable() and _FORBIDDEN.search(joined):
+        text = "".join(cells)
+        if not text.isprintable() and _FORBIDDEN.search(text):
             yield line, cells, _forbidden(cells, header, source), False
             continue
-        question = "?" in joined and _CYRILLIC_QUESTION.search(joined) is not None
-        yield line, cells, None if parse is None else parse(cells), question
+        question = "?" in text and _CYRILLIC_QUESTION.search(text) is not None
+        parsed = None if parse is None else parse(cells)
+        if joined and parsed is not None:
+            cells = UNIT.join(cells[:width])  # parse() may add to cells (columns.row_reader)
+        yield line, cells, parsed, question
 
 
 class Reading:
@@ -369,6 +379,8 @@ class Reading:
 
 ROWS, END, FAILED, CRASHED = range(4)  # what the reading process sends
 BATCH_ROWS = 1024  # rows each message from the reading process carries
+UNIT = "\x1f"  # between the cells of a row the reading process read (_screened)
+PIPE_BYTES = 1 << 20  # a batch at one write, not in 64 KB pieces (Linux's F_SETPIPE_SZ)
 
 
 class ReaderProcess:
@@ -386,6 +398,11 @@ class ReaderProcess:
         self.bytes_read = 0
         self.sha256 = ""
         receive, send = os.pipe()
+        if hasattr(fcntl, "F_SETPIPE_SZ"):
+            try:
+                fcntl.fcntl(send, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+            except OSError:  # above /proc/sys/fs/pipe-max-size: the default works, in more pieces
+                pass
         # Ctrl-C reaches both processes; the child ignores it, and must not meet it before it can.
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
@@ -444,7 +461,7 @@ def _read_for_parent(source: Source, parse: Callable | None, header: list[str], 
     batch: list[tuple] = []
     try:
         try:
-            for item in _screened(source, parse, header):
+            for item in _screened(source, parse, header, joined=True):
                 batch.append(item)
                 if len(batch) >= BATCH_ROWS:
                     channel.send((ROWS, batch, source.bytes_read))
