@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 from dereg import elections, regions, rules
 from dereg.csvio.cells import Cache, RowInvalid, name_text, unguard
@@ -15,14 +16,19 @@ from dereg.i18n import _
 from dereg.text import fold, fold_region
 
 SPELLINGS = 32768  # (election, region, district) spellings remembered at once
-DISTRICTS = 16384  # districts remembered at once
+# Districts remembered at once (about 470 bytes each): a file of 1M rows in no order names
+# 60,000; with 16,384 remembered it looked them up 458,000 times.
+DISTRICTS = 32768
 
 
 # A recorded district as an import needs it: figures, whether it had cases before the import
 # (c.id below the import's first), and the figures this file gave it; the key test follows.
+# A district the import made had none: its cases are not looked for (in a large file they are
+# pages the cache no longer holds; at 1M rows in no order this was a tenth of the import).
 DISTRICT_FOUND = (
     "SELECT d.id, d.name, d.seats, d.candidates, d.level, d.constituency, "
-    "EXISTS (SELECT 1 FROM cases c WHERE c.district_id = d.id AND c.id < ?), f.line, f.given "
+    "CASE WHEN d.id < ? THEN EXISTS (SELECT 1 FROM cases c WHERE c.district_id = d.id AND c.id < ?) "
+    "ELSE 0 END, f.line, f.given "
     "FROM districts d LEFT JOIN temp.import_figures f ON f.district_id = d.id "
     "WHERE d.election_id = ? AND d.region_id = ? AND "
 )
@@ -132,11 +138,12 @@ class Places:
         conn = self.conn
         election_id, region_id = folded[:2]
         found = DISTRICT_FOUND + "d.key = ?"
-        row = conn.execute(found, (self.first_case_id, election_id, region_id, folded[2])).fetchone()
+        first = (self.first_district_id, self.first_case_id)
+        row = conn.execute(found, (*first, election_id, region_id, folded[2])).fetchone()
         if row is None and "?" in folded[2]:
             like = conn.execute(
                 DISTRICT_FOUND + "d.key GLOB ? LIMIT 2",
-                (self.first_case_id, election_id, region_id, question_glob(folded[2])),
+                (*first, election_id, region_id, question_glob(folded[2])),
             ).fetchall()
             if len(like) == 1:
                 row = like[0]
@@ -176,17 +183,22 @@ def question_glob(key: str) -> str:
 _GLOB_LITERAL = {"[": "[[]", "]": "[]]", "*": "[*]"}
 
 
+NOTHING_GIVEN: Mapping = MappingProxyType({})  # no figures yet: one object for every district
+
+
 class District:
+    """A district as an import holds it: small, so that many are remembered (Places)."""
+
     __slots__ = (
-        "id", "name", "key", "seats", "candidates", "level", "constituency", "had_cases", "new", "line", "given"
+        "id", "name", "seats", "candidates", "level", "constituency", "had_cases", "new", "line", "given"
     )  # fmt: skip
 
     def __init__(self, ident, name, seats, candidates, level, constituency, had_cases, *, new):
-        self.id, self.name, self.key = ident, name, fold(name)
+        self.id, self.name = ident, name
         self.seats, self.candidates, self.level, self.constituency = seats, candidates, level, constituency
         self.had_cases, self.new = bool(had_cases), new
         self.line = None  # the first line that gave figures for it in this file
-        self.given: dict = {}  # the figures this file gave it
+        self.given: Mapping = NOTHING_GIVEN  # the figures this file gave it (set_figures)
 
 
 def check_figures(place: District, line: int, figures: dict, prefix: str = "district_") -> None:
