@@ -38,8 +38,8 @@ from dereg.text import CONTROL_CHARACTERS
 MAX_LISTED = 50  # problems listed; the rest are counted
 PROGRESS_EVERY = 8192  # rows between progress reports
 # KiB of pages an import keeps: with SQLite's 2 MB an import of 200k rows in no order wrote its
-# pages out again and again (8.0 s); with 24 MB, 7.3 s; more gains little and costs the memory
-# that keeps 1M rows under 150 MB.
+# pages out again and again (8.0 s, against 7.3 s with 32 MB; 64 MB gained nothing more). 24 MB
+# keeps an import of 1M rows under 150 MB.
 IMPORT_CACHE = -24576
 # C0 and C1 controls (TAB, LF and CR are judged per column) and the lone surrogates that
 # source.py puts where bytes were not valid in the file's encoding.
