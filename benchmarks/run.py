@@ -7,7 +7,7 @@ Peak memory is each process's own maximum resident set (os.wait4); for dereg's i
 reads in a second process, also both processes' proportional set size, sampled.
 
     import    dereg import cases vs the Python floor (floor.py), sqlite3 .import and
-              sqlite-utils insert --csv --no-detect-types, at 100k and 1M rows
+              sqlite-utils insert --csv --no-detect-types, at 200k and 1M rows
     query     dereg summary (--by district, region, election) and case list --search at
               10k, 100k and 1M cases vs the sqlite3 shell running the same view
     startup   dereg --help and dereg summary on the shipped cases.db vs a Typer app that
@@ -644,7 +644,7 @@ def main() -> None:
         help="about a minute: import at 10k and 100k, queries at 10k and 100k, fewer rounds",
     )
     parser.add_argument("--only", default="import,query,startup", help="which measures (comma-separated)")
-    parser.add_argument("--import-sizes", default=None, help="rows, e.g. 100k,1M (default)")
+    parser.add_argument("--import-sizes", default=None, help="rows, e.g. 200k,1M (default)")
     parser.add_argument("--query-sizes", default=None, help="cases, e.g. 10k,100k,1M (default)")
     parser.add_argument("--import-rounds", type=int, default=None, help="default 3 (quick: 1)")
     parser.add_argument("--query-rounds", type=int, default=None, help="default 5 (quick: 3)")
@@ -659,7 +659,7 @@ def main() -> None:
     args = parser.parse_args()
     quick = args.quick
     import_sizes = [
-        parse_size(s) for s in (args.import_sizes or ("10k,100k" if quick else "100k,1M")).split(",")
+        parse_size(s) for s in (args.import_sizes or ("10k,100k" if quick else "200k,1M")).split(",")
     ]
     query_sizes = [
         parse_size(s) for s in (args.query_sizes or ("10k,100k" if quick else "10k,100k,1M")).split(",")

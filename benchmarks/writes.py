@@ -30,10 +30,10 @@ from dereg.csvio.source import open_source  # noqa: E402
 
 CASE_COLUMNS = (
     "id, district_id, candidate, candidate_key, nominated_by, decision, decided_on, "
-    "reason, amount_minor, currency, notes, search"
+    "reason, amount_minor, currency, notes, search, person_key"
 )
 APPEAL_COLUMNS = "case_id, instance, court, filed_on, outcome, decided_on"
-CASE_INSERT = f"INSERT INTO cases ({CASE_COLUMNS}) VALUES ({', '.join('?' * 12)})"
+CASE_INSERT = f"INSERT INTO cases ({CASE_COLUMNS}) VALUES ({', '.join('?' * 13)})"
 APPEAL_INSERT = f"INSERT INTO appeals ({APPEAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
 BATCH = 5000  # as the importer writes
 
@@ -58,8 +58,8 @@ def new_database(path: Path, places, *, any_thread: bool = False) -> sqlite3.Con
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=not any_thread)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
-    for table, rows in places:
-        conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    for table, rows in places:  # the elections dereg seeds are there already
+        conn.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
     return conn
 
 
@@ -68,6 +68,7 @@ def write(path: Path, places, cases, appeals, *, foreign_keys=True, covering=Tru
     conn = new_database(path, places)
     if not covering:
         conn.execute("DROP INDEX cases_district")
+        conn.execute("DROP INDEX cases_person")
         conn.execute("DROP INDEX appeals_outcome")
     if not foreign_keys:
         conn.execute("PRAGMA foreign_keys = OFF")
