@@ -528,3 +528,21 @@ def test_names_with_a_question_mark_beside_recorded_ones_are_found(run, db_path)
         "case 2 (?асымова ?лия): may be case 1 (Қасымова Әлия) with a letter lost to '?'\n",
         "2 problems found\n",
     )
+
+
+def test_a_stale_person_key_or_search_text_is_found_when_the_name_repeats(run, db_path):
+    # One candidate in three districts: the name's keys are worked out once, not its cases' checks.
+    for district in ("okrug 1", "okrug 2", "okrug 3"):
+        add_case(run, "Тулесова Асья", district=district)
+    raw(db_path, "UPDATE cases SET person_key = 'asia tulesova x' WHERE id = 2")
+    raw(db_path, "UPDATE cases SET search = replace(search, 'okrug 3', 'okrug 4') WHERE id = 3")
+    stale = (
+        ": its matching key or search text is out of date (changed outside dereg?); any "
+        "'dereg case edit' of it refreshes them\n"
+    )
+    code, out, err = check(run)
+    assert (code, err) == (1, "2 problems found\n")
+    assert out == (
+        f"case 2 (Тулесова Асья){stale}case 3 (Тулесова Асья){stale}"
+        "case 1 (Тулесова Асья) and case 3 (Тулесова Асья): likely one person; 'dereg case merge 1 3' unites them\n"
+    )
