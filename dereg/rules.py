@@ -246,17 +246,20 @@ def _chain_problems(conn: sqlite3.Connection, case_id: int, chain: list[tuple]) 
         for higher_id, higher, higher_filed, higher_decided in chain[i + 1 :]:
             if not lower_decided:
                 continue
-            subject = f"{case_subject(conn, case_id)}, {appeal_subject(higher, higher_id)}"
             if higher_filed and higher_filed < lower_decided:
                 message = _(
                     "filed on {higher_filed}, before the {lower}-instance decision of {lower_decided}"
                 ).format(higher_filed=higher_filed, lower=lower, lower_decided=lower_decided)
-                yield Problem(subject, message, "filed_on", at=("appeal", case_id))
+                field = "filed_on"
             elif higher_decided and higher_decided < lower_decided:
                 message = _(
                     "decided on {higher_decided}, before the {lower}-instance decision of {lower_decided}"
                 ).format(higher_decided=higher_decided, lower=lower, lower_decided=lower_decided)
-                yield Problem(subject, message, "decided_on", at=("appeal", case_id))
+                field = "decided_on"
+            else:
+                continue  # in order: no need to read the case's name
+            subject = f"{case_subject(conn, case_id)}, {appeal_subject(higher, higher_id)}"
+            yield Problem(subject, message, field, at=("appeal", case_id))
 
 
 def region_label(name: str, kind: str) -> str:
