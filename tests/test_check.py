@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from dereg import db, migrations
+from dereg import check as checks
+from dereg import db, migrations, parallel
 from dereg.check import Problem, check_database
 
 ELECTION = "2016 maslikhat"
@@ -31,6 +32,16 @@ CASE_ARGS = (
     "2016-03-20",
     "--candidate",
 )
+
+
+@pytest.fixture(autouse=True, params=["alone", "with helpers"])
+def helpers(request, monkeypatch):
+    """Every test here runs twice: the check in this process alone, and shared with helper
+    processes as on a large database (dereg.parallel). Their problems, in order, are one."""
+    if request.param == "with helpers":
+        monkeypatch.setattr(checks, "PARALLEL_FROM", 0)
+        monkeypatch.setattr(parallel, "helpers_wanted", lambda: 2)
+    return request.param
 
 
 def add_case(run, candidate: str, district: str = "okrug 1", **options: str) -> None:
