@@ -59,10 +59,13 @@ def run(
     work: Callable,
     args: tuple = (),
     helpers: int = 0,
+    own: Sequence[Hashable] = (),
 ) -> dict:
     """{part: work(conn, part, *args)} for every part, conn inside a transaction that has not
     read yet (BEGIN, and no more): its snapshot starts here. work is a module's function (a
-    helper imports it by name); parts, args and results are pickled to and from helpers."""
+    helper imports it by name); parts, args and results are pickled to and from helpers. The
+    parts in own are this process's alone (one that leaves its result in conn: a temporary
+    table), worked out first."""
     started: list[_Helper] = []
     threads: list[threading.Thread] = []
     try:
@@ -79,6 +82,8 @@ def run(
         threads = [threading.Thread(target=h.serve, args=(claim, done, left), daemon=True) for h in started]
         for thread in threads:
             thread.start()
+        for part in own:
+            done[part] = work(conn, part, *args)
         while (part := claim()) is not None:
             done[part] = work(conn, part, *args)
         for thread in threads:

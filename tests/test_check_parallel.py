@@ -176,32 +176,40 @@ def test_no_helper_for_a_database_in_memory():
 
 # --- Ctrl-C ------------------------------------------------------------------------------------
 
-CHECK_WITH_HELPERS = textwrap.dedent(
+WITH_HELPERS = textwrap.dedent(
     """
+    import sys
     from dereg import parallel
     from dereg.cli import app
 
     parallel.helpers_wanted = lambda: 2  # as on a machine of three cores or more
-    app(["check"], prog_name="dereg")
+    app(sys.argv[1:], prog_name="dereg")
     """
 )
 
 
+@pytest.mark.parametrize("command", ["check", "report"])
 @pytest.mark.parametrize("whom", ["the command", "its process group, as a terminal does"])
-def test_ctrl_c_during_a_check_with_helpers_exits_130_and_leaves_no_process(db_path, whom):
+def test_ctrl_c_with_helpers_at_work_exits_130_and_leaves_no_process(db_path, tmp_path, command, whom):
     conn = db.connect(db_path)
     with db.transaction(conn):
         add(conn, "First", "okrug 1")
-        # Many valid cases at once (their keys and search text as dereg writes them).
+        # Many valid districts and cases at once (keys and search text as dereg writes them).
         conn.execute(
-            "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 150000) "
-            "INSERT INTO cases (district_id, candidate, candidate_key, decision, decided_on, search) "
-            "SELECT district_id, 'C' || i, 'c' || i, 'refused', '2016-03-20', 'c' || i || ' okrug 1' "
-            "FROM n, (SELECT district_id FROM cases WHERE id = 1)"
+            "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 40000) "
+            "INSERT INTO districts (election_id, region_id, name, key) "
+            "SELECT election_id, region_id, 'okrug ' || i, 'okrug ' || i FROM n, districts WHERE id = 1"
+        )
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) "
+            "INSERT INTO cases (district_id, candidate, candidate_key, decision, decided_on, amount_minor, search) "
+            "SELECT 1 + i % 40000, 'C' || i, 'c' || i, 'refused', '2016-03-20', i, "
+            "'c' || i || ' okrug ' || (1 + i % 40000) FROM n"
         )
     conn.close()
+    report = ["-o", str(tmp_path / "r.html")] if command == "report" else []
     process = subprocess.Popen(
-        [sys.executable, "-c", CHECK_WITH_HELPERS],
+        [sys.executable, "-c", WITH_HELPERS, command, *report],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -209,23 +217,29 @@ def test_ctrl_c_during_a_check_with_helpers_exits_130_and_leaves_no_process(db_p
     )
     helpers: set[int] = set()
     deadline = time.monotonic() + 60
-    while len(helpers) < 2:  # both helpers started: the check is at work
+    while not (len(helpers) == 2 and max(map(cpu_seconds, helpers)) > 0.3):  # past their start, at work
         assert process.poll() is None and time.monotonic() < deadline, process.communicate()
         time.sleep(0.02)
         try:
-            helpers = {
-                int(pid)
-                for pid in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-            }
+            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
         except FileNotFoundError:
-            pass
-    time.sleep(0.3)
+            continue
+        helpers = {int(pid) for pid in children.split()}
     if whom == "the command":
         process.send_signal(signal.SIGINT)
     else:
         os.killpg(process.pid, signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert (process.returncode, stdout, stderr) == (130, "", "interrupted: nothing was written\n")
+    assert not (tmp_path / "r.html").exists()
     for pid in helpers:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
