@@ -185,15 +185,23 @@ SELECT e.id AS election_id, r.id AS region_id, e.name AS election,
                                         AND coalesce(n.valid_to, '9999-12-31')), r.name) AS region
 FROM elections e, regions r;
 
--- A case's outcome is that of its latest appeal: the highest instance, then the latest date.
+-- The appeal that gives its case its outcome: its latest, the highest instance, which no
+-- higher instance followed (a case has one appeal per instance, UNIQUE above). The rule is
+-- written here alone: case_outcome and district_removals read it. Read from appeals_outcome
+-- alone, never the wide rows of appeals.
+CREATE VIEW IF NOT EXISTS deciding_appeals AS
+SELECT a.id, a.case_id, a.instance, a.outcome
+FROM appeals a
+WHERE NOT EXISTS (SELECT 1 FROM appeals later
+                  WHERE later.case_id = a.case_id
+                    AND (CASE later.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END)
+                        > (CASE a.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END));
+
+-- A case's outcome is that of its deciding appeal; not_filed when it has none.
 CREATE VIEW IF NOT EXISTS case_outcome AS
-SELECT c.id AS case_id,
-       coalesce((SELECT a.outcome FROM appeals a
-                 WHERE a.case_id = c.id
-                 ORDER BY CASE a.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END DESC,
-                          coalesce(a.decided_on, a.filed_on) DESC, a.id DESC
-                 LIMIT 1), 'not_filed') AS outcome
-FROM cases c;
+SELECT c.id AS case_id, coalesce(da.outcome, 'not_filed') AS outcome
+FROM cases c
+LEFT JOIN deciding_appeals da ON da.case_id = c.id;
 
 CREATE VIEW IF NOT EXISTS case_overview AS
 SELECT c.id,
@@ -225,9 +233,8 @@ JOIN currencies cur ON cur.code = c.currency
 JOIN case_outcome o ON o.case_id = c.id;
 
 -- Per district: how many were removed, how many the courts restored, and the appeals.
--- One walk down cases_district and appeals_outcome, a row per appeal (hence DISTINCT).
--- An appeal reinstates its case when no higher instance followed it: a case has one appeal
--- per instance (UNIQUE above), so this is the case_outcome rule without a sort per case.
+-- One walk down cases_district and appeals_outcome, a row per appeal (hence DISTINCT); a
+-- case is reinstated when a reinstating appeal of it is its deciding one (asked only of those).
 CREATE VIEW IF NOT EXISTS district_removals AS
 SELECT d.id AS district_id,
        d.election_id,
@@ -235,11 +242,8 @@ SELECT d.id AS district_id,
        d.seats,
        d.candidates,
        count(DISTINCT c.id) AS deregistered,
-       count(CASE WHEN a.outcome = 'reinstated' AND NOT EXISTS (
-                 SELECT 1 FROM appeals later
-                 WHERE later.case_id = a.case_id
-                   AND (CASE later.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END)
-                       > (CASE a.instance WHEN 'first' THEN 1 WHEN 'appeal' THEN 2 ELSE 3 END))
+       count(CASE WHEN a.outcome = 'reinstated' AND EXISTS (
+                 SELECT 1 FROM deciding_appeals da WHERE da.case_id = a.case_id AND da.instance = a.instance)
                   THEN 1 END) AS reinstated,
        count(a.id) AS appeals
 FROM districts d

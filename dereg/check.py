@@ -3,10 +3,12 @@
 The domain's rules are dereg.rules, which every write path also runs; here they run over every
 row, beside checks of what only a change outside dereg can break.
 
-Nothing here prints or writes. Each check reads one snapshot of the database, so a check run
-while others write sees the cases as they stood at one moment. Several checks look for what
-the tool itself never writes: they catch changes made outside dereg (sqlite3, a spreadsheet
-tool, a restored or damaged file).
+Nothing here prints or writes. Every check reads one snapshot of the database, so a check run
+while others write sees the cases as they stood at one moment. On a large database the checks
+are shared, in parts, with helper processes that read the same snapshot (dereg.parallel says
+how it is made sure); the problems are listed in the same order either way. Several checks
+look for what the tool itself never writes: they catch changes made outside dereg (sqlite3, a
+spreadsheet tool, a restored or damaged file).
 """
 
 from __future__ import annotations
@@ -16,39 +18,145 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date
+from typing import NamedTuple
 
-from dereg import persons
+from dereg import parallel, persons
+from dereg.derived import derived_columns, twins
 from dereg.i18n import N_, _, ngettext
-from dereg.migrations import schema_statements
 from dereg.money import CURRENCY_EXPONENTS, format_amount
 from dereg.rules import Problem, appeal_dates, appeal_order, case_dates, places, removals
 from dereg.rules import case_subject as _case
 from dereg.rules import district_subject as _district
-from dereg.text import SearchTexts, fold, person_key, search_text
+from dereg.schema import schema_objects, table_columns
 
 
-def check_database(conn: sqlite3.Connection, today: date | None = None) -> list[Problem]:
-    """Every problem found, the database's own checks first; an empty list means none."""
+def check_database(
+    conn: sqlite3.Connection, today: date | None = None, *, helpers: int | None = None
+) -> list[Problem]:
+    """Every problem found, the database's own checks first; an empty list means none.
+    helpers: how many other processes share the work (dereg.parallel); by default one per
+    other core, for a database large enough to gain from them."""
+    return _check(conn, today, helpers, likely=False)[0]
+
+
+def check_with_likely_persons(
+    conn: sqlite3.Connection, today: date | None = None, *, helpers: int | None = None
+) -> tuple[list[Problem], list[str]]:
+    """check_database()'s problems, and likely_persons()'s lines read in the same snapshot."""
+    return _check(conn, today, helpers, likely=True)
+
+
+def _check(
+    conn: sqlite3.Connection, today: date | None, helpers: int | None, likely: bool
+) -> tuple[list[Problem], list[str]]:
     today = today or date.today()
-    problems: list[Problem] = []
-    conn.execute("BEGIN")  # one read snapshot for every check; writers go on meanwhile (WAL)
+    if helpers is None:
+        helpers = parallel.helpers_wanted() if _cases(conn) >= PARALLEL_FROM else 0
+    parts = _parts() + ([_Part(LIKELY)] if likely else [])
+    conn.execute("BEGIN")  # one read snapshot for every check and helper; writers go on meanwhile (WAL)
     try:
-        for what, check in CHECKS:
-            try:
-                problems.extend(check(conn, today))
-            except sqlite3.DatabaseError as exc:  # a damaged page, a dropped view
-                damaged = (getattr(exc, "sqlite_errorname", None) or "").startswith("SQLITE_CORRUPT")
-                advice = _(": the file is damaged; restore it from a backup") if damaged else ""
-                problems.append(
-                    Problem(
-                        _("database"),
-                        _("{what} could not run ({exc}){advice}").format(
-                            what=_(what), exc=exc, advice=advice
-                        ),
-                    )
-                )
+        done = parallel.run(conn, _claim_order(parts), _run_part, (today,), helpers)
+        return _listed(conn, done), done[_Part(LIKELY)].found if likely else []
     finally:
         conn.execute("ROLLBACK")
+
+
+# Cases from which helpers share the work: below it a check takes well under a second, and a
+# helper's start costs about a tenth of one.
+PARALLEL_FROM = 20_000
+# The check of derived columns reads every case and works out its keys: it is shared out in
+# ranges of case ids.
+DERIVED_PARTS = 8
+LIKELY = -1  # the part that lists likely persons
+
+
+class _Part(NamedTuple):
+    check: int  # in CHECKS, or LIKELY
+    k: int = 0  # the k-th of n ranges of case ids (derived_columns)
+    n: int = 1
+
+
+class _Done(NamedTuple):
+    found: list  # its problems (LIKELY: lines)
+    failure: tuple[str, str] | None  # the sqlite3.DatabaseError that stopped it: (SQLite's name, text)
+    stale: set[int]  # derived_columns: the districts of outdated keys
+
+
+def _cases(conn: sqlite3.Connection) -> int:
+    try:
+        return conn.execute("SELECT max(id) FROM cases").fetchone()[0] or 0
+    except sqlite3.DatabaseError:  # damaged or changed: the checks say how
+        return 0
+
+
+def _parts() -> list[_Part]:
+    """Every check's parts, in the order their problems are listed."""
+    return [
+        _Part(index, k, DERIVED_PARTS if check is derived_columns else 1)
+        for index, (_what, check) in enumerate(CHECKS)
+        for k in range(DERIVED_PARTS if check is derived_columns else 1)
+    ]
+
+
+def _claim_order(parts: list[_Part]) -> list[_Part]:
+    """The longest first (on a large database), so that the last to finish are short: those of
+    _LONGEST, the likely persons, the parts of derived_columns, the rest."""
+
+    def rank(part: _Part) -> int:
+        check = likely_persons if part.check == LIKELY else CHECKS[part.check][1]
+        order = (*_LONGEST, likely_persons, derived_columns)
+        return order.index(check) if check in order else len(order)
+
+    return sorted(parts, key=rank)
+
+
+def _run_part(conn: sqlite3.Connection, part: _Part, today: date) -> _Done:
+    """One part's problems; in a helper too (dereg.parallel), on its own connection."""
+    if part.check == LIKELY:
+        return _Done(list(likely_persons(conn)), None, set())
+    check = CHECKS[part.check][1]
+    problems: list[Problem] = []
+    stale: set[int] = set()
+    try:
+        if check is derived_columns:
+            problems.extend(derived_columns(conn, today, (part.k, part.n), stale))
+        else:
+            problems.extend(check(conn, today))
+    except sqlite3.DatabaseError as exc:  # a damaged page, a dropped view
+        return _Done(problems, (getattr(exc, "sqlite_errorname", None) or "", str(exc)), stale)
+    return _Done(problems, None, stale)
+
+
+def _listed(conn: sqlite3.Connection, done: dict[_Part, _Done]) -> list[Problem]:
+    """The parts' problems in the order of CHECKS, as one process running them in turn would
+    list them: a check that fails says so after what it found, and its later parts are not read."""
+    problems: list[Problem] = []
+    parts = _parts()
+    for index, (what, check) in enumerate(CHECKS):
+        stale: set[int] = set()
+        failure = None
+        for part in (part for part in parts if part.check == index):
+            problems.extend(done[part].found)
+            stale |= done[part].stale
+            failure = done[part].failure
+            if failure:
+                break
+        if check is derived_columns and not failure:
+            try:
+                problems.extend(twins(conn, stale))
+            except sqlite3.DatabaseError as exc:
+                failure = (getattr(exc, "sqlite_errorname", None) or "", str(exc))
+        if failure:
+            damaged = failure[0].startswith("SQLITE_CORRUPT")
+            advice = _(": the file is damaged; restore it from a backup") if damaged else ""
+            problems.append(
+                Problem(
+                    _("database"),
+                    _("{what} could not run ({exc}){advice}").format(
+                        what=_(what), exc=failure[1], advice=advice
+                    ),
+                )
+            )
     return problems
 
 
@@ -189,47 +297,6 @@ def amounts(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
             )
 
 
-def derived_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    for table in ("elections", "districts"):
-        for row_id, name, key in conn.execute(f"SELECT id, name, key FROM {table} ORDER BY id").fetchall():
-            if key != fold(name):
-                subject = (
-                    _district(conn, row_id)
-                    if table == "districts"
-                    else _("election {name!r}").format(name=name)
-                )
-                yield Problem(subject, _("its matching key is out of date (renamed outside dereg?)"))
-    stale: set[int] = set()  # districts with a case whose key is out of date
-    texts = SearchTexts()  # parties and districts repeat: folded and keyed once
-    for case_id, district_id, candidate, key, person, search, *words in conn.execute(
-        "SELECT c.id, c.district_id, c.candidate, c.candidate_key, c.person_key, c.search, "
-        "c.nominated_by, c.reason, c.notes, d.name FROM cases c "
-        "LEFT JOIN districts d ON d.id = c.district_id ORDER BY c.id"
-    ):
-        outdated = key != fold(candidate) or person not in ("", person_key(candidate))  # "": added by SQL
-        if outdated or search != texts(candidate, *words) and search != search_text(candidate, *words):
-            yield Problem(
-                _case(conn, case_id),
-                _(
-                    "its matching key or search text is out of date (changed outside dereg?); any 'dereg case edit' of it refreshes them"
-                ),
-            )
-            stale.add(district_id)
-    # With every key right, UNIQUE (district_id, candidate_key) allows no twin; so only the
-    # districts of stale keys are read again, one at a time, in memory that does not grow.
-    for district_id in sorted(stale, key=lambda ident: (ident is None, ident)):
-        seen: dict[str, int] = {}
-        for case_id, candidate in conn.execute(
-            "SELECT id, candidate FROM cases WHERE district_id IS ? ORDER BY id", (district_id,)
-        ):
-            twin = seen.setdefault(fold(candidate), case_id)
-            if twin != case_id:
-                yield Problem(
-                    _case(conn, case_id),
-                    _("is the same candidate in the same district as case {twin}").format(twin=twin),
-                )
-
-
 def question_twins(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
     """A name with '?' where another recorded beside it has a letter (a file saved in a code page
     that lacked the letter, sent again corrected): likely one district, or one person, twice."""
@@ -283,75 +350,6 @@ def likely_persons(conn: sqlite3.Connection) -> Iterator[str]:
 LIKELY_PAIRS_LISTED = 100
 
 
-def schema_objects(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    # SQL text, not sqlite-utils' introspection: its Index has no WHERE or expressions to compare.
-    shipped = sqlite3.connect(":memory:")
-    for statement in schema_statements():
-        shipped.execute(statement)
-    query = "SELECT type, name, sql FROM sqlite_master WHERE type IN ('view', 'trigger', 'index') AND sql IS NOT NULL"
-    expected = {(kind, name): sql for kind, name, sql in shipped.execute(query)}
-    shipped.close()
-    present = {(kind, name): sql for kind, name, sql in conn.execute(query)}
-    for (kind, name), sql in sorted(expected.items()):
-        if (kind, name) not in present:
-            consequence = _(" (the audit log can be changed)") if name.startswith("audit_log_no") else ""
-            yield Problem(
-                _("database"),
-                _("{kind} {name} is missing{consequence}").format(
-                    kind=kind, name=name, consequence=consequence
-                ),
-            )
-        elif present[(kind, name)] != sql:
-            yield Problem(
-                _("database"), _("{kind} {name} differs from schema.sql").format(kind=kind, name=name)
-            )
-
-
-def table_columns(conn: sqlite3.Connection, today: date) -> Iterator[Problem]:
-    """Each table's columns (name, type, NOT NULL, key) as schema.sql makes them: a column added,
-    dropped or retyped outside dereg. sqlite-utils reads the layout of both databases alike."""
-    from sqlite_utils import Database
-
-    def layout(database: Database) -> dict[str, list[tuple]]:
-        return {
-            table.name: [(c.name, c.type.upper(), bool(c.notnull), c.is_pk) for c in table.columns]
-            for table in database.tables
-        }
-
-    shipped = sqlite3.connect(":memory:")
-    for statement in schema_statements():
-        shipped.execute(statement)
-    expected, present = layout(Database(shipped)), layout(Database(conn))
-    shipped.close()
-    for table, columns in sorted(expected.items()):
-        if table not in present:
-            yield Problem(_("database"), _("table {table} is missing").format(table=table))
-            continue
-        have = {column[0]: column for column in present[table]}
-        for column in columns:
-            if column[0] not in have:
-                yield Problem(
-                    _("database"),
-                    _("table {table} has no column {column} (changed outside dereg?)").format(
-                        table=table, column=column[0]
-                    ),
-                )
-            elif have[column[0]] != column:
-                yield Problem(
-                    _("database"),
-                    _("table {table}: column {column} differs from schema.sql").format(
-                        table=table, column=column[0]
-                    ),
-                )
-        for extra in sorted(set(have) - {column[0] for column in columns}):
-            yield Problem(
-                _("database"),
-                _("table {table} has a column {extra} that schema.sql does not").format(
-                    table=table, extra=extra
-                ),
-            )
-
-
 def notes(conn: sqlite3.Connection) -> list[str]:
     """What is not wrong but not known yet: elections whose voting day is not recorded (their
     regions are then named by their first names and not checked against the map)."""
@@ -381,3 +379,6 @@ CHECKS: tuple[tuple[str, Callable[[sqlite3.Connection, date], Iterator[Problem]]
     (N_("the check of views, triggers and indexes against schema.sql"), schema_objects),
     (N_("the check of tables' columns against schema.sql"), table_columns),
 )
+# The checks that take longest on a large database, in the order to start them; the parts of
+# derived_columns come next, then the rest.
+_LONGEST = (integrity, appeal_order, appeal_dates)

@@ -16,7 +16,7 @@ from importlib import resources
 
 from dereg.text import election_key, fold, fold_region, person_key, search_text
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 OFFICES_SINCE = 11  # the version that gave databases an office identity (_migrate_to_11)
 
 
@@ -255,6 +255,12 @@ def _migrate_to_11(conn: sqlite3.Connection) -> None:
     refresh_search(conn)  # names found in any alphabet: search_text gained their latin keys
 
 
+def _migrate_to_12(conn: sqlite3.Connection) -> None:
+    """Version 12 only recreates views (schema.sql): the appeal that decides a case is the view
+    deciding_appeals, which case_outcome and district_removals read (case_outcome no longer
+    sorts each case's appeals)."""
+
+
 def refresh_search(conn: sqlite3.Connection) -> int:
     """Every case's search column made again from its words (text.search_text), in one
     statement, for a migration that follows a change of search_text; how many changed."""
@@ -297,6 +303,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     9: _migrate_to_9,
     10: _migrate_to_10,
     11: _migrate_to_11,
+    12: _migrate_to_12,
 }
 
 

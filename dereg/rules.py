@@ -257,7 +257,7 @@ def _chain_problems(conn: sqlite3.Connection, case_id: int, chain: list[tuple]) 
                 ).format(higher_decided=higher_decided, lower=lower, lower_decided=lower_decided)
                 field = "decided_on"
             else:
-                continue
+                continue  # in order: no need to read the case's name
             subject = f"{case_subject(conn, case_id)}, {appeal_subject(higher, higher_id)}"
             yield Problem(subject, message, field, at=("appeal", case_id))
 

@@ -119,11 +119,28 @@ def materialized(conn: sqlite3.Connection, rows: dict[str, tuple[str, ...]]) -> 
         names[by] = f"temp.summary_{by}"
         conn.execute(f"DROP TABLE IF EXISTS {names[by]}")
         conn.execute(
-            f"CREATE TEMP TABLE summary_{by} AS SELECT * FROM {LEVELS[by]} "
-            f"WHERE level IN ({', '.join('?' * len(kept))})",
-            kept,
+            f"CREATE TEMP TABLE summary_{by} AS SELECT * FROM {LEVELS[by]} WHERE {_in_levels(kept)}", kept
         )
     return names
+
+
+def level_rows(conn: sqlite3.Connection, by: str, kept: tuple[str, ...]) -> list[tuple]:
+    """The rows materialized() would keep of a level view, worked out on another connection
+    (a process of its own) for with_rows(): the region and election views are few rows."""
+    return conn.execute(f"SELECT * FROM {LEVELS[by]} WHERE {_in_levels(kept)}", kept).fetchall()
+
+
+def with_rows(conn: sqlite3.Connection, by: str, rows: list[tuple]) -> str:
+    """materialized()'s table of a level view, made of the rows level_rows() gave; its name."""
+    conn.execute(f"DROP TABLE IF EXISTS temp.summary_{by}")
+    conn.execute(f"CREATE TEMP TABLE summary_{by} AS SELECT * FROM {LEVELS[by]} WHERE 0")  # its columns
+    width = len(conn.execute(f"SELECT * FROM temp.summary_{by}").description)
+    conn.executemany(f"INSERT INTO temp.summary_{by} VALUES ({', '.join('?' * width)})", rows)
+    return f"temp.summary_{by}"
+
+
+def _in_levels(kept: tuple[str, ...]) -> str:
+    return f"level IN ({', '.join('?' * len(kept))})"
 
 
 # Where removals cut competition most first (the unknown last), then most removed.

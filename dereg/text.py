@@ -115,7 +115,16 @@ def latin_key(text: str) -> str:
     """The key one name shares in every alphabet staff type it in: 'Тулесова Асья',
     'tulesova asya' and 'TULESOVA  Asya' give 'tulesova asya'; 'Счёт' and 'счет' meet too.
     It finds (search, likely duplicates); it never decides that two records are one."""
-    key = unicodedata.normalize("NFC", visible(text)).casefold()
+    return _latin(_letters(text))
+
+
+def _letters(text: str) -> str:
+    """latin_key's first step: the text's visible letters, composed and casefolded."""
+    return unicodedata.normalize("NFC", visible(text)).casefold()
+
+
+def _latin(key: str) -> str:
+    """latin_key's other steps, on what _letters gave."""
     if not key.isascii():
         key = key.translate(_common_to_ascii())
         if not key.isascii():
@@ -153,6 +162,16 @@ def person_key(name: str, key: str | None = None) -> str:
     if any(character.isdigit() for character in name):
         return ""
     return " ".join(sorted((key if key is not None else latin_key(name)).split()[:2]))
+
+
+def candidate_keys(candidate: str) -> tuple[str, str, str]:
+    """What a case keeps of its candidate's name: fold(candidate) (its candidate_key), the
+    latin_key of that (the name's part of the search text) and person_key(candidate). The two
+    latin keys are one transliteration when both read the same letters, as nearly every name's do."""
+    folded = fold(candidate)
+    letters, folded_letters = _letters(candidate), _letters(folded)
+    latin = _latin(folded_letters) if folded else ""
+    return folded, latin, person_key(candidate, latin if letters == folded_letters else _latin(letters))
 
 
 def search_text(

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from dereg import db, migrations
+from dereg import check as checks
+from dereg import db, migrations, parallel
 from dereg.check import Problem, check_database
 
 ELECTION = "2016 maslikhat"
@@ -31,6 +32,16 @@ CASE_ARGS = (
     "2016-03-20",
     "--candidate",
 )
+
+
+@pytest.fixture(autouse=True, params=["alone", "with helpers"])
+def helpers(request, monkeypatch):
+    """Every test here runs twice: the check in this process alone, and shared with helper
+    processes as on a large database (dereg.parallel). Their problems, in order, are one."""
+    if request.param == "with helpers":
+        monkeypatch.setattr(checks, "PARALLEL_FROM", 0)
+        monkeypatch.setattr(parallel, "helpers_wanted", lambda: 2)
+    return request.param
 
 
 def add_case(run, candidate: str, district: str = "okrug 1", **options: str) -> None:
@@ -527,4 +538,22 @@ def test_names_with_a_question_mark_beside_recorded_ones_are_found(run, db_path)
         "letter lost to '?': 'dereg district merge 2 1' unites them\n"
         "case 2 (?асымова ?лия): may be case 1 (Қасымова Әлия) with a letter lost to '?'\n",
         "2 problems found\n",
+    )
+
+
+def test_a_stale_person_key_or_search_text_is_found_when_the_name_repeats(run, db_path):
+    # One candidate in three districts: the name's keys are worked out once, not its cases' checks.
+    for district in ("okrug 1", "okrug 2", "okrug 3"):
+        add_case(run, "Тулесова Асья", district=district)
+    raw(db_path, "UPDATE cases SET person_key = 'asia tulesova x' WHERE id = 2")
+    raw(db_path, "UPDATE cases SET search = replace(search, 'okrug 3', 'okrug 4') WHERE id = 3")
+    stale = (
+        ": its matching key or search text is out of date (changed outside dereg?); any "
+        "'dereg case edit' of it refreshes them\n"
+    )
+    code, out, err = check(run)
+    assert (code, err) == (1, "2 problems found\n")
+    assert out == (
+        f"case 2 (Тулесова Асья){stale}case 3 (Тулесова Асья){stale}"
+        "case 1 (Тулесова Асья) and case 3 (Тулесова Асья): likely one person; 'dereg case merge 1 3' unites them\n"
     )

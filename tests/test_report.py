@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dereg import cases, db
+from dereg import cases, db, parallel
 from dereg.cli import app
 from dereg.districts import set_district
+from dereg.report import sources
 
 ELECTION = "2016 maslikhat"
 TOWNS = {
@@ -87,6 +88,16 @@ REASONS = [
 ]
 HOSTILE = '<script>alert("x")</script> Қасымова & "Әлия" | *bold*'
 HOSTILE_DISTRICT = "<i>Ақсу</i> & №1"
+
+
+@pytest.fixture(autouse=True, params=["alone", "with helpers"])
+def helpers(request, monkeypatch):
+    """Every test here runs twice: the report's figures read by this process alone, and with
+    helper processes as on a large database (dereg.parallel): the same report either way."""
+    if request.param == "with helpers":
+        monkeypatch.setattr(sources, "PARALLEL_FROM", 0)
+        monkeypatch.setattr(parallel, "helpers_wanted", lambda: 2)
+    return request.param
 
 
 @pytest.fixture(autouse=True)
@@ -544,6 +555,19 @@ def test_one_section_per_election_each_with_its_own_figures(report_database, tmp
         assert page.headline[(election["election"], "deregistered")] == election["deregistered"]
     only = ReportFigures(write_report(tmp_path, "--election", "2012 maslikhat"))
     assert {key[0] for key in only.headline} == {"2012 maslikhat"}
+
+
+def test_the_figures_read_with_helpers_are_those_read_alone(report_database):
+    generate(report_database)
+    generate(report_database, seed=2012, districts_per_region=(1, 1), election="2012 maslikhat")
+    conn = db.connect(report_database)
+    for election in (None, "2012 maslikhat"):
+        alone = sources.gather(conn, election, helpers=0)
+        assert sources.gather(conn, election, helpers=2) == alone
+        assert [report.election for report in alone] == (
+            ["2012 maslikhat", ELECTION] if election is None else [election]
+        )
+    assert not conn.in_transaction
 
 
 # --- the command ---------------------------------------------------------------------------

@@ -523,3 +523,56 @@ def test_rounding_ties_in_the_total_rows(ties, run):
         "1",
         "",
     ]
+
+
+def test_every_appeal_history_gives_its_case_the_outcome_of_its_highest_instance(db_path):
+    """deciding_appeals is the one place of the rule: case_outcome and district_removals (the
+    summaries' reinstated) read it, and agree with rules.INSTANCE_RANK for every history."""
+    import itertools
+
+    from dereg.rules import INSTANCE_RANK
+
+    outcomes = ("pending", "upheld", "reinstated", "not_heard")
+    histories = [
+        dict(zip(instances, chosen, strict=True))
+        for size in range(4)
+        for instances in itertools.combinations(INSTANCE_RANK, size)
+        for chosen in itertools.product(outcomes, repeat=size)
+    ]
+    conn = db.connect(db_path)
+    with db.transaction(conn):
+        for n, history in enumerate(histories):
+            case = cases.add_case(
+                conn,
+                "tester",
+                {
+                    "election": "2016 maslikhat",
+                    "region": "Almaty",
+                    "district": f"okrug {n % 5}",
+                    "candidate": f"C{n}",
+                    "decision": "refused",
+                    "decided_on": "2016-03-01",
+                },
+            )
+            # Recorded highest instance first, so that no id or date order hides the rule.
+            for instance, outcome in sorted(history.items(), key=lambda item: -INSTANCE_RANK[item[0]]):
+                conn.execute(
+                    "INSERT INTO appeals (case_id, court, instance, outcome) VALUES (?, 'c', ?, ?)",
+                    (case, instance, outcome),
+                )
+    expected = {
+        n + 1: history[max(history, key=INSTANCE_RANK.__getitem__)] if history else "not_filed"
+        for n, history in enumerate(histories)
+    }
+    assert dict(conn.execute("SELECT case_id, outcome FROM case_outcome")) == expected
+    reinstated = conn.execute(
+        "SELECT d.name, count(*) FROM case_outcome o JOIN cases c ON c.id = o.case_id "
+        "JOIN districts d ON d.id = c.district_id WHERE o.outcome = 'reinstated' GROUP BY d.name"
+    ).fetchall()
+    assert sorted(reinstated) == sorted(
+        conn.execute(
+            "SELECT d.name, r.reinstated FROM district_removals r JOIN districts d ON d.id = r.district_id"
+        ).fetchall()
+    )
+    # A quarter of the histories with an appeal end in a reinstatement.
+    assert sum(count for _name, count in reinstated) == (len(histories) - 1) // 4 == 31

@@ -1,8 +1,10 @@
 """text.latin_key: one name typed in Cyrillic, Kazakh Cyrillic, Latin Kazakh or English meets."""
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from dereg.text import latin_key, person_key
+from dereg.text import candidate_keys, fold, latin_key, person_key
 
 pytestmark = pytest.mark.no_database
 
@@ -66,3 +68,12 @@ def test_a_person_key_is_one_for_surname_and_given_name_in_any_alphabet_and_orde
 def test_a_person_key_parts_other_people_and_skips_names_with_digits():
     assert person_key("Тулесова Асья") != person_key("Тулесова Алия")
     assert person_key("Worker 1 case 12") == person_key("Worker 12 case 1") == ""
+
+
+@given(st.text())
+@example("Тулесова  Асья")  # two spaces: fold and the name itself read different letters
+@example(" ǰ\u0345 Ι\u0345\x85kh ")  # letters casefolding and composition disagree on; NEL
+@example("Worker 12")  # a digit: no person key
+def test_candidate_keys_are_the_keys_the_functions_give_one_by_one(name):
+    folded = fold(name)
+    assert candidate_keys(name) == (folded, latin_key(folded) if folded else "", person_key(name))

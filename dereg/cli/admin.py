@@ -17,15 +17,15 @@ from dereg.i18n import _, ngettext
 def check(ctx: typer.Context) -> None:
     """Check the database: integrity, foreign keys, the cases' consistency; exit 1 on problems.
     Then likely duplicates: cases of one election whose candidates may be one person."""
-    from dereg.check import check_database, likely_persons, notes
+    from dereg.check import check_with_likely_persons, notes
 
     conn = connect(ctx)
     for note in notes(conn):  # not problems: the exit status does not count them
         typer.echo(_("note: {note}").format(note=note), err=True)
-    problems = check_database(conn)
+    problems, likely = check_with_likely_persons(conn)
     for problem in problems:
         typer.echo(str(problem))
-    for pair in likely_persons(conn):  # worth a look, not a problem: two people may share a name
+    for pair in likely:  # worth a look, not a problem: two people may share a name
         typer.echo(pair)
     if problems:
         typer.echo(
