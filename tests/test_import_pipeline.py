@@ -1,4 +1,4 @@
-"""The import in two processes (pipeline.ReaderProcess): one reads and checks the rows, this one
+"""The import in two processes (reading.ReaderProcess): one reads and checks the rows, this one
 writes them. It keeps every promise of the import in one process: the same counts, problems,
 rejects and database; errors name their lines whichever side finds them; standard input works;
 Ctrl-C rolls back with exit 130 and a killed import writes nothing. No child outlives it."""
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from dereg.csvio import pipeline
+from dereg.csvio import reading
 
 HEADER = ["election", "region", "district", "candidate", "decision", "decided_on", "discrepancy_amount"]
 HEADER += ["appeal_court", "appeal_instance", "appeal_outcome", "notes"]
@@ -230,7 +230,7 @@ def test_an_unforeseen_failure_in_the_reader_is_reported_not_hung(tmp_path, monk
     with open_source(str(source_path)) as source:
         header = source.header()
         with pytest.raises(RuntimeError, match="reader bug"):
-            with pipeline.ReaderProcess(source, broken, header) as reading:
-                list(reading)
-        assert reading.finished is False
+            with reading.ReaderProcess(source, broken, header) as rows:
+                list(rows)
+        assert rows.finished is False
     conn.close()

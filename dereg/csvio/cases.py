@@ -1,8 +1,9 @@
 """The rows of a cases file: each names a case (and maybe one of its appeals) by natural key.
 
 A row's story, in the order of CaseLoader.load(): its cells by column (columns.CASES), read
-into the case's values, the appeal it describes and its district's figures; the district
-they name (places.Places); then the case, which is new, or seen earlier in this file, or
+into the case's values, the appeal it describes and its district's figures (case_rows, which
+the import's reading process does on its own); the district they name (places.Places); then
+the case, which is new, or seen earlier in this file, or
 recorded before the import (seen.SeenCases). New cases take the next ids and go to the
 database in batches of plain executemany; the others are compared with what is recorded and
 updated one by one, each change audited."""
@@ -10,39 +11,24 @@ updated one by one, each change audited."""
 from __future__ import annotations
 
 import sqlite3
-from collections import namedtuple
-from datetime import date
 
 from dereg import rules
 from dereg.cases import get_case, list_appeals
-from dereg.csvio.cells import KEEP, RowInvalid, amount_parser, column_problems, maker
-from dereg.csvio.columns import CASES, PLACE
+from dereg.csvio.case_rows import Appeal, CaseRows, Parsed
+from dereg.csvio.cells import KEEP, RowInvalid, column_problems
 from dereg.csvio.places import District, Places, check_figures, recorded_like, set_figures
 from dereg.csvio.seen import Case, CaseValues, SeenCases, case_values
 from dereg.errors import InvalidValue
 from dereg.history import audit
 from dereg.i18n import _
-from dereg.text import SearchTexts, fold, latin_key, person_key, search_text
+from dereg.text import fold, latin_key, person_key, search_text
 
-PLACE_COLUMNS = {column.name for column in PLACE}
 BATCH = 5000  # rows between writes of the new cases (each an executemany)
 # New cases after which an import sets the indexes aside, if they outnumber those recorded.
 SET_ASIDE_AFTER = 50_000
 REBUILD_CACHE = -8192  # KiB: the page cache (and so the sorter's memory) while they are made again
 MAX_WARNINGS = 50
 COURT_NOT_NAMED = "court not named"  # an appeal whose outcome is known but not its court
-
-# The appeal a row describes, in the appeals table's order. instance None: a row with
-# appeal_outcome alone (as export writes it), which gives the case's outcome.
-Appeal = namedtuple("Appeal", ("instance", "court", "filed_on", "outcome", "decided_on", "notes"))
-make_appeal = maker(Appeal)
-# What a row says, read and checked without the database (CaseLoader.parse): its place cells as
-# written, the case's values, its appeal and district figures, the candidate's folded key and
-# person key, and its search text but for the district's name (text.SearchTexts.own).
-Parsed = namedtuple(
-    "Parsed", ("election", "region", "district", "values", "appeal", "figures", "key", "person", "search")
-)
-make_parsed = maker(Parsed)
 
 INSERT_CASE = (
     "INSERT INTO cases (id, district_id, candidate, candidate_key, nominated_by, decision, "
@@ -61,16 +47,13 @@ INSERT_APPEAL = (
 UPDATE_APPEAL = (
     "UPDATE appeals SET court = ?, filed_on = ?, outcome = ?, decided_on = ?, notes = ? WHERE id = ?"
 )
-LATEST_APPEAL = (
-    f"SELECT id, outcome FROM appeals a WHERE case_id = ? ORDER BY {rules.instance_rank_sql('a')} DESC, "
-    "coalesce(decided_on, filed_on) DESC, id DESC LIMIT 1"
-)  # the appeal that gives a case its outcome, as the case_outcome view picks it
+# The appeal that gives a case its outcome: the deciding_appeals view's rule, not a second one.
+LATEST_APPEAL = "SELECT id, outcome FROM deciding_appeals WHERE case_id = ?"
 
 
-class CaseLoader:
-    """Loads the rows of one cases file; flush() before the transaction ends."""
+class CaseLoader(CaseRows):
+    """Loads the rows of one cases file; finish() before the transaction ends."""
 
-    kind = CASES
     # What the import touched, for the rules no single row can break (pipeline._check_rules).
     touched_cases = "SELECT case_id FROM temp.import_lines"
     updated_cases = "SELECT case_id FROM temp.import_updated"  # recorded before, changed now
@@ -86,19 +69,13 @@ class CaseLoader:
     ):
         self.conn, self.actor, self.command = conn, actor, command
         self.places = Places(conn)
-        self.row = CASES.row_reader(index)
-        self.read = CASES.readers(**self.places.readers())
-        self.checks = CASES.checks(index, self.read)
-        self.place_checks = [(name, check) for name, check in self.checks if name in PLACE_COLUMNS]
-        self.amount = amount_parser(delimiter)  # not cached: nearly every amount is different
-        self.search_texts = SearchTexts()  # parties, reasons and districts repeat: folded once
+        super().__init__(index, delimiter=delimiter, places=self.places.readers())
         self.seen = SeenCases(conn, self.places.first_case_id)
         self.new_cases: list[tuple] = []
         self.new_appeals: list[tuple] = []
         self.first_id = self.next_id = self.places.first_case_id
         self.recorded = self.first_id - 1  # at most the cases recorded (ids are never given again)
         self.indexes: list[str] | None = None  # set aside (set_indexes_aside): made again by finish()
-        self.today = date.today()
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_updated (case_id INTEGER PRIMARY KEY)")
         conn.execute("DELETE FROM temp.import_updated")
         self.warnings: list[str] = []  # the first MAX_WARNINGS
@@ -124,40 +101,6 @@ class CaseLoader:
             raise RowInvalid(self.problems(row) or [(exc.field, str(exc))]) from None
         return self.write(line, parsed)
 
-    def parse(self, cells: list) -> Parsed | None:
-        """What a row says, read and checked without the database (so another process can do
-        it): None if a value is invalid, for load() to list every problem of the row."""
-        try:
-            return self._parse(self.row(cells))
-        except InvalidValue:
-            return None
-
-    def _parse(self, row) -> Parsed:
-        values = self._values(row)
-        if (late := rules.decision_date_problem(values.decided_on, self.today)) is not None:
-            raise InvalidValue(late, "decided_on")
-        appeal = self._appeal(row, values.decided_on)
-        figures = self._figures(row)
-        key = fold(values.candidate)
-        latin = latin_key(key)  # for the search text and the person key alike
-        # A column the file lacks (KEEP) is none in a new case; an update makes its own text.
-        nominated_by, reason, notes = (
-            None if value is KEEP else value for value in (values.nominated_by, values.reason, values.notes)
-        )
-        return make_parsed(
-            (
-                row.election,
-                row.region,
-                row.district,
-                values,
-                appeal,
-                figures,
-                key,
-                person_key(values.candidate, latin),
-                self.search_texts.own(values.candidate, nominated_by, reason, notes, folded=key, key=latin),
-            )
-        )
-
     def write(self, line: int, parsed: Parsed) -> str:
         """Write what a parsed row says; its district is found (or made) here."""
         try:
@@ -175,96 +118,6 @@ class CaseLoader:
         status = self._case(line, place, parsed)
         changed = set_figures(self.conn, self.actor, self.command, place, line, figures)
         return "updated" if status == "unchanged" and changed != "unchanged" else status
-
-    # -- what a row says ----------------------------------------------------------------------
-
-    def _values(self, row) -> CaseValues:
-        """The case's values; KEEP where the file lacks a column (the recorded value stays)."""
-        read = self.read
-        currency = read.currency(row.currency)
-        amount = row.discrepancy_amount
-        if amount is None:
-            amount = KEEP
-        elif amount:
-            amount = self._amount(amount, "KZT" if currency is KEEP else currency)
-        else:
-            amount = None
-        return case_values(
-            (
-                read.candidate(row.candidate),
-                read.nominated_by(row.nominated_by),
-                read.decision(row.decision),
-                read.decided_on(row.decided_on),
-                read.reason(row.reason),
-                amount,
-                currency,
-                read.notes(row.notes),
-            )
-        )
-
-    def _amount(self, cell: str, currency: str) -> int | None:
-        """Minor units of a discrepancy_amount cell; blank (spaces only) is no amount."""
-        cell = cell.strip()
-        return self.amount(cell, currency) if cell else None
-
-    def _appeal(self, row, commission: str) -> Appeal | None:
-        """The appeal a row describes; None for a row with no appeal."""
-        court, instance, filed_on = row.appeal_court, row.appeal_instance, row.appeal_filed_on
-        decided_on, outcome = row.appeal_decided_on, row.appeal_outcome
-        if not (court or instance or filed_on or decided_on or outcome):
-            return None  # the common row: no appeal columns, or all of them empty
-        read = self.read
-        court, instance = read.appeal_court(court), read.appeal_instance(instance)
-        filed_on, decided_on = read.appeal_filed_on(filed_on), read.appeal_decided_on(decided_on)
-        outcome = read.appeal_outcome(outcome)
-        if not (court or instance or filed_on or decided_on):
-            return (
-                None
-                if outcome in (None, "not_filed")
-                else make_appeal((None, None, None, outcome, None, None))
-            )
-        if outcome == "not_filed":
-            raise InvalidValue(_("not_filed, but the row describes an appeal"), "appeal_outcome")
-        if filed_on or decided_on:
-            for field, message in rules.appeal_date_problems(
-                filed_on, decided_on, outcome, commission, self.today
-            ):
-                raise InvalidValue(message, f"appeal_{field}")
-        notes = read.appeal_notes(row.appeal_notes)
-        return make_appeal(
-            (instance or "first", court, filed_on, outcome, decided_on, None if notes is KEEP else notes)
-        )
-
-    def _figures(self, row) -> dict:
-        """The seats and candidates a row gives its district, if it gives them."""
-        figures = {}
-        if row.district_seats and (seats := self.read.district_seats(row.district_seats)) is not None:
-            figures["seats"] = seats
-        if (
-            row.district_candidates
-            and (candidates := self.read.district_candidates(row.district_candidates)) is not None
-        ):
-            figures["candidates"] = candidates
-        return figures
-
-    def problems(self, row) -> list[tuple[str | None, str]]:
-        """Every problem of a row, column by column: the slow path, for invalid rows only."""
-        problems = column_problems(self.checks, row)
-        try:
-            currency = self.read.currency(row.currency)
-        except InvalidValue:
-            currency = None  # already a problem; the amount cannot be judged without it
-        if currency and row.discrepancy_amount:
-            try:
-                self._amount(row.discrepancy_amount, "KZT" if currency is KEEP else currency)
-            except InvalidValue as exc:
-                problems.append(("discrepancy_amount", str(exc)))
-        if not problems:
-            try:
-                self._appeal(row, self.read.decided_on(row.decided_on))
-            except InvalidValue as exc:
-                problems.append((exc.field, str(exc)))
-        return problems
 
     # -- what a row does to its case ------------------------------------------------------
 

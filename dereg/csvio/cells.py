@@ -16,7 +16,7 @@ GUARDED = "=+-@\t\r'"  # a cell starting so gets a leading ' on export (guard be
 
 class _Keep:
     """KEEP's kind: one object, which pickles by name, so that a row read in another process
-    (pipeline.py) still says KEEP to this one."""
+    (reading.py) still says KEEP to this one."""
 
     def __reduce__(self) -> str:
         return "KEEP"
