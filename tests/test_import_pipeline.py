@@ -234,3 +234,42 @@ def test_an_unforeseen_failure_in_the_reader_is_reported_not_hung(tmp_path, monk
                 list(rows)
         assert rows.finished is False
     conn.close()
+
+
+def test_indexes_set_aside_by_a_large_import_are_made_again_or_rolled_back(tmp_path, monkeypatch):
+    """An import much larger than what is recorded drops the indexes no constraint needs and
+    makes them again before its rules run; one that fails leaves them as they were."""
+    from dereg import db
+    from dereg.csvio import cases
+    from dereg.csvio.pipeline import InvalidRows, import_cases
+    from dereg.csvio.source import open_source
+
+    monkeypatch.setattr(cases, "SET_ASIDE_AFTER", 10)
+    conn = db.connect(tmp_path / "i.db")
+
+    def indexes() -> list[tuple]:
+        return conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+        ).fetchall()
+
+    before = indexes()
+    assert {"cases_district", "cases_person", "appeals_outcome"} <= {name for name, _ in before}
+    dropped = []
+    real = cases.set_indexes_aside
+    monkeypatch.setattr(cases, "set_indexes_aside", lambda c: dropped.append(1) or real(c))
+    good = write(
+        tmp_path / "good.csv", [row(n, appeal_court="c", appeal_outcome="upheld") for n in range(1, 6000)]
+    )
+    with open_source(str(good)) as source:
+        assert import_cases(conn, source, actor="t").inserted == 5999
+    assert dropped and indexes() == before
+    bad = write(tmp_path / "bad.csv", [*(row(n) for n in range(6000, 12000)), row(1, region="Atlantis")])
+    with open_source(str(bad)) as source, pytest.raises(InvalidRows):
+        import_cases(conn, source, actor="t")
+    assert len(dropped) == 2 and indexes() == before
+    assert conn.execute("SELECT count(*) FROM cases").fetchone() == (5999,)
+    assert (
+        conn.execute("PRAGMA cache_size").fetchone()[0]
+        == db.connect(tmp_path / "j.db").execute("PRAGMA cache_size").fetchone()[0]
+    )  # the import's cache is given back
+    conn.close()

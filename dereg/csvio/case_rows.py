@@ -26,7 +26,7 @@ PLACE_COLUMNS = {column.name for column in PLACE}
 # appeal_outcome alone (as export writes it), which gives the case's outcome.
 Appeal = namedtuple("Appeal", ("instance", "court", "filed_on", "outcome", "decided_on", "notes"))
 make_appeal = maker(Appeal)
-# What a row says, read and checked without the database (CaseLoader.parse): its place cells as
+# What a row says, read and checked without the database (CaseRows.parse): its place cells as
 # written, the case's values, its appeal and district figures, the candidate's folded key and
 # person key, and its search text but for the district's name (text.SearchTexts.own).
 Parsed = namedtuple(

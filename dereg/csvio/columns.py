@@ -192,7 +192,7 @@ CASES = FileKind(
         Column("decided_on", True, not_empty(parse_date)),
         Column("nominated_by", False, free_text),
         Column("reason", False, free_text),
-        Column("discrepancy_amount", False, None),  # in the row's currency: CaseLoader._amount
+        Column("discrepancy_amount", False, None),  # in the row's currency: CaseRows._amount
         Column("currency", False, _currency),
         Column("notes", False, free_text, repeats=False),
         Column("appeal_court", False, blank(name_text)),

@@ -271,8 +271,8 @@ def _line_of(conn: sqlite3.Connection, kind: str, ident: int, *, has_cases: bool
 
 def _load_rows(source, loader, header, result, sink, progress) -> Reading | ReaderProcess:
     """The loop every row goes through: checks common to all files and what the row says
-    (_screened, in a reading process of its own when it can: _reader), then the loader's
-    writes, here, in the import's transaction. What the reading side found is what the rows
+    (reading.py, in a process of its own when it can), then the loader's writes, here, in
+    the import's transaction. What the reading side found is what the rows
     give, in their order: the counts, problems and rejects are the same either way."""
     write, load = getattr(loader, "write", None), loader.load
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}

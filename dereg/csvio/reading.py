@@ -9,10 +9,10 @@ not of both. Either way the rows come in their order, with the same verdicts.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import signal
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
@@ -103,11 +103,12 @@ class ReaderProcess:
         self.bytes_read = 0
         self.sha256 = ""
         receive, send = os.pipe()
-        if hasattr(fcntl, "F_SETPIPE_SZ"):
-            try:
-                fcntl.fcntl(send, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-            except OSError:  # above /proc/sys/fs/pipe-max-size: the default works, in more pieces
-                pass
+        import fcntl  # Linux's, as this class is (reader())
+
+        try:
+            fcntl.fcntl(send, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        except OSError:  # above /proc/sys/fs/pipe-max-size: the default works, in more pieces
+            pass
         # Ctrl-C reaches both processes; the child ignores it, and must not meet it before it can.
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
@@ -185,9 +186,10 @@ def _read_for_parent(source: Source, parse: Callable | None, header: list[str], 
 
 def reader(source: Source, loader, header: list[str]) -> Reading | ReaderProcess:
     """The rows of source, screened in a process of their own where the loader can read a row
-    without the database and the system can fork (DEREG_IMPORT_PROCESSES=1: in this one)."""
+    without the database, on Linux (elsewhere fork is unsafe or missing, and Python spawns);
+    DEREG_IMPORT_PROCESSES=1: in this one."""
     parse = getattr(loader, "parse", None)
-    if parse is not None and hasattr(os, "fork") and os.environ.get("DEREG_IMPORT_PROCESSES") != "1":
+    if parse is not None and sys.platform == "linux" and os.environ.get("DEREG_IMPORT_PROCESSES") != "1":
         return ReaderProcess(source, parse, header)
     return Reading(source, parse, header)
 
